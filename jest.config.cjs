@@ -1,0 +1,21 @@
+/** Jest in native ESM mode (NestJS 12 is ESM-only; see docs/development.md). */
+const shared = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: {
+    '^@app/actingweb$': '<rootDir>/libs/actingweb/src/index.ts',
+    '^@app/actingweb/(.*)$': '<rootDir>/libs/actingweb/src/$1',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json', }],
+  },
+};
+
+module.exports = {
+  testTimeout: 30000,
+  projects: [
+    { ...shared, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/libs/', '<rootDir>/src/'], testRegex: '.*\\.spec\\.ts$' },
+    { ...shared, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test/'], testRegex: '.*\\.e2e-spec\\.ts$' },
+  ],
+};

@@ -1,0 +1,26 @@
+/**
+ * Who is calling, as resolved from the request's credentials
+ * (`shared/docs/protocol.md` §1).
+ *
+ * - `anonymous`: no Authorization header (or an unusable one on a public route).
+ * - `creator`: HTTP Basic `creator:passphrase` (or, later, an OAuth token for the creator).
+ * - `trustee`: the actor's passphrase as a Bearer token, when a trustee is configured.
+ * - `peer`: a trust secret as a Bearer token; carries the relationship and approval state.
+ *
+ * @publicApi
+ */
+export type Caller =
+  | { readonly kind: 'anonymous' }
+  | { readonly kind: 'creator' }
+  | { readonly kind: 'trustee' }
+  | {
+      readonly kind: 'peer';
+      readonly peerId: string;
+      /** The trust relationship (trust type) name, e.g. `friend`. */
+      readonly relationship: string;
+      /** Whether this actor has approved the trust. */
+      readonly approved: boolean;
+    };
+
+/** The anonymous caller (a shared frozen value). */
+export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });

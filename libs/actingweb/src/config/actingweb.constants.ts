@@ -1,0 +1,8 @@
+/** Injection token of the raw module options. @publicApi */
+export const ACTINGWEB_MODULE_OPTIONS = Symbol('ACTINGWEB_MODULE_OPTIONS');
+
+/** ActingWeb specification version we implement (served at `/meta/actingweb/version`). */
+export const ACTINGWEB_SPEC_VERSION = '1.4';
+
+/** Option tags of the endpoints this build implements (`shared/docs/protocol.md` §2). */
+export const BUILT_IN_OPTION_TAGS: readonly string[] = [];

@@ -1,0 +1,164 @@
+import { ACTINGWEB_SPEC_VERSION, BUILT_IN_OPTION_TAGS } from './actingweb.constants.js';
+import type { ActingWebModuleOptions, StorageOptions } from './actingweb-options.interface.js';
+
+/**
+ * The resolved, validated, frozen configuration every service reads.
+ * Built once by {@link resolveConfig}; inject it with `@Inject(AwConfig)`.
+ *
+ * @publicApi
+ */
+export class AwConfig {
+  readonly type!: string;
+  /** Public root URL with a trailing `/`. */
+  readonly root!: string;
+  readonly description!: string;
+  readonly version!: string;
+  readonly specVersion!: string;
+  readonly info!: string | null;
+  readonly specification!: string | null;
+  readonly formats!: readonly string[];
+  /** Option tags advertised in `/meta/actingweb/supported`. */
+  readonly optionTags!: readonly string[];
+  readonly defaultRelationship!: string;
+  readonly autoApprove!: readonly string[];
+  readonly devtest!: boolean;
+  readonly uniqueCreator!: boolean;
+  readonly storage!: Readonly<StorageOptions>;
+  readonly bodyLimit!: number;
+  readonly maxJsonDepth!: number;
+  readonly peerTimeoutMs!: number;
+  readonly peerMaxConcurrency!: number;
+  /** The `realm` of `WWW-Authenticate: Basic` challenges (the host of `root`). */
+  readonly authRealm!: string;
+
+  constructor(values: Omit<AwConfig, 'actorUrl' | 'describe'>) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+
+  /** Absolute root URL of an actor (no trailing slash). */
+  actorUrl(actorId: string): string {
+    return this.root + actorId;
+  }
+
+  /** `/meta/desc` text for an actor. */
+  describe(actorId: string): string {
+    return this.description.replaceAll('{id}', actorId);
+  }
+}
+
+const TYPE_URN = /^urn:actingweb:[^\s:]+:[^\s]+$/;
+const VERSION = /^\d+\.\d+(\.\d+)?$/;
+const TAG = /^[a-z0-9_-]+$/;
+
+/**
+ * Applies defaults and validates options. Throws one Error listing every
+ * problem, so a misconfigured app fails at startup with a clear message.
+ */
+export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
+  const problems: string[] = [];
+  const o = (options ?? {}) as Partial<ActingWebModuleOptions>;
+
+  if (typeof o.type !== 'string' || !TYPE_URN.test(o.type)) {
+    problems.push(`type must be a URN like "urn:actingweb:example.com:notes" (got ${JSON.stringify(o.type)})`);
+  }
+  let root = '';
+  if (typeof o.baseUrl !== 'string') {
+    problems.push('baseUrl is required, e.g. "https://example.com/"');
+  } else {
+    try {
+      const url = new URL(o.baseUrl);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+      if (url.search || url.hash) throw new Error('query');
+      root = url.href.endsWith('/') ? url.href : url.href + '/';
+    } catch {
+      problems.push(`baseUrl must be an absolute http(s) URL without query or fragment (got ${JSON.stringify(o.baseUrl)})`);
+    }
+  }
+  const version = o.version ?? '1.0';
+  if (!VERSION.test(version)) problems.push(`version must look like "1.0" or "1.2.3" (got ${JSON.stringify(version)})`);
+  const specVersion = o.specVersion ?? ACTINGWEB_SPEC_VERSION;
+  if (!VERSION.test(specVersion)) problems.push(`specVersion must look like "1.4" (got ${JSON.stringify(specVersion)})`);
+
+  const extraTags = o.optionTags ?? [];
+  if (!Array.isArray(extraTags) || extraTags.some((t) => typeof t !== 'string' || !TAG.test(t))) {
+    problems.push('optionTags must be lowercase words such as "www"');
+  }
+  const formats = o.formats ?? ['json'];
+  if (!Array.isArray(formats) || formats.some((f) => typeof f !== 'string' || !TAG.test(f))) {
+    problems.push('formats must be format names such as "json"');
+  }
+  const autoApprove = o.autoApprove ?? [];
+  if (!Array.isArray(autoApprove) || autoApprove.some((r) => typeof r !== 'string' || !r)) {
+    problems.push('autoApprove must be a list of relationship names');
+  }
+  const bodyLimit = o.bodyLimit ?? 1024 * 1024;
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) problems.push('bodyLimit must be an integer number of bytes >= 1024');
+  const maxJsonDepth = o.maxJsonDepth ?? 64;
+  if (!Number.isInteger(maxJsonDepth) || maxJsonDepth < 1 || maxJsonDepth > 1000) {
+    problems.push('maxJsonDepth must be an integer from 1 to 1000');
+  }
+  const peerTimeoutMs = o.peers?.timeoutMs ?? 5000;
+  if (!Number.isInteger(peerTimeoutMs) || peerTimeoutMs < 1) problems.push('peers.timeoutMs must be a positive integer');
+  const peerMaxConcurrency = o.peers?.maxConcurrency ?? 32;
+  if (!Number.isInteger(peerMaxConcurrency) || peerMaxConcurrency < 1) {
+    problems.push('peers.maxConcurrency must be a positive integer');
+  }
+  const storage = resolveStorage(o.storage, problems);
+  if (o.info !== undefined) {
+    try {
+      new URL(o.info);
+    } catch {
+      problems.push(`info must be an absolute URL (got ${JSON.stringify(o.info)})`);
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new Error(`ActingWebModule: invalid options:\n  - ${problems.join('\n  - ')}`);
+  }
+
+  return new AwConfig({
+    type: o.type!,
+    root,
+    description: o.description ?? 'ActingWeb actor {id}',
+    version,
+    specVersion,
+    info: o.info ?? null,
+    specification: o.specification ?? null,
+    formats: Object.freeze([...formats]),
+    optionTags: Object.freeze([...new Set([...BUILT_IN_OPTION_TAGS, ...extraTags])]),
+    defaultRelationship: o.defaultRelationship ?? 'associate',
+    autoApprove: Object.freeze([...autoApprove]),
+    devtest: o.devtest ?? false,
+    uniqueCreator: o.uniqueCreator ?? false,
+    storage: Object.freeze(storage),
+    bodyLimit,
+    maxJsonDepth,
+    peerTimeoutMs,
+    peerMaxConcurrency,
+    authRealm: root ? new URL(root).host : '',
+  });
+}
+
+function resolveStorage(storage: StorageOptions | undefined, problems: string[]): StorageOptions {
+  if (storage === undefined) return { type: 'sqlite', filename: './data/actingweb.sqlite' };
+  if (storage.type === 'sqlite') {
+    const filename = storage.filename ?? './data/actingweb.sqlite';
+    if (typeof filename !== 'string' || !filename) problems.push('storage.filename must be a path or ":memory:"');
+    return { type: 'sqlite', filename };
+  }
+  if (storage.type === 'postgres') {
+    if (typeof storage.connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(storage.connectionString)) {
+      problems.push('storage.connectionString must be a postgres:// URL');
+    }
+    if (storage.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(storage.schema)) {
+      problems.push('storage.schema must be a lowercase SQL identifier');
+    }
+    if (storage.poolSize !== undefined && (!Number.isInteger(storage.poolSize) || storage.poolSize < 1)) {
+      problems.push('storage.poolSize must be a positive integer');
+    }
+    return { ...storage };
+  }
+  problems.push(`storage.type must be "sqlite" or "postgres" (got ${JSON.stringify((storage as { type?: unknown }).type)})`);
+  return { type: 'sqlite' };
+}

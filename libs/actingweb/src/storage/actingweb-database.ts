@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { AwConfig } from '../config/aw-config.js';
+import type { StorageOptions } from '../config/actingweb-options.interface.js';
+import type { AwDatabase } from './database.types.js';
+import { AwMigrationProvider } from './migrations/index.js';
+import type { SqlDialectName } from './sql-dialect.js';
+import { openSqlite } from './sqlite-connection.js';
+
+/** A database handle or an open transaction; repository methods accept either. */
+export type Executor = Kysely<AwDatabase> | Transaction<AwDatabase>;
+
+/**
+ * Owns the connection (SQLite file or PostgreSQL pool), applies migrations at
+ * startup and closes the connection at shutdown.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class ActingWebDatabase implements OnApplicationShutdown {
+  private readonly logger = new Logger('ActingWebDatabase');
+  readonly db: Kysely<AwDatabase>;
+  readonly dialect: SqlDialectName;
+  private migrated?: Promise<void>;
+  private readonly schema?: string;
+
+  constructor(@Inject(AwConfig) config: AwConfig) {
+    const { db, dialect } = createKysely(config.storage);
+    this.db = db;
+    this.dialect = dialect;
+    this.schema = config.storage.type === 'postgres' ? config.storage.schema : undefined;
+  }
+
+  /**
+   * Applies pending migrations once. Several instances starting at once are safe:
+   * on PostgreSQL the Kysely migrator holds an advisory lock while it runs.
+   */
+  migrate(): Promise<void> {
+    this.migrated ??= this.runMigrations();
+    return this.migrated;
+  }
+
+  /** Runs `fn` in one transaction: everything it writes commits or rolls back together. */
+  transaction<T>(fn: (tx: Transaction<AwDatabase>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  private async runMigrations(): Promise<void> {
+    if (this.dialect === 'postgres') await this.ensureSchema();
+    const migrator = new Migrator({
+      db: this.db,
+      provider: new AwMigrationProvider(this.dialect),
+      migrationTableName: 'aw_migrations',
+      migrationLockTableName: 'aw_migrations_lock',
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    for (const r of results ?? []) {
+      if (r.status === 'Success') this.logger.log(`Applied migration ${r.migrationName}`);
+      if (r.status === 'Error') this.logger.error(`Migration ${r.migrationName} failed`);
+    }
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+  }
+
+  private async ensureSchema(): Promise<void> {
+    const schema = this.schema;
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(this.db);
+  }
+
+}
+
+function createKysely(storage: Readonly<StorageOptions>): { db: Kysely<AwDatabase>; dialect: SqlDialectName } {
+  if (storage.type === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: storage.connectionString,
+      max: storage.poolSize ?? 10,
+      // Search path per connection, so every query (and the migrator) lands in the schema.
+      options: storage.schema ? `-c search_path=${storage.schema}` : undefined,
+      // int8 (bigint, count(*)) as JS numbers: our values stay far below 2^53.
+      types: {
+        getTypeParser: ((oid: number, format?: string) =>
+          oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      },
+    });
+    return { db: new Kysely<AwDatabase>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  }
+  const { kyselyDatabase } = openSqlite(storage.filename ?? './data/actingweb.sqlite');
+  return { db: new Kysely<AwDatabase>({ dialect: new SqliteDialect({ database: kyselyDatabase }) }), dialect: 'sqlite' };
+}

@@ -1,0 +1,165 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+/*
+ * Table types of the ActingWeb schema (see migrations/0001-initial-schema.ts).
+ * Conventions, identical on SQLite and PostgreSQL:
+ * - booleans are integers 0/1 (SQLite cannot bind JS booleans);
+ * - timestamps are ISO-8601 UTC strings (`2026-11-23T07:31:02.123Z`), which sort correctly as text;
+ * - JSON is stored as text; repositories parse it;
+ * - "none" for subtarget/resource is '' so it can take part in keys.
+ */
+
+export interface ActorsTable {
+  id: string;
+  creator: string;
+  passphrase: string;
+  trustee_root: string | null;
+  created_at: string;
+}
+
+export interface PropertiesTable {
+  actor_id: string;
+  name: string;
+  /** JSON text of the value. */
+  value: string;
+  updated_at: string;
+}
+
+export interface PropertyListsTable {
+  actor_id: string;
+  name: string;
+  description: string;
+  explanation: string;
+  created_at: string;
+}
+
+export interface PropertyListItemsTable {
+  actor_id: string;
+  list_name: string;
+  /** Fractional ordering key; byte order gives list order. */
+  position: string;
+  /** JSON text of the item. */
+  value: string;
+}
+
+export interface PropertyLookupTable {
+  name: string;
+  value: string;
+  actor_id: string;
+}
+
+export interface TrustsTable {
+  actor_id: string;
+  peer_id: string;
+  baseuri: string;
+  peer_type: string;
+  relationship: string;
+  secret: string;
+  /** sha256 hex of the secret: Bearer lookups go through this, never through the secret itself. */
+  secret_hash: string;
+  description: string;
+  approved: number;
+  peer_approved: number;
+  verified: number;
+  verification_token: string | null;
+  peer_identifier: string | null;
+  established_via: string | null;
+  client_name: string | null;
+  client_version: string | null;
+  client_platform: string | null;
+  oauth_client_id: string | null;
+  aw_supported: string | null;
+  aw_version: string | null;
+  capabilities_fetched_at: string | null;
+  created_at: string;
+  last_accessed: string | null;
+  last_connected_via: string | null;
+  last_connected_at: string | null;
+}
+
+export interface TrustPermissionsTable {
+  actor_id: string;
+  peer_id: string;
+  trust_type: string;
+  /** JSON text: the override categories. */
+  permissions: string;
+  created_by: string;
+  notes: string;
+  updated_at: string;
+}
+
+export interface PeerTrusteesTable {
+  actor_id: string;
+  peer_id: string;
+  baseuri: string;
+  peer_type: string;
+  passphrase: string;
+}
+
+export interface SubscriptionsTable {
+  actor_id: string;
+  peer_id: string;
+  subscription_id: string;
+  /** 1: this actor subscribed to the peer (it receives callbacks); 0: the peer subscribed to this actor. */
+  outbound: number;
+  target: string;
+  subtarget: string;
+  resource: string;
+  granularity: string;
+  /** Publisher side: last sequence allocated. Subscriber side: last sequence processed. */
+  sequence: number;
+  /** JSON array of accepted encodings for callbacks, or null. */
+  accept_encoding: string | null;
+  created_at: string;
+}
+
+export interface SubscriptionDiffsTable {
+  actor_id: string;
+  peer_id: string;
+  subscription_id: string;
+  sequence: number;
+  timestamp: string;
+  /** JSON text of the diff. */
+  data: string;
+}
+
+export interface SubscriptionSuspensionsTable {
+  actor_id: string;
+  target: string;
+  subtarget: string;
+  suspended_at: string;
+}
+
+export interface AttributesTable {
+  actor_id: string;
+  bucket: string;
+  name: string;
+  /** JSON text of the value. */
+  data: string;
+  updated_at: string;
+  /** Epoch milliseconds after which the row reads as absent; null = never. */
+  expires_at: number | null;
+}
+
+
+/** The whole schema, for `Kysely<AwDatabase>`. */
+export interface AwDatabase {
+  actors: ActorsTable;
+  properties: PropertiesTable;
+  property_lists: PropertyListsTable;
+  property_list_items: PropertyListItemsTable;
+  property_lookup: PropertyLookupTable;
+  trusts: TrustsTable;
+  trust_permissions: TrustPermissionsTable;
+  peer_trustees: PeerTrusteesTable;
+  subscriptions: SubscriptionsTable;
+  subscription_diffs: SubscriptionDiffsTable;
+  subscription_suspensions: SubscriptionSuspensionsTable;
+  attributes: AttributesTable;
+}
+
+export type ActorRow = Selectable<ActorsTable>;
+export type NewActorRow = Insertable<ActorsTable>;
+export type TrustRow = Selectable<TrustsTable>;
+export type NewTrustRow = Insertable<TrustsTable>;
+export type TrustUpdate = Updateable<TrustsTable>;

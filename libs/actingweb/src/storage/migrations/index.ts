@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { SqlDialectName } from '../sql-dialect.js';
+import { initialSchema } from './0001-initial-schema.js';
+
+/**
+ * Versioned migrations, applied in name order at startup. Add new ones with the
+ * next number; never edit one that has shipped.
+ */
+export class AwMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialectName) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      '0001-initial-schema': initialSchema(this.dialect),
+    };
+  }
+}

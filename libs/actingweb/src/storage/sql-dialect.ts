@@ -1,0 +1,2 @@
+/** The SQL engines the storage layer supports. */
+export type SqlDialectName = 'sqlite' | 'postgres';

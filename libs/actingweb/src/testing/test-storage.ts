@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { StorageOptions } from '../config/actingweb-options.interface.js';
+
+/**
+ * Storage backends for tests: SQLite in memory always, and PostgreSQL when
+ * `TEST_DATABASE_URL` is set. Each PostgreSQL use gets its own schema, dropped
+ * by `cleanup()`, so test files and parallel runs never collide.
+ *
+ * @publicApi
+ */
+export interface TestStorage {
+  readonly name: 'sqlite' | 'postgres';
+  /** Fresh, empty storage options plus a cleanup to call when done. */
+  create(): Promise<{ options: StorageOptions; cleanup: () => Promise<void> }>;
+}
+
+export function testStorages(): TestStorage[] {
+  const storages: TestStorage[] = [
+    { name: 'sqlite', create: async () => ({ options: { type: 'sqlite', filename: ':memory:' }, cleanup: async () => {} }) },
+  ];
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    storages.push({
+      name: 'postgres',
+      create: async () => {
+        const schema = `aw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+        return {
+          options: { type: 'postgres', connectionString: url, schema, poolSize: 4 },
+          cleanup: async () => {
+            const client = new pg.Client({ connectionString: url });
+            await client.connect();
+            try {
+              await client.query(`drop schema if exists "${schema}" cascade`);
+            } finally {
+              await client.end();
+            }
+          },
+        };
+      },
+    });
+  }
+  return storages;
+}
