@@ -4,6 +4,7 @@ const shared = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@app/actingweb$': '<rootDir>/libs/actingweb/src/index.ts',
+    '^@app/actingweb/(.*)\\.js$': '<rootDir>/libs/actingweb/src/$1',
     '^@app/actingweb/(.*)$': '<rootDir>/libs/actingweb/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
@@ -19,7 +19,7 @@ export type Executor = Kysely<AwDatabase> | Transaction<AwDatabase>;
  * @publicApi
  */
 @Injectable()
-export class ActingWebDatabase implements OnApplicationShutdown {
+export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ActingWebDatabase');
   readonly db: Kysely<AwDatabase>;
   readonly dialect: SqlDialectName;
@@ -40,6 +40,10 @@ export class ActingWebDatabase implements OnApplicationShutdown {
   migrate(): Promise<void> {
     this.migrated ??= this.runMigrations();
     return this.migrated;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.migrate();
   }
 
   /** Runs `fn` in one transaction: everything it writes commits or rolls back together. */

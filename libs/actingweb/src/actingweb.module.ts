@@ -1,0 +1,83 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ActorRootController } from './actors/actor-root.controller.js';
+import { ActorService } from './actors/actor.service.js';
+import { FactoryController } from './actors/factory.controller.js';
+import {
+  ACTINGWEB_ASYNC_OPTIONS_TYPE,
+  ACTINGWEB_OPTIONS_TYPE,
+  ActingWebConfigurableModule,
+} from './actingweb.module-definition.js';
+import { ActorAccessGuard } from './auth/actor-access.guard.js';
+import { ACCESS_RULES } from './auth/access-rules.token.js';
+import { DEFAULT_ACCESS_RULES } from './auth/access-rules.js';
+import { CredentialResolver } from './auth/credential-resolver.service.js';
+import { ACTINGWEB_MODULE_OPTIONS } from './config/actingweb.constants.js';
+import type { ActingWebModuleOptions } from './config/actingweb-options.interface.js';
+import { AwConfig, resolveConfig } from './config/aw-config.js';
+import { HookExplorer } from './hooks/hook-explorer.service.js';
+import { HookInvoker } from './hooks/hook-invoker.service.js';
+import { HookRegistry } from './hooks/hook-registry.service.js';
+import { HttpPlumbingService } from './http/http-plumbing.service.js';
+import { MetaController } from './meta/meta.controller.js';
+import { MetaService } from './meta/meta.service.js';
+import { ActingWebDatabase } from './storage/actingweb-database.js';
+import { ActorRepository } from './storage/actor.repository.js';
+import { TrustRepository } from './storage/trust.repository.js';
+
+const providers: Provider[] = [
+  // Options are validated here, so a bad configuration fails at startup with every problem listed.
+  { provide: AwConfig, useFactory: (options: ActingWebModuleOptions) => resolveConfig(options), inject: [ACTINGWEB_MODULE_OPTIONS] },
+  { provide: ACCESS_RULES, useValue: DEFAULT_ACCESS_RULES },
+  ActingWebDatabase,
+  ActorRepository,
+  TrustRepository,
+  HookRegistry,
+  HookExplorer,
+  HookInvoker,
+  CredentialResolver,
+  ActorAccessGuard,
+  ActorService,
+  MetaService,
+  HttpPlumbingService,
+];
+
+const controllers = [FactoryController, ActorRootController, MetaController];
+
+const exported = [AwConfig, ActingWebDatabase, ActorService, HookRegistry, HookInvoker];
+
+/**
+ * ActingWeb as a NestJS module: actor REST routes on Fastify, storage
+ * (embedded SQLite or PostgreSQL), credential checks, and discovery of your
+ * providers' hook methods.
+ *
+ * ```ts
+ * @Module({
+ *   imports: [ActingWebModule.forRoot({ type: 'urn:actingweb:example.com:notes', baseUrl: 'https://notes.example.com/' })],
+ *   providers: [NotesHooks],
+ * })
+ * export class AppModule {}
+ * ```
+ *
+ * @publicApi
+ */
+@Module({})
+export class ActingWebModule extends ActingWebConfigurableModule {
+  static override forRoot(options: typeof ACTINGWEB_OPTIONS_TYPE): DynamicModule {
+    return ActingWebModule.complete(super.forRoot(options));
+  }
+
+  static override forRootAsync(options: typeof ACTINGWEB_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return ActingWebModule.complete(super.forRootAsync(options));
+  }
+
+  private static complete(definition: DynamicModule): DynamicModule {
+    return {
+      ...definition,
+      imports: [...(definition.imports ?? []), DiscoveryModule],
+      providers: [...(definition.providers ?? []), ...providers],
+      controllers: [...(definition.controllers ?? []), ...controllers],
+      exports: [...(definition.exports ?? []), ...exported],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import type { AccessRule } from './access-rules.js';
+import type { Caller } from './caller.js';
+
+/** What is being accessed: the route's path key, the HTTP method and the peer id named in the path, if any. */
+export interface AccessRequest {
+  readonly pathKey: string;
+  readonly method: string;
+  readonly pathPeerId?: string;
+}
+
+/**
+ * Evaluates access rules for a caller. Pure and synchronous; one instance per
+ * rule table. Permission checks per trust (issue "trust") refine, never widen,
+ * what these rules allow.
+ */
+export class AccessPolicy {
+  constructor(private readonly rules: readonly AccessRule[]) {}
+
+  /** True when the first matching rule admits the caller. */
+  allows(caller: Caller, request: AccessRequest): boolean {
+    const roles = rolesOf(caller, request.pathPeerId);
+    for (const rule of this.rules) {
+      if (!pathMatches(rule, request.pathKey)) continue;
+      if (rule.methods && !rule.methods.includes(request.method)) continue;
+      if (rule.roles.some((r) => r === 'anyone' || roles.includes(r))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * An unapproved peer may only read or delete its own trust record and send the
+   * approval notice (`shared/docs/protocol.md` §1).
+   */
+  static unapprovedPeerMayAccess(request: AccessRequest): boolean {
+    return request.pathKey === 'trust/<type>/<id>' && ['GET', 'DELETE', 'POST'].includes(request.method);
+  }
+}
+
+function rolesOf(caller: Caller, pathPeerId: string | undefined): string[] {
+  switch (caller.kind) {
+    case 'creator':
+      return ['creator'];
+    case 'trustee':
+      return ['trustee'];
+    case 'peer':
+      return pathPeerId !== undefined && caller.peerId === pathPeerId ? [caller.relationship, 'owner'] : [caller.relationship];
+    default:
+      return [];
+  }
+}
+
+function pathMatches(rule: AccessRule, key: string): boolean {
+  if (rule.exact) return key === rule.path;
+  return key === rule.path || key.startsWith(rule.path + '/');
+}

@@ -1,0 +1,48 @@
+/**
+ * The access-control table of `shared/docs/protocol.md` §1, as data.
+ *
+ * A request is described by a *path key*: the route's path below the actor,
+ * with templates for its variable parts (`trust/<type>/<id>`,
+ * `subscriptions/<id>`, `/` for the actor root). Rules are tried top-down;
+ * the first whose path, method and role match decides; no match means deny.
+ *
+ * Roles: `anyone` (also unauthenticated callers), `creator`, `trustee`, `owner`
+ * (a peer whose id is the `<id>` in the path), or a trust relationship name
+ * (`friend`, `admin`, ...).
+ *
+ * @publicApi
+ */
+export interface AccessRule {
+  readonly roles: readonly string[];
+  /** Path key or prefix (`properties` also covers `properties/...`). */
+  readonly path: string;
+  /** HTTP methods; omitted means all. */
+  readonly methods?: readonly string[];
+  /** Match the path key exactly instead of as a prefix. */
+  readonly exact?: boolean;
+}
+
+const OWNERS_OF_ACTOR = ['creator', 'trustee', 'admin'] as const;
+
+/** Default rules, after the Python reference's `config.access`, tightened where §10 says it is too loose. @publicApi */
+export const DEFAULT_ACCESS_RULES: readonly AccessRule[] = Object.freeze([
+  { roles: ['anyone'], path: 'meta', methods: ['GET'] },
+  // Callbacks authenticate inside their handlers (401/403/404 rules of §9); only the owner peer may push.
+  { roles: ['owner'], path: 'callbacks/subscriptions/<id>' },
+  { roles: ['owner'], path: 'callbacks/permissions/<id>' },
+  { roles: ['anyone'], path: 'callbacks' },
+  { roles: ['creator', 'admin', 'friend', 'partner'], path: 'properties' },
+  { roles: ['associate'], path: 'properties', methods: ['GET'] },
+  { roles: ['creator', 'admin', 'friend', 'partner'], path: 'resources' },
+  { roles: ['creator', 'admin', 'friend', 'partner'], path: 'methods' },
+  { roles: ['creator', 'admin', 'friend', 'partner'], path: 'actions' },
+  { roles: ['owner'], path: 'permissions/<id>', methods: ['GET'] },
+  // Anyone may ask for a trust (the peer-side request of §8.4); the handler decides.
+  { roles: ['anyone'], path: 'trust/<type>', methods: ['POST'], exact: true },
+  { roles: ['owner'], path: 'trust/<type>/<id>' },
+  { roles: OWNERS_OF_ACTOR, path: 'trust' },
+  { roles: ['owner'], path: 'subscriptions/<id>' },
+  { roles: OWNERS_OF_ACTOR, path: 'subscriptions' },
+  { roles: OWNERS_OF_ACTOR, path: 'devtest' },
+  { roles: OWNERS_OF_ACTOR, path: '/', exact: true },
+]) as readonly AccessRule[];

@@ -1,0 +1,64 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AwConfig } from '../config/aw-config.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors/actingweb.errors.js';
+import { ActorRepository } from '../storage/actor.repository.js';
+import { ACCESS_METADATA, type AccessMetadata, type AwRequest } from './access.decorators.js';
+import { AccessPolicy } from './access-policy.js';
+import { ACCESS_RULES } from './access-rules.token.js';
+import type { AccessRule } from './access-rules.js';
+import { ANONYMOUS, type Caller } from './caller.js';
+import { CredentialResolver } from './credential-resolver.service.js';
+
+/**
+ * The one gate in front of every actor route: unknown actor → 404; no
+ * credentials where the rules want some → 401 with `WWW-Authenticate`; wrong
+ * credentials → 403; authenticated but not allowed (or an unapproved peer
+ * outside its own trust record) → 403.
+ */
+@Injectable()
+export class ActorAccessGuard implements CanActivate {
+  private readonly policy: AccessPolicy;
+
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ActorRepository) private readonly actors: ActorRepository,
+    @Inject(CredentialResolver) private readonly credentials: CredentialResolver,
+    @Inject(AwConfig) private readonly config: AwConfig,
+    @Inject(ACCESS_RULES) rules: readonly AccessRule[],
+  ) {
+    this.policy = new AccessPolicy(rules);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const meta = this.reflector.get<AccessMetadata | undefined>(ACCESS_METADATA, context.getHandler());
+    if (!meta) return true;
+    const request = context.switchToHttp().getRequest<AwRequest>();
+    const params = request.params as Record<string, string>;
+
+    const actor = await this.actors.findById(params.actorId ?? '');
+    if (!actor) throw new NotFoundError('Actor not found', 'actor_not_found');
+
+    const access = { pathKey: meta.pathKey, method: request.method, pathPeerId: meta.peerParam ? params[meta.peerParam] : undefined };
+    let caller: Caller;
+    try {
+      caller = await this.credentials.resolve(actor, request.headers.authorization);
+    } catch (err) {
+      // Public routes (meta, trust requests) stay readable with someone else's token (checklist 25).
+      if (!(err instanceof ForbiddenError) || !this.policy.allows(ANONYMOUS, access)) throw err;
+      caller = ANONYMOUS;
+    }
+
+    if (!this.policy.allows(caller, access)) {
+      if (caller.kind === 'anonymous') {
+        throw new UnauthorizedError('Authentication required', `Basic realm="${this.config.authRealm}"`);
+      }
+      throw new ForbiddenError('Not allowed');
+    }
+    if (caller.kind === 'peer' && !caller.approved && !AccessPolicy.unapprovedPeerMayAccess(access)) {
+      throw new ForbiddenError('Trust relationship is not approved yet', 'trust_not_approved');
+    }
+    request.aw = { actor, caller };
+    return true;
+  }
+}

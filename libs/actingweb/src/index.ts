@@ -1,0 +1,71 @@
+/**
+ * ActingWeb for NestJS — public API.
+ *
+ * Everything an application needs is exported from here; anything else in the
+ * package is internal and may change without notice.
+ */
+
+// Module and configuration
+export { ActingWebModule } from './actingweb.module.js';
+export type { ActingWebModuleOptions, ActingWebModuleExtras, StorageOptions, PeerOptions } from './config/actingweb-options.interface.js';
+export { AwConfig, resolveConfig } from './config/aw-config.js';
+export { ACTINGWEB_MODULE_OPTIONS, ACTINGWEB_SPEC_VERSION } from './config/actingweb.constants.js';
+
+// Actors
+export { ActorService } from './actors/actor.service.js';
+export type { CreateActorInput, CreatedActor } from './actors/actor.service.js';
+export type { ActorHandle } from './actors/actor-handle.js';
+
+// Callers, access control and credentials
+export type { Caller } from './auth/caller.js';
+export { DEFAULT_ACCESS_RULES } from './auth/access-rules.js';
+export type { AccessRule } from './auth/access-rules.js';
+export { ACCESS_RULES } from './auth/access-rules.token.js';
+export { BEARER_TOKEN_RESOLVER } from './auth/bearer-token-resolver.js';
+export type { BearerTokenResolver } from './auth/bearer-token-resolver.js';
+
+// Hooks
+export {
+  PropertyHook,
+  MethodHook,
+  ActionHook,
+  CallbackHook,
+  SubscriptionHook,
+  LifecycleHook,
+  McpTool,
+  McpPrompt,
+  McpResource,
+} from './hooks/hook.decorators.js';
+export type {
+  PropertyHookContext,
+  MethodHookContext,
+  ActionHookContext,
+  CallbackHookContext,
+  SubscriptionHookContext,
+  LifecycleHookContext,
+  LifecycleEvent,
+  PropertyOperation,
+} from './hooks/hook.types.js';
+export { HookRegistry } from './hooks/hook-registry.service.js';
+
+// Storage
+export { ActingWebDatabase } from './storage/actingweb-database.js';
+export type { ActorRecord } from './storage/actor.repository.js';
+
+// Errors
+export {
+  ActingWebError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  PayloadTooLargeError,
+  PeerTimeoutError,
+  PeerBadGatewayError,
+  ServiceUnavailableError,
+  HookFailedError,
+} from './errors/actingweb.errors.js';
+
+// Request context
+export { currentRequestId } from './http/request-context.js';

@@ -1,0 +1,35 @@
+import { Controller, Get, Inject, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Access, CurrentActor } from '../auth/access.decorators.js';
+import { ActorAccessGuard } from '../auth/actor-access.guard.js';
+import { NotFoundError } from '../errors/actingweb.errors.js';
+import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
+import type { ActorRecord } from '../storage/actor.repository.js';
+import { MetaService } from './meta.service.js';
+
+/** `GET /<id>/meta[/<path>]`: public, no credentials needed. */
+@Controller(':actorId/meta')
+@UseFilters(ActingWebExceptionFilter)
+@UseGuards(ActorAccessGuard)
+export class MetaController {
+  constructor(@Inject(MetaService) private readonly meta: MetaService) {}
+
+  @Get()
+  @Access('meta')
+  all(@CurrentActor() actor: ActorRecord) {
+    return this.meta.document(actor);
+  }
+
+  @Get('*')
+  @Access('meta')
+  one(@CurrentActor() actor: ActorRecord, @Param('*') path: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const value = this.meta.path(actor, path);
+    if (!value) throw new NotFoundError(`No meta path ${path}`, 'meta_not_found');
+    if (value.kind === 'redirect') {
+      reply.status(302).header('location', value.location);
+      return '';
+    }
+    if (value.kind === 'text') reply.type('text/plain; charset=utf-8');
+    return value.body;
+  }
+}

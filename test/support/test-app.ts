@@ -1,0 +1,99 @@
+import { createServer } from 'node:net';
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { ActingWebModule, type ActingWebModuleOptions, type StorageOptions } from '@app/actingweb';
+import { testStorages, type TestStorage } from '@app/actingweb/testing/test-storage.js';
+
+/** A running ActingWeb server on a real port, for tests. */
+export interface TestServer {
+  readonly app: INestApplication;
+  /** Base URL with trailing slash, e.g. `http://127.0.0.1:41234/`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export const STORAGES: TestStorage[] = testStorages();
+
+/** A free TCP port on loopback (the kernel picks it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a Nest application with ActingWebModule on Fastify, listening on
+ * 127.0.0.1, on the given storage. `close()` stops the app; the storage stays.
+ */
+export async function startServer(
+  storageOptions: StorageOptions,
+  options: Partial<ActingWebModuleOptions> = {},
+  metadata: Pick<ModuleMetadata, 'providers'> = {},
+): Promise<TestServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ActingWebModule.forRoot({ type: 'urn:actingweb:test.example:e2e', baseUrl: url, storage: storageOptions, ...options }),
+    ],
+    providers: metadata.providers ?? [],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error', 'warn'] });
+  await app.listen(port, '127.0.0.1');
+  return {
+    app,
+    url,
+    close: () => app.close(),
+  };
+}
+
+/** Starts a server on fresh storage of the given backend; `close()` also drops the storage. */
+export async function startFreshServer(
+  storage: TestStorage,
+  options: Partial<ActingWebModuleOptions> = {},
+  metadata: Pick<ModuleMetadata, 'providers'> = {},
+): Promise<TestServer> {
+  const { options: storageOptions, cleanup } = await storage.create();
+  const server = await startServer(storageOptions, options, metadata);
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await cleanup();
+    },
+  };
+}
+
+/** JSON request helper over real HTTP (fetch). */
+export async function call(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string } = {},
+): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  let body: string | undefined = init.raw;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, body, redirect: 'manual' });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** `Authorization: Basic` header value. */
+export function basic(user: string, password: string): string {
+  return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+}
