@@ -15,6 +15,7 @@ const shared = {
 
 module.exports = {
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
     { ...shared, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/libs/', '<rootDir>/src/'], testRegex: '.*\\.spec\\.ts$' },
     { ...shared, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test/'], testRegex: '.*\\.e2e-spec\\.ts$' },

@@ -11,7 +11,9 @@ describe.each(STORAGES)('smoke on $name', (storage) => {
   it('creates an actor and opens it with the passphrase', async () => {
     const created = await call(server.url, { method: 'POST', body: { creator: 'a@b.c' } });
     expect(created.status).toBe(201);
-    const root = await call(server.url + created.json.id, { headers: { authorization: basic('a@b.c', created.json.passphrase) } });
+    const root = await call(server.url + created.json.id, {
+      headers: { authorization: basic('a@b.c', created.json.passphrase) },
+    });
     expect(root.status).toBe(200);
     expect(root.json.id).toBe(created.json.id);
   });

@@ -41,11 +41,18 @@ export async function startServer(
   const url = `http://127.0.0.1:${port}/`;
   const moduleRef = await Test.createTestingModule({
     imports: [
-      ActingWebModule.forRoot({ type: 'urn:actingweb:test.example:e2e', baseUrl: url, storage: storageOptions, ...options }),
+      ActingWebModule.forRoot({
+        type: 'urn:actingweb:test.example:e2e',
+        baseUrl: url,
+        storage: storageOptions,
+        ...options,
+      }),
     ],
     providers: metadata.providers ?? [],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: ['error', 'warn'],
+  });
   await app.listen(port, '127.0.0.1');
   return {
     app,
@@ -77,7 +84,9 @@ export async function call(
   init: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string } = {},
 ): Promise<{ status: number; headers: Headers; text: string; json: any }> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
-  let body: string | undefined = init.raw;
+  // A raw body with no content-type header is sent as bytes, so fetch adds no content type either.
+  let body: string | Uint8Array | undefined =
+    init.raw !== undefined && !('content-type' in headers) ? new TextEncoder().encode(init.raw) : init.raw;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';

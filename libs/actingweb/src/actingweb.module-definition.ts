@@ -9,5 +9,8 @@ export const {
 } = new ConfigurableModuleBuilder<ActingWebModuleOptions>({ optionsInjectionToken: ACTINGWEB_MODULE_OPTIONS })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createActingWebOptions')
-  .setExtras<ActingWebModuleExtras>({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal ?? true }))
+  .setExtras<ActingWebModuleExtras>({ isGlobal: true }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal ?? true,
+  }))
   .build();

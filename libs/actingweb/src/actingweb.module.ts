@@ -27,7 +27,11 @@ import { TrustRepository } from './storage/trust.repository.js';
 
 const providers: Provider[] = [
   // Options are validated here, so a bad configuration fails at startup with every problem listed.
-  { provide: AwConfig, useFactory: (options: ActingWebModuleOptions) => resolveConfig(options), inject: [ACTINGWEB_MODULE_OPTIONS] },
+  {
+    provide: AwConfig,
+    useFactory: (options: ActingWebModuleOptions) => resolveConfig(options),
+    inject: [ACTINGWEB_MODULE_OPTIONS],
+  },
   { provide: ACCESS_RULES, useValue: DEFAULT_ACCESS_RULES },
   ActingWebDatabase,
   ActorRepository,

@@ -7,7 +7,12 @@
 
 // Module and configuration
 export { ActingWebModule } from './actingweb.module.js';
-export type { ActingWebModuleOptions, ActingWebModuleExtras, StorageOptions, PeerOptions } from './config/actingweb-options.interface.js';
+export type {
+  ActingWebModuleOptions,
+  ActingWebModuleExtras,
+  StorageOptions,
+  PeerOptions,
+} from './config/actingweb-options.interface.js';
 export { AwConfig, resolveConfig } from './config/aw-config.js';
 export { ACTINGWEB_MODULE_OPTIONS, ACTINGWEB_SPEC_VERSION } from './config/actingweb.constants.js';
 

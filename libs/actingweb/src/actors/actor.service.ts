@@ -72,7 +72,9 @@ export class ActorService {
     if (this.config.uniqueCreator) {
       const result = await this.actors.createIfCreatorFree(record);
       if (!result.created) {
-        const match = input.passphrase !== undefined && result.existing.find((a) => secretsEqual(a.passphrase, input.passphrase!));
+        const match =
+          input.passphrase !== undefined &&
+          result.existing.find((a) => secretsEqual(a.passphrase, input.passphrase!));
         if (!match) throw new ForbiddenError('Creator already exists', 'creator_exists');
         return { actor: this.handle(match), passphrase: match.passphrase, created: false };
       }

@@ -23,7 +23,11 @@ export class FactoryController {
       version: this.config.version,
       aw_version: this.config.specVersion,
       aw_supported: this.config.optionTags.join(','),
-      create: { method: 'POST', url: this.config.root, body: { creator: 'string?', passphrase: 'string?', trustee_root: 'url?' } },
+      create: {
+        method: 'POST',
+        url: this.config.root,
+        body: { creator: 'string?', passphrase: 'string?', trustee_root: 'url?' },
+      },
     };
     if (accept?.includes('text/html') && !accept.includes('application/json')) {
       reply.type('text/html; charset=utf-8');

@@ -16,13 +16,13 @@ export interface AccessRequest {
 export class AccessPolicy {
   constructor(private readonly rules: readonly AccessRule[]) {}
 
-  /** True when the first matching rule admits the caller. */
+  /** True when the first rule matching path, method and role is an allow rule. */
   allows(caller: Caller, request: AccessRequest): boolean {
     const roles = rolesOf(caller, request.pathPeerId);
     for (const rule of this.rules) {
       if (!pathMatches(rule, request.pathKey)) continue;
       if (rule.methods && !rule.methods.includes(request.method)) continue;
-      if (rule.roles.some((r) => r === 'anyone' || roles.includes(r))) return true;
+      if (rule.roles.some((r) => r === 'anyone' || roles.includes(r))) return rule.allow !== false;
     }
     return false;
   }
@@ -43,7 +43,9 @@ function rolesOf(caller: Caller, pathPeerId: string | undefined): string[] {
     case 'trustee':
       return ['trustee'];
     case 'peer':
-      return pathPeerId !== undefined && caller.peerId === pathPeerId ? [caller.relationship, 'owner'] : [caller.relationship];
+      return pathPeerId !== undefined && caller.peerId === pathPeerId
+        ? [caller.relationship, 'owner']
+        : [caller.relationship];
     default:
       return [];
   }

@@ -20,6 +20,8 @@ export interface AccessRule {
   readonly methods?: readonly string[];
   /** Match the path key exactly instead of as a prefix. */
   readonly exact?: boolean;
+  /** `false` makes this a deny rule: a match refuses the request. Default `true`. */
+  readonly allow?: boolean;
 }
 
 const OWNERS_OF_ACTOR = ['creator', 'trustee', 'admin'] as const;
@@ -27,9 +29,12 @@ const OWNERS_OF_ACTOR = ['creator', 'trustee', 'admin'] as const;
 /** Default rules, after the Python reference's `config.access`, tightened where §10 says it is too loose. @publicApi */
 export const DEFAULT_ACCESS_RULES: readonly AccessRule[] = Object.freeze([
   { roles: ['anyone'], path: 'meta', methods: ['GET'] },
-  // Callbacks authenticate inside their handlers (401/403/404 rules of §9); only the owner peer may push.
+  // Subscription and permission callbacks come only from the peer named in the path (§10 items 16–17);
+  // other callbacks are the application's, and its hooks decide.
   { roles: ['owner'], path: 'callbacks/subscriptions/<id>' },
+  { roles: ['anyone'], path: 'callbacks/subscriptions', allow: false },
   { roles: ['owner'], path: 'callbacks/permissions/<id>' },
+  { roles: ['anyone'], path: 'callbacks/permissions', allow: false },
   { roles: ['anyone'], path: 'callbacks' },
   { roles: ['creator', 'admin', 'friend', 'partner'], path: 'properties' },
   { roles: ['associate'], path: 'properties', methods: ['GET'] },

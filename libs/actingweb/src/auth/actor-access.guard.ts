@@ -39,7 +39,11 @@ export class ActorAccessGuard implements CanActivate {
     const actor = await this.actors.findById(params.actorId ?? '');
     if (!actor) throw new NotFoundError('Actor not found', 'actor_not_found');
 
-    const access = { pathKey: meta.pathKey, method: request.method, pathPeerId: meta.peerParam ? params[meta.peerParam] : undefined };
+    const access = {
+      pathKey: meta.pathKey,
+      method: request.method,
+      pathPeerId: meta.peerParam ? params[meta.peerParam] : undefined,
+    };
     let caller: Caller;
     try {
       caller = await this.credentials.resolve(actor, request.headers.authorization);

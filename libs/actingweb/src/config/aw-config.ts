@@ -60,7 +60,9 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   const o = (options ?? {}) as Partial<ActingWebModuleOptions>;
 
   if (typeof o.type !== 'string' || !TYPE_URN.test(o.type)) {
-    problems.push(`type must be a URN like "urn:actingweb:example.com:notes" (got ${JSON.stringify(o.type)})`);
+    problems.push(
+      `type must be a URN like "urn:actingweb:example.com:notes" (got ${JSON.stringify(o.type)})`,
+    );
   }
   let root = '';
   if (typeof o.baseUrl !== 'string') {
@@ -72,13 +74,17 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
       if (url.search || url.hash) throw new Error('query');
       root = url.href.endsWith('/') ? url.href : url.href + '/';
     } catch {
-      problems.push(`baseUrl must be an absolute http(s) URL without query or fragment (got ${JSON.stringify(o.baseUrl)})`);
+      problems.push(
+        `baseUrl must be an absolute http(s) URL without query or fragment (got ${JSON.stringify(o.baseUrl)})`,
+      );
     }
   }
   const version = o.version ?? '1.0';
-  if (!VERSION.test(version)) problems.push(`version must look like "1.0" or "1.2.3" (got ${JSON.stringify(version)})`);
+  if (!VERSION.test(version))
+    problems.push(`version must look like "1.0" or "1.2.3" (got ${JSON.stringify(version)})`);
   const specVersion = o.specVersion ?? ACTINGWEB_SPEC_VERSION;
-  if (!VERSION.test(specVersion)) problems.push(`specVersion must look like "1.4" (got ${JSON.stringify(specVersion)})`);
+  if (!VERSION.test(specVersion))
+    problems.push(`specVersion must look like "1.4" (got ${JSON.stringify(specVersion)})`);
 
   const extraTags = o.optionTags ?? [];
   if (!Array.isArray(extraTags) || extraTags.some((t) => typeof t !== 'string' || !TAG.test(t))) {
@@ -93,13 +99,15 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     problems.push('autoApprove must be a list of relationship names');
   }
   const bodyLimit = o.bodyLimit ?? 1024 * 1024;
-  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) problems.push('bodyLimit must be an integer number of bytes >= 1024');
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024)
+    problems.push('bodyLimit must be an integer number of bytes >= 1024');
   const maxJsonDepth = o.maxJsonDepth ?? 64;
   if (!Number.isInteger(maxJsonDepth) || maxJsonDepth < 1 || maxJsonDepth > 1000) {
     problems.push('maxJsonDepth must be an integer from 1 to 1000');
   }
   const peerTimeoutMs = o.peers?.timeoutMs ?? 5000;
-  if (!Number.isInteger(peerTimeoutMs) || peerTimeoutMs < 1) problems.push('peers.timeoutMs must be a positive integer');
+  if (!Number.isInteger(peerTimeoutMs) || peerTimeoutMs < 1)
+    problems.push('peers.timeoutMs must be a positive integer');
   const peerMaxConcurrency = o.peers?.maxConcurrency ?? 32;
   if (!Number.isInteger(peerMaxConcurrency) || peerMaxConcurrency < 1) {
     problems.push('peers.maxConcurrency must be a positive integer');
@@ -144,11 +152,15 @@ function resolveStorage(storage: StorageOptions | undefined, problems: string[])
   if (storage === undefined) return { type: 'sqlite', filename: './data/actingweb.sqlite' };
   if (storage.type === 'sqlite') {
     const filename = storage.filename ?? './data/actingweb.sqlite';
-    if (typeof filename !== 'string' || !filename) problems.push('storage.filename must be a path or ":memory:"');
+    if (typeof filename !== 'string' || !filename)
+      problems.push('storage.filename must be a path or ":memory:"');
     return { type: 'sqlite', filename };
   }
   if (storage.type === 'postgres') {
-    if (typeof storage.connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(storage.connectionString)) {
+    if (
+      typeof storage.connectionString !== 'string' ||
+      !/^postgres(ql)?:\/\//.test(storage.connectionString)
+    ) {
       problems.push('storage.connectionString must be a postgres:// URL');
     }
     if (storage.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(storage.schema)) {
@@ -159,6 +171,8 @@ function resolveStorage(storage: StorageOptions | undefined, problems: string[])
     }
     return { ...storage };
   }
-  problems.push(`storage.type must be "sqlite" or "postgres" (got ${JSON.stringify((storage as { type?: unknown }).type)})`);
+  problems.push(
+    `storage.type must be "sqlite" or "postgres" (got ${JSON.stringify((storage as { type?: unknown }).type)})`,
+  );
   return { type: 'sqlite' };
 }

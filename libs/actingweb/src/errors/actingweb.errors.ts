@@ -16,11 +16,19 @@ export class ActingWebError extends Error {
   readonly code: string;
   /** Extra response headers (e.g. `WWW-Authenticate`). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * `status` and `expose` make this an "http-errors"-shaped error, which Nest maps
+   * to the right status when it is raised outside our routes (e.g. by a body parser).
+   */
+  readonly status: number;
+  readonly expose: boolean;
 
   constructor(statusCode: number, code: string, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.name = new.target.name;
     this.statusCode = statusCode;
+    this.status = statusCode;
+    this.expose = statusCode < 500;
     this.code = code;
     this.headers = headers;
   }

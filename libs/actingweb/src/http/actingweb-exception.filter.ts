@@ -33,7 +33,9 @@ export class ActingWebExceptionFilter implements ExceptionFilter {
       message = exception.message;
     }
     if (status >= 500) {
-      this.logger.error(`${logPrefix()}${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+      this.logger.error(
+        `${logPrefix()}${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
     }
     if (reply.sent) return;
     reply.status(status).headers(headers).type('application/json; charset=utf-8');

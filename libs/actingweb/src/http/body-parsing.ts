@@ -20,15 +20,29 @@ export function parseJsonBody(text: string, maxDepth: number): unknown {
   try {
     value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (err) {
-    const message = err instanceof SyntaxError ? 'Body is not valid JSON' : 'Body contains a forbidden key (__proto__ or constructor.prototype)';
-    throw new BadRequestError(message, 'invalid_json');
+    if (err instanceof Error && /forbidden/.test(err.message)) {
+      throw new BadRequestError(
+        'Body contains a forbidden key (__proto__ or constructor.prototype)',
+        'forbidden_key',
+      );
+    }
+    throw new BadRequestError('Body is not valid JSON', 'invalid_json');
   }
   assertDepth(value, maxDepth);
   return value;
 }
 
-/** `a=1&b=2` → `{ a: '1', b: '2' }` with a null prototype; repeated keys keep the last value. */
-export function parseFormBody(text: string): Record<string, string> {
+/**
+ * `a=1&b=2` → `{ a: '1', b: '2' }` with a null prototype; repeated keys keep the last value.
+ * `curl -d '{"creator":"x"}'` labels JSON as a form, so a form body that is a JSON
+ * object or array is read as JSON.
+ */
+export function parseFormBody(text: string, maxDepth: number): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    const sniffed = parseSniffedBody(trimmed, maxDepth);
+    if (typeof sniffed !== 'string') return sniffed;
+  }
   const result: Record<string, string> = Object.create(null);
   for (const [key, value] of new URLSearchParams(text)) {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
@@ -49,7 +63,7 @@ export function parseSniffedBody(text: string, maxDepth: number): unknown {
       return parseJsonBody(trimmed, maxDepth);
     } catch (err) {
       // Looks like JSON and is well-formed but forbidden: reject; malformed: keep it as text.
-      if (err instanceof BadRequestError && err.code === 'invalid_json' && err.message.startsWith('Body is not valid')) return text;
+      if (err instanceof BadRequestError && err.code === 'invalid_json') return text;
       throw err;
     }
   }
@@ -62,7 +76,8 @@ export function assertDepth(value: unknown, maxDepth: number): void {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop()!;
-    if (depth > maxDepth) throw new BadRequestError(`Body is nested deeper than ${maxDepth} levels`, 'too_deep');
+    if (depth > maxDepth)
+      throw new BadRequestError(`Body is nested deeper than ${maxDepth} levels`, 'too_deep');
     const children = Array.isArray(current) ? current : Object.values(current as object);
     for (const child of children) {
       if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);

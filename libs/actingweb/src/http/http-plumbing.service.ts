@@ -28,7 +28,9 @@ export class HttpPlumbingService implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return; // a standalone application context: nothing to install
     if (adapter.getType() !== 'fastify') {
-      throw new Error('ActingWebModule requires @nestjs/platform-fastify (create the app with new FastifyAdapter()).');
+      throw new Error(
+        'ActingWebModule requires @nestjs/platform-fastify (create the app with new FastifyAdapter()).',
+      );
     }
     const fastify = adapter.getInstance<FastifyInstance>();
     if ((fastify as { awPlumbing?: boolean }).awPlumbing) return;
@@ -47,20 +49,38 @@ export class HttpPlumbingService implements OnModuleInit {
   private installBodyParsers(fastify: FastifyInstance): void {
     const { bodyLimit, maxJsonDepth } = this.config;
     const options = { parseAs: 'string' as const, bodyLimit };
-    const wrap = (parse: (text: string) => unknown) => (_req: FastifyRequest, body: string | Buffer, done: ParserDone) => {
-      try {
-        done(null, parse(typeof body === 'string' ? body : body.toString('utf8')));
-      } catch (err) {
-        done(err as Error);
-      }
-    };
+    const wrap =
+      (parse: (text: string) => unknown) =>
+      (_req: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+        try {
+          done(null, parse(typeof body === 'string' ? body : body.toString('utf8')));
+        } catch (err) {
+          done(err as Error);
+        }
+      };
     for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
       if (fastify.hasContentTypeParser(type)) fastify.removeContentTypeParser(type);
     }
     if (fastify.hasContentTypeParser('*')) fastify.removeContentTypeParser('*');
-    fastify.addContentTypeParser('application/json', options, wrap((t) => parseJsonBody(t, maxJsonDepth)));
-    fastify.addContentTypeParser('application/x-www-form-urlencoded', options, wrap(parseFormBody));
-    fastify.addContentTypeParser('text/plain', options, wrap((t) => t));
-    fastify.addContentTypeParser('*', options, wrap((t) => parseSniffedBody(t, maxJsonDepth)));
+    fastify.addContentTypeParser(
+      'application/json',
+      options,
+      wrap((t) => parseJsonBody(t, maxJsonDepth)),
+    );
+    fastify.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      options,
+      wrap((t) => parseFormBody(t, maxJsonDepth)),
+    );
+    fastify.addContentTypeParser(
+      'text/plain',
+      options,
+      wrap((t) => t),
+    );
+    fastify.addContentTypeParser(
+      '*',
+      options,
+      wrap((t) => parseSniffedBody(t, maxJsonDepth)),
+    );
   }
 }

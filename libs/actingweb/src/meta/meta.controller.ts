@@ -22,7 +22,11 @@ export class MetaController {
 
   @Get('*')
   @Access('meta')
-  one(@CurrentActor() actor: ActorRecord, @Param('*') path: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  one(
+    @CurrentActor() actor: ActorRecord,
+    @Param('*') path: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const value = this.meta.path(actor, path);
     if (!value) throw new NotFoundError(`No meta path ${path}`, 'meta_not_found');
     if (value.kind === 'redirect') {

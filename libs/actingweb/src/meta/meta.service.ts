@@ -3,7 +3,8 @@ import { AwConfig } from '../config/aw-config.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 
 /** A `/meta` answer: JSON, text, or a redirect. */
-export type MetaValue = { kind: 'json'; body: unknown } | { kind: 'text'; body: string } | { kind: 'redirect'; location: string };
+export type MetaValue =
+  { kind: 'json'; body: unknown } | { kind: 'text'; body: string } | { kind: 'redirect'; location: string };
 
 /**
  * `/meta` (`shared/docs/protocol.md` §5). The JSON carries both shapes: the
@@ -57,7 +58,10 @@ export class MetaService {
       case 'specification':
         return text(c.specification);
       case 'actingweb':
-        return { kind: 'json', body: { version: c.specVersion, supported: c.optionTags.join(','), formats: c.formats.join(',') } };
+        return {
+          kind: 'json',
+          body: { version: c.specVersion, supported: c.optionTags.join(','), formats: c.formats.join(',') },
+        };
       case 'actingweb/version':
         return text(c.specVersion);
       case 'actingweb/supported':

@@ -75,10 +75,12 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
     const schema = this.schema;
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(this.db);
   }
-
 }
 
-function createKysely(storage: Readonly<StorageOptions>): { db: Kysely<AwDatabase>; dialect: SqlDialectName } {
+function createKysely(storage: Readonly<StorageOptions>): {
+  db: Kysely<AwDatabase>;
+  dialect: SqlDialectName;
+} {
   if (storage.type === 'postgres') {
     const pool = new pg.Pool({
       connectionString: storage.connectionString,
@@ -88,11 +90,16 @@ function createKysely(storage: Readonly<StorageOptions>): { db: Kysely<AwDatabas
       // int8 (bigint, count(*)) as JS numbers: our values stay far below 2^53.
       types: {
         getTypeParser: ((oid: number, format?: string) =>
-          oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+          oid === 20
+            ? (v: string) => Number(v)
+            : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
     return { db: new Kysely<AwDatabase>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   const { kyselyDatabase } = openSqlite(storage.filename ?? './data/actingweb.sqlite');
-  return { db: new Kysely<AwDatabase>({ dialect: new SqliteDialect({ database: kyselyDatabase }) }), dialect: 'sqlite' };
+  return {
+    db: new Kysely<AwDatabase>({ dialect: new SqliteDialect({ database: kyselyDatabase }) }),
+    dialect: 'sqlite',
+  };
 }

@@ -12,7 +12,8 @@ export interface ActorRecord {
   createdAt: string;
 }
 
-export type CreateActorResult = { created: true; actor: ActorRecord } | { created: false; existing: ActorRecord[] };
+export type CreateActorResult =
+  { created: true; actor: ActorRecord } | { created: false; existing: ActorRecord[] };
 
 /** Actors table access. All state lives in the database; nothing is cached here. */
 @Injectable()
@@ -26,7 +27,12 @@ export class ActorRepository {
 
   /** Actors of one creator, lowest id first (deterministic, as in the Python reference). */
   async findByCreator(creator: string, db: Executor = this.database.db): Promise<ActorRecord[]> {
-    const rows = await db.selectFrom('actors').selectAll().where('creator', '=', creator).orderBy('id').execute();
+    const rows = await db
+      .selectFrom('actors')
+      .selectAll()
+      .where('creator', '=', creator)
+      .orderBy('id')
+      .execute();
     return rows.map(toRecord);
   }
 

@@ -141,7 +141,6 @@ export interface AttributesTable {
   expires_at: number | null;
 }
 
-
 /** The whole schema, for `Kysely<AwDatabase>`. */
 export interface AwDatabase {
   actors: ActorsTable;

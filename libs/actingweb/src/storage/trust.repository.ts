@@ -38,7 +38,11 @@ export class TrustRepository {
   constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {}
 
   /** Resolves a Bearer secret presented to `actorId`; null when it opens nothing there. */
-  async findCredential(actorId: string, secret: string, db: Executor = this.database.db): Promise<TrustCredential | null> {
+  async findCredential(
+    actorId: string,
+    secret: string,
+    db: Executor = this.database.db,
+  ): Promise<TrustCredential | null> {
     const row = await db
       .selectFrom('trusts')
       .select(['peer_id', 'relationship', 'approved'])

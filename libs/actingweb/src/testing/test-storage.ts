@@ -17,7 +17,10 @@ export interface TestStorage {
 
 export function testStorages(): TestStorage[] {
   const storages: TestStorage[] = [
-    { name: 'sqlite', create: async () => ({ options: { type: 'sqlite', filename: ':memory:' }, cleanup: async () => {} }) },
+    {
+      name: 'sqlite',
+      create: async () => ({ options: { type: 'sqlite', filename: ':memory:' }, cleanup: async () => {} }),
+    },
   ];
   const url = process.env.TEST_DATABASE_URL;
   if (url) {

@@ -67,7 +67,11 @@ export function initialSchema(dialect: SqlDialectName): Migration {
         .addColumn('actor_id', 'text', (c) => c.notNull().references('actors.id').onDelete('cascade'))
         .addPrimaryKeyConstraint('property_lookup_pk', ['name', 'value'])
         .execute();
-      await db.schema.createIndex('property_lookup_actor_idx').on('property_lookup').column('actor_id').execute();
+      await db.schema
+        .createIndex('property_lookup_actor_idx')
+        .on('property_lookup')
+        .column('actor_id')
+        .execute();
 
       await db.schema
         .createTable('trusts')
@@ -117,8 +121,12 @@ export function initialSchema(dialect: SqlDialectName): Migration {
         .addColumn('notes', 'text', (c) => c.notNull().defaultTo(''))
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('trust_permissions_pk', ['actor_id', 'peer_id'])
-        .addForeignKeyConstraint('trust_permissions_trust_fk', ['actor_id', 'peer_id'], 'trusts', ['actor_id', 'peer_id'], (fk) =>
-          fk.onDelete('cascade'),
+        .addForeignKeyConstraint(
+          'trust_permissions_trust_fk',
+          ['actor_id', 'peer_id'],
+          'trusts',
+          ['actor_id', 'peer_id'],
+          (fk) => fk.onDelete('cascade'),
         )
         .execute();
 
@@ -161,7 +169,12 @@ export function initialSchema(dialect: SqlDialectName): Migration {
         .addColumn('sequence', 'integer', (c) => c.notNull())
         .addColumn('timestamp', 'text', (c) => c.notNull())
         .addColumn('data', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('subscription_diffs_pk', ['actor_id', 'peer_id', 'subscription_id', 'sequence'])
+        .addPrimaryKeyConstraint('subscription_diffs_pk', [
+          'actor_id',
+          'peer_id',
+          'subscription_id',
+          'sequence',
+        ])
         .addForeignKeyConstraint(
           'subscription_diffs_subscription_fk',
           ['actor_id', 'peer_id', 'subscription_id'],

@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ActorRecord } from '../storage/actor.repository.js';
+import type { TrustCredential, TrustRepository } from '../storage/trust.repository.js';
+import { CredentialResolver, hasTrusteeEntropy } from './credential-resolver.service.js';
+import type { BearerTokenResolver } from './bearer-token-resolver.js';
+
+const actor: ActorRecord = {
+  id: 'a1',
+  creator: 'me@example.com',
+  passphrase: 'pass-word',
+  trusteeRoot: null,
+  createdAt: '',
+};
+const trusts = {
+  findCredential: async (actorId: string, secret: string): Promise<TrustCredential | null> =>
+    actorId === 'a1' && secret === 'trust-secret'
+      ? { peerId: 'p1', relationship: 'friend', approved: true }
+      : null,
+} as unknown as TrustRepository;
+const basic = (u: string, p: string) => 'Basic ' + Buffer.from(`${u}:${p}`).toString('base64');
+
+describe('CredentialResolver', () => {
+  const resolver = new CredentialResolver(trusts);
+
+  it('treats a missing header as anonymous', async () => {
+    await expect(resolver.resolve(actor, undefined)).resolves.toEqual({ kind: 'anonymous' });
+    await expect(resolver.resolve(actor, '  ')).resolves.toEqual({ kind: 'anonymous' });
+  });
+
+  it('accepts the creator over Basic (passphrases may contain colons)', async () => {
+    await expect(resolver.resolve(actor, basic('me@example.com', 'pass-word'))).resolves.toEqual({
+      kind: 'creator',
+    });
+    const colon = { ...actor, passphrase: 'a:b:c' };
+    await expect(resolver.resolve(colon, basic('me@example.com', 'a:b:c'))).resolves.toEqual({
+      kind: 'creator',
+    });
+  });
+
+  it.each([
+    basic('me@example.com', 'nope'),
+    basic('you@example.com', 'pass-word'),
+    'Basic',
+    'Bearer unknown',
+    'Token x',
+  ])('answers 403 for %s', async (header) => {
+    await expect(resolver.resolve(actor, header)).rejects.toMatchObject({ statusCode: 403 });
+  });
+
+  it('resolves trust secrets to a peer', async () => {
+    await expect(resolver.resolve(actor, 'Bearer trust-secret')).resolves.toEqual({
+      kind: 'peer',
+      peerId: 'p1',
+      relationship: 'friend',
+      approved: true,
+    });
+  });
+
+  it('asks the pluggable token resolver first', async () => {
+    const oauth: BearerTokenResolver = {
+      resolve: async (_a, token) => (token === 'oauth-token' ? { kind: 'creator' } : null),
+    };
+    const withOAuth = new CredentialResolver(trusts, oauth);
+    await expect(withOAuth.resolve(actor, 'Bearer oauth-token')).resolves.toEqual({ kind: 'creator' });
+    await expect(withOAuth.resolve(actor, 'Bearer trust-secret')).resolves.toMatchObject({ kind: 'peer' });
+  });
+
+  it('requires > 80 bits of entropy for trustee passphrases', () => {
+    expect(hasTrusteeEntropy('x'.repeat(12))).toBe(false);
+    expect(hasTrusteeEntropy('x'.repeat(13))).toBe(true);
+  });
+});

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { LogLevel } from '@nestjs/common';
+import type { ActingWebModuleOptions } from '@app/actingweb';
+
+/** The example server's settings, read from the environment (see README "Configuration"). */
+export interface ExampleEnv {
+  port: number;
+  host: string;
+  logLevels: LogLevel[];
+  actingweb: ActingWebModuleOptions;
+}
+
+const LOG_LEVELS: Record<string, LogLevel[]> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '') return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new Error(`${name} must be true or false (got "${value}")`);
+}
+
+/** Parses the environment contract of ARCHITECTURE §8; throws with a clear message on bad values. */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a TCP port (got "${env.PORT}")`);
+  const host = env.HOST || '0.0.0.0';
+  const level = (env.AW_LOG_LEVEL || 'info').toLowerCase();
+  const logLevels = LOG_LEVELS[level];
+  if (!logLevels)
+    throw new Error(
+      `AW_LOG_LEVEL must be one of ${Object.keys(LOG_LEVELS).join(', ')} (got "${env.AW_LOG_LEVEL}")`,
+    );
+
+  const dataDir = env.AW_DATA_DIR || './data';
+  const storage: ActingWebModuleOptions['storage'] = env.DATABASE_URL
+    ? { type: 'postgres', connectionString: env.DATABASE_URL }
+    : { type: 'sqlite', filename: dataDir === 'memory://' ? ':memory:' : join(dataDir, 'actingweb.sqlite') };
+
+  return {
+    port,
+    host,
+    logLevels,
+    actingweb: {
+      type: env.AW_TYPE || 'urn:actingweb:example.com:demo',
+      baseUrl: env.AW_BASE_URL || `http://localhost:${port}/`,
+      description: 'ActingWeb demo actor {id}',
+      devtest: flag(env.AW_DEVTEST, 'AW_DEVTEST'),
+      uniqueCreator: flag(env.AW_UNIQUE_CREATOR, 'AW_UNIQUE_CREATOR'),
+      autoApprove: (env.AW_AUTO_APPROVE ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      storage,
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+
+describe('HTTP plumbing', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startFreshServer(STORAGES[0]);
+  });
+  afterAll(() => server.close());
+
+  it('echoes a sane X-Request-ID and makes one up otherwise', async () => {
+    const echoed = await call(server.url, { headers: { 'x-request-id': 'abc-123' } });
+    expect(echoed.headers.get('x-request-id')).toBe('abc-123');
+    const generated = await call(server.url);
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const hostile = await call(server.url, { headers: { 'x-request-id': 'a b\tc<script>' } });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await call(server.url + 'a/b/c/d/e');
+    expect(res.status).toBe(404);
+    expect(res.json).toMatchObject({ statusCode: 404 });
+  });
+
+  it('accepts bodies with unusual content types instead of 415', async () => {
+    const res = await call(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.whatever' },
+      raw: '{"creator":"odd"}',
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.creator).toBe('odd');
+  });
+
+  it('survives a flood of bad requests and keeps serving', async () => {
+    const bad = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        call(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          raw: '{'.repeat(i + 1),
+        }),
+      ),
+    );
+    expect(bad.every((r) => r.status === 400)).toBe(true);
+    expect((await call(server.url, { method: 'POST' })).status).toBe(201);
+  });
+});

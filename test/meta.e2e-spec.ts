@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+
+/** `/meta` (protocol §5; checklist 14–25). */
+describe.each(STORAGES)('meta on $name', (storage) => {
+  let server: TestServer;
+  let id: string;
+  let meta: string;
+
+  beforeAll(async () => {
+    server = await startFreshServer(storage, {
+      version: '2.3.1',
+      description: 'Notes of {id}',
+      info: 'https://docs.example/notes',
+      optionTags: ['www'],
+    });
+    id = (
+      await call(server.url, {
+        method: 'POST',
+        body: { creator: 'm@example.com', trustee_root: 'https://t.example/x' },
+      })
+    ).json.id;
+    meta = `${server.url}${id}/meta`;
+  });
+  afterAll(() => server.close());
+
+  it('serves both JSON shapes: the nested actingweb object and the flat keys Python peers read', async () => {
+    const res = await call(meta);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.json).toEqual({
+      id,
+      type: 'urn:actingweb:test.example:e2e',
+      version: '2.3.1',
+      desc: `Notes of ${id}`,
+      info: 'https://docs.example/notes',
+      trustee_root: 'https://t.example/x',
+      actingweb: { version: '1.4', supported: 'www', formats: 'json' },
+      aw_version: '1.4',
+      aw_supported: 'www',
+      aw_formats: 'json',
+    });
+  });
+
+  it.each([
+    ['id', () => id],
+    ['type', () => 'urn:actingweb:test.example:e2e'],
+    ['version', () => '2.3.1'],
+    ['desc', () => `Notes of ${id}`],
+    ['actingweb/version', () => '1.4'],
+    ['actingweb/supported', () => 'www'],
+    ['actingweb/formats', () => 'json'],
+    ['trustee_root', () => 'https://t.example/x'],
+  ])('GET /meta/%s answers the bare text', async (path, expected) => {
+    const res = await call(`${meta}/${path}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(res.text).toBe(expected());
+  });
+
+  it('type is one line starting urn:actingweb:, version is a.b[.c]', async () => {
+    expect((await call(`${meta}/type`)).text).toMatch(/^urn:actingweb:[^\n]+$/);
+    expect((await call(`${meta}/version`)).text).toMatch(/^\d+\.\d+(\.\d+)?$/);
+  });
+
+  it('supported tags are comma-separated without spaces', async () => {
+    expect((await call(`${meta}/actingweb/supported`)).text).not.toMatch(/\s/);
+  });
+
+  it('/meta/info redirects (302) to the configured page', async () => {
+    const res = await call(`${meta}/info`);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('https://docs.example/notes');
+  });
+
+  it.each(['raml', 'nothing', 'actingweb/other', 'specification'])(
+    'GET /meta/%s (not served) answers 404 JSON',
+    async (path) => {
+      const res = await call(`${meta}/${path}`);
+      expect(res.status).toBe(404);
+      expect(res.json).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    },
+  );
+
+  it('is readable with no credentials and with a foreign or wrong token', async () => {
+    for (const authorization of ['Bearer someone-elses-token', 'Basic Zm9vOmJhcg==', 'Weird scheme']) {
+      const res = await call(`${meta}/id`, { headers: { authorization } });
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(id);
+    }
+  });
+
+  it('answers 404 for the meta of an unknown actor', async () => {
+    expect((await call(`${server.url}ffffffffffffffffffffffffffffffff/meta`)).status).toBe(404);
+    expect((await call(`${server.url}ffffffffffffffffffffffffffffffff/meta/id`)).status).toBe(404);
+  });
+
+  it('only answers GET', async () => {
+    expect((await call(meta, { method: 'PUT', body: { id: 'x' } })).status).toBe(404);
+    expect((await call(`${meta}/id`, { method: 'DELETE' })).status).toBe(404);
+    expect((await call(`${meta}/id`)).text).toBe(id);
+  });
+});
