@@ -106,3 +106,35 @@ export async function call(
 export function basic(user: string, password: string): string {
   return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
 }
+
+/**
+ * A request sent byte-for-byte (no URL normalisation), for paths such as
+ * `a/../b` that fetch would rewrite before sending.
+ */
+export async function rawCall(
+  baseUrl: string,
+  rawPath: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; text: string }> {
+  const { request } = await import('node:http');
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: rawPath,
+        method: init.method ?? 'GET',
+        headers: init.headers,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}

@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ActorRootController } from './actors/actor-root.controller.js';
 import { ActorService } from './actors/actor.service.js';
+import { ActorHandleFactory } from './actors/actor-handle.factory.js';
 import { FactoryController } from './actors/factory.controller.js';
 import {
   ACTINGWEB_ASYNC_OPTIONS_TYPE,
@@ -21,8 +22,12 @@ import { HookRegistry } from './hooks/hook-registry.service.js';
 import { HttpPlumbingService } from './http/http-plumbing.service.js';
 import { MetaController } from './meta/meta.controller.js';
 import { MetaService } from './meta/meta.service.js';
+import { PropertiesController } from './properties/properties.controller.js';
+import { PropertiesService } from './properties/properties.service.js';
+import { PropertyChangeFeed } from './properties/property-change.js';
 import { ActingWebDatabase } from './storage/actingweb-database.js';
 import { ActorRepository } from './storage/actor.repository.js';
+import { PropertyRepository } from './storage/property.repository.js';
 import { TrustRepository } from './storage/trust.repository.js';
 
 const providers: Provider[] = [
@@ -36,19 +41,23 @@ const providers: Provider[] = [
   ActingWebDatabase,
   ActorRepository,
   TrustRepository,
+  PropertyRepository,
   HookRegistry,
   HookExplorer,
   HookInvoker,
   CredentialResolver,
   ActorAccessGuard,
   ActorService,
+  ActorHandleFactory,
   MetaService,
+  PropertyChangeFeed,
+  PropertiesService,
   HttpPlumbingService,
 ];
 
-const controllers = [FactoryController, ActorRootController, MetaController];
+const controllers = [FactoryController, ActorRootController, MetaController, PropertiesController];
 
-const exported = [AwConfig, ActingWebDatabase, ActorService, HookRegistry, HookInvoker];
+const exported = [AwConfig, ActingWebDatabase, ActorService, HookRegistry, HookInvoker, PropertyChangeFeed];
 
 /**
  * ActingWeb as a NestJS module: actor REST routes on Fastify, storage

@@ -19,7 +19,15 @@ export { ACTINGWEB_MODULE_OPTIONS, ACTINGWEB_SPEC_VERSION } from './config/actin
 // Actors
 export { ActorService } from './actors/actor.service.js';
 export type { CreateActorInput, CreatedActor } from './actors/actor.service.js';
-export type { ActorHandle } from './actors/actor-handle.js';
+export type { ActorHandle, ActorProperties } from './actors/actor-handle.js';
+
+// Properties
+export { PropertyChangeFeed } from './properties/property-change.js';
+export type {
+  PropertyChange,
+  InTransactionListener,
+  AfterCommitListener,
+} from './properties/property-change.js';
 
 // Callers, access control and credentials
 export type { Caller } from './auth/caller.js';

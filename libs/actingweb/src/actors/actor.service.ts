@@ -6,6 +6,7 @@ import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
 import { secretsEqual } from '../auth/constant-time.js';
 import type { ActorHandle } from './actor-handle.js';
+import { ActorHandleFactory } from './actor-handle.factory.js';
 
 /** Input of {@link ActorService.create}. @publicApi */
 export interface CreateActorInput {
@@ -54,6 +55,7 @@ export class ActorService {
     @Inject(ActorRepository) private readonly actors: ActorRepository,
     @Inject(HookInvoker) private readonly hooks: HookInvoker,
     @Inject(AwConfig) private readonly config: AwConfig,
+    @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
   ) {}
 
   /**
@@ -106,11 +108,6 @@ export class ActorService {
 
   /** The handle hooks and application code work with. */
   handle(record: ActorRecord): ActorHandle {
-    return Object.freeze({
-      id: record.id,
-      creator: record.creator,
-      url: this.config.actorUrl(record.id),
-      trusteeRoot: record.trusteeRoot,
-    });
+    return this.handles.create(record);
   }
 }

@@ -6,6 +6,7 @@
  * - `creator`: HTTP Basic `creator:passphrase` (or, later, an OAuth token for the creator).
  * - `trustee`: the actor's passphrase as a Bearer token, when a trustee is configured.
  * - `peer`: a trust secret as a Bearer token; carries the relationship and approval state.
+ * - `application`: the application's own code (through `ActorService`/`ActorHandle`), fully trusted.
  *
  * @publicApi
  */
@@ -13,6 +14,7 @@ export type Caller =
   | { readonly kind: 'anonymous' }
   | { readonly kind: 'creator' }
   | { readonly kind: 'trustee' }
+  | { readonly kind: 'application' }
   | {
       readonly kind: 'peer';
       readonly peerId: string;
@@ -24,3 +26,6 @@ export type Caller =
 
 /** The anonymous caller (a shared frozen value). */
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
+
+/** The application itself, calling through the actor service or an actor handle. */
+export const APPLICATION: Caller = Object.freeze({ kind: 'application' });

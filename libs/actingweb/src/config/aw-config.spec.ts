@@ -56,6 +56,10 @@ describe('resolveConfig', () => {
   });
 
   it('advertises extra option tags once each', () => {
-    expect(resolveConfig({ ...base, optionTags: ['www', 'www', 'bot'] }).optionTags).toEqual(['www', 'bot']);
+    expect(resolveConfig({ ...base, optionTags: ['www', 'www', 'bot'] }).optionTags).toEqual([
+      'nestedproperties',
+      'www',
+      'bot',
+    ]);
   });
 });

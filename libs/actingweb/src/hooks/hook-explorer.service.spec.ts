@@ -10,12 +10,12 @@ import { HookExplorer } from './hook-explorer.service.js';
 import { HookInvoker } from './hook-invoker.service.js';
 import { HookRegistry } from './hook-registry.service.js';
 
-const actor: ActorHandle = {
+const actor = {
   id: 'b'.repeat(32),
   creator: 'me',
   url: 'https://x/' + 'b'.repeat(32),
   trusteeRoot: null,
-};
+} as unknown as ActorHandle;
 
 @Injectable()
 class FixtureHooks {

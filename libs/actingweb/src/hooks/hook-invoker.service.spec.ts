@@ -12,12 +12,12 @@ import type {
 import { HookInvoker } from './hook-invoker.service.js';
 import { HookRegistry } from './hook-registry.service.js';
 
-const actor: ActorHandle = {
+const actor = {
   id: 'a'.repeat(32),
   creator: 'me',
   url: 'https://x/' + 'a'.repeat(32),
   trusteeRoot: null,
-};
+} as unknown as ActorHandle;
 
 function propertyCtx(overrides: Partial<PropertyHookContext> = {}): PropertyHookContext {
   return { actor, operation: 'get', name: 'email', path: [], value: 'v', caller: ANONYMOUS, ...overrides };

@@ -51,6 +51,16 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
     return this.db.transaction().execute(fn);
   }
 
+  /**
+   * Serialises writers of one logical key (e.g. one actor's property) until the
+   * transaction ends. PostgreSQL: a transaction-scoped advisory lock. SQLite:
+   * nothing to do, its transactions already run one at a time.
+   */
+  async lockInTransaction(tx: Transaction<AwDatabase>, key: string): Promise<void> {
+    if (this.dialect === 'postgres')
+      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.db.destroy();
   }

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AwConfig } from '../config/aw-config.js';
+import { APPLICATION } from '../auth/caller.js';
+import { PropertiesService } from '../properties/properties.service.js';
+import type { ActorRecord } from '../storage/actor.repository.js';
+import type { ActorHandle, ActorProperties } from './actor-handle.js';
+
+/**
+ * Builds {@link ActorHandle}s: the actor's identity plus facades over the
+ * singleton services, bound to that actor, acting as the application.
+ */
+@Injectable()
+export class ActorHandleFactory {
+  constructor(
+    @Inject(AwConfig) private readonly config: AwConfig,
+    @Inject(PropertiesService) private readonly propertiesService: PropertiesService,
+  ) {}
+
+  create(record: ActorRecord): ActorHandle {
+    const service = this.propertiesService;
+    const handle: ActorHandle = {
+      id: record.id,
+      creator: record.creator,
+      url: this.config.actorUrl(record.id),
+      trusteeRoot: record.trusteeRoot,
+      get properties(): ActorProperties {
+        return properties;
+      },
+    };
+    const properties: ActorProperties = Object.freeze({
+      all: () => service.getAll(handle, APPLICATION),
+      get: async (...path: string[]) => {
+        try {
+          return await service.get(handle, APPLICATION, path);
+        } catch (err) {
+          if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+          throw err;
+        }
+      },
+      set: (path: string | readonly string[], value: unknown) =>
+        service.put(handle, APPLICATION, toPath(path), value),
+      setMany: (values: Record<string, unknown>) =>
+        service.post(handle, APPLICATION, values).then(() => undefined),
+      delete: async (...path: string[]) => {
+        try {
+          await service.delete(handle, APPLICATION, path);
+          return true;
+        } catch (err) {
+          if ((err as { statusCode?: number }).statusCode === 404) return false;
+          throw err;
+        }
+      },
+    });
+    return Object.freeze(handle);
+  }
+}
+
+function toPath(path: string | readonly string[]): string[] {
+  return typeof path === 'string' ? path.split('/') : [...path];
+}

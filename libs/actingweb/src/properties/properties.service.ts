@@ -1,0 +1,259 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Transaction } from 'kysely';
+import type { ActorHandle } from '../actors/actor-handle.js';
+import type { Caller } from '../auth/caller.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors/actingweb.errors.js';
+import { HookInvoker } from '../hooks/hook-invoker.service.js';
+import { HookRegistry } from '../hooks/hook-registry.service.js';
+import type { PropertyOperation } from '../hooks/hook.types.js';
+import { ActingWebDatabase } from '../storage/actingweb-database.js';
+import type { AwDatabase } from '../storage/database.types.js';
+import { PropertyRepository } from '../storage/property.repository.js';
+import { deleteAt, getAt, isPlainObject, setAt } from './json-path.js';
+import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
+import { validateSegment } from './property-path.js';
+
+/** Marker for "no value": a missing property or a path that leads nowhere. */
+const ABSENT = undefined;
+
+/**
+ * The `/properties` contract (`shared/docs/protocol.md` §6) for simple
+ * (non-list) properties, shared by HTTP and by application code:
+ * reads, nested writes (deep merge), bulk POST (all or nothing), deletes,
+ * property hooks (`reference-sdk.md` §2a/§2c) and change records that commit
+ * in the same transaction as the write.
+ *
+ * Values keep their JSON type: a text body is a string, a JSON body is JSON.
+ */
+@Injectable()
+export class PropertiesService {
+  constructor(
+    @Inject(ActingWebDatabase) private readonly database: ActingWebDatabase,
+    @Inject(PropertyRepository) private readonly properties: PropertyRepository,
+    @Inject(HookInvoker) private readonly hooks: HookInvoker,
+    @Inject(HookRegistry) private readonly registry: HookRegistry,
+    @Inject(PropertyChangeFeed) private readonly changes: PropertyChangeFeed,
+  ) {}
+
+  /** All simple properties as `{ name: value }`, after get hooks (a hook returning null hides the key). */
+  async getAll(actor: ActorHandle, caller: Caller): Promise<Record<string, unknown>> {
+    const rows = await this.properties.all(actor.id);
+    const result: Record<string, unknown> = {};
+    for (const row of rows) {
+      const value = await this.afterGetHooks(actor, caller, row.name, [], JSON.parse(row.value));
+      if (value !== null && value !== undefined) result[row.name] = value;
+    }
+    return result;
+  }
+
+  /** The value at `[name, ...sub]`; NotFoundError when absent or hidden by a hook. */
+  async get(actor: ActorHandle, caller: Caller, path: readonly string[]): Promise<unknown> {
+    const [name, ...sub] = path;
+    const stored = await this.properties.get(actor.id, name);
+    const value = stored === null ? ABSENT : getAt(JSON.parse(stored), sub);
+    if (value === ABSENT)
+      throw new NotFoundError(`Property ${path.join('/')} not found`, 'property_not_found');
+    const shown = await this.afterGetHooks(actor, caller, name, sub, value);
+    if (shown === null || shown === undefined)
+      throw new NotFoundError(`Property ${path.join('/')} not found`, 'property_not_found');
+    return shown;
+  }
+
+  /**
+   * Sets `[name, ...sub]` to `value`. A top-level PUT replaces the value; a
+   * nested one merges into the stored object, creating missing levels (§6.3).
+   * A put hook returning null rejects the write (400) and nothing changes.
+   */
+  async put(actor: ActorHandle, caller: Caller, path: readonly string[], value: unknown): Promise<void> {
+    if (value === undefined) throw new BadRequestError('A property value is required', 'missing_value');
+    const [name, ...sub] = path;
+    const accepted = await this.beforeWriteHooks(actor, caller, 'put', name, sub, value);
+    await this.inTransaction(actor.id, [name], async (tx) => {
+      await this.assertNotList(actor.id, name, tx);
+      const stored = await this.properties.get(actor.id, name, tx);
+      const oldRoot = stored === null ? ABSENT : JSON.parse(stored);
+      const newRoot = setAt(oldRoot, sub, accepted);
+      await this.properties.put(actor.id, name, JSON.stringify(newRoot), tx);
+      return [
+        { actorId: actor.id, operation: 'put', path, oldValue: getAt(oldRoot, sub), newValue: accepted },
+      ];
+    });
+  }
+
+  /**
+   * Bulk create/replace from a JSON object or form (§6.4): every value is
+   * stored, or none is. A post hook rejecting any value → 409 and nothing changes.
+   * Returns the stored values.
+   */
+  async post(actor: ActorHandle, caller: Caller, body: unknown): Promise<Record<string, unknown>> {
+    if (!isPlainObject(body))
+      throw new BadRequestError('Body must be a JSON object or a form of properties', 'invalid_body');
+    const entries = Object.entries(body);
+    if (entries.length === 0) throw new BadRequestError('No properties in the body', 'invalid_body');
+    for (const [name] of entries) validateSegment(name, true);
+
+    const accepted: Record<string, unknown> = {};
+    for (const [name, value] of entries) {
+      const result = await this.runWriteHooks(actor, caller, 'post', name, [], value);
+      if (result.rejected)
+        throw new ConflictError(`Property ${name} was not accepted; nothing was stored`, 'rejected_by_hook');
+      accepted[name] = result.value;
+    }
+    await this.inTransaction(actor.id, Object.keys(accepted), async (tx) => {
+      const changes: PropertyChange[] = [];
+      for (const [name, value] of Object.entries(accepted)) {
+        await this.assertNotList(actor.id, name, tx);
+        const stored = await this.properties.get(actor.id, name, tx);
+        await this.properties.put(actor.id, name, JSON.stringify(value), tx);
+        changes.push({
+          actorId: actor.id,
+          operation: 'post',
+          path: [name],
+          oldValue: stored === null ? ABSENT : JSON.parse(stored),
+          newValue: value,
+        });
+      }
+      return changes;
+    });
+    return accepted;
+  }
+
+  /** Deletes `[name, ...sub]`; NotFoundError when absent, ForbiddenError when a delete hook refuses. */
+  async delete(actor: ActorHandle, caller: Caller, path: readonly string[]): Promise<void> {
+    const [name, ...sub] = path;
+    await this.deleteHooksAllow(actor, caller, name, sub);
+    await this.inTransaction(actor.id, [name], async (tx) => {
+      const stored = await this.properties.get(actor.id, name, tx);
+      if (stored === null)
+        throw new NotFoundError(`Property ${path.join('/')} not found`, 'property_not_found');
+      const oldRoot = JSON.parse(stored);
+      if (sub.length === 0) {
+        await this.properties.delete(actor.id, name, tx);
+        return [{ actorId: actor.id, operation: 'delete', path, oldValue: oldRoot, newValue: ABSENT }];
+      }
+      const removed = deleteAt(oldRoot, sub);
+      if (!removed.found)
+        throw new NotFoundError(`Property ${path.join('/')} not found`, 'property_not_found');
+      await this.properties.put(actor.id, name, JSON.stringify(removed.value), tx);
+      return [
+        { actorId: actor.id, operation: 'delete', path, oldValue: getAt(oldRoot, sub), newValue: ABSENT },
+      ];
+    });
+  }
+
+  /** Deletes every simple property (`DELETE /properties`). */
+  async deleteAll(actor: ActorHandle, caller: Caller): Promise<void> {
+    await this.deleteHooksAllow(actor, caller, '*', []);
+    await this.inTransaction(actor.id, [], async (tx) => {
+      const rows = await this.properties.all(actor.id, tx);
+      await this.properties.deleteAll(actor.id, tx);
+      return rows.map((row) => ({
+        actorId: actor.id,
+        operation: 'delete' as const,
+        path: [row.name],
+        oldValue: JSON.parse(row.value),
+        newValue: ABSENT,
+      }));
+    });
+  }
+
+  /**
+   * One write transaction: per-name locks (PostgreSQL; taken in sorted order so
+   * two bulk writes cannot deadlock), the write, its change records; after
+   * commit, the committed-listeners.
+   */
+  private async inTransaction(
+    actorId: string,
+    names: readonly string[],
+    write: (tx: Transaction<AwDatabase>) => Promise<PropertyChange[]>,
+  ): Promise<void> {
+    const changes = await this.database.transaction(async (tx) => {
+      for (const name of [...names].sort())
+        await this.database.lockInTransaction(tx, `${actorId}/properties/${name}`);
+      const recorded = await write(tx);
+      await this.changes.recordInTransaction(tx, recorded);
+      return recorded;
+    });
+    this.changes.committed(changes);
+  }
+
+  private async assertNotList(actorId: string, name: string, tx: Transaction<AwDatabase>): Promise<void> {
+    if (await this.properties.isList(actorId, name, tx)) {
+      throw new ConflictError(`${name} is a list property; address its items instead`, 'is_a_list');
+    }
+  }
+
+  private hasHooks(name: string): boolean {
+    return this.registry.has('property', name) || this.registry.has('property', '*');
+  }
+
+  private async afterGetHooks(
+    actor: ActorHandle,
+    caller: Caller,
+    name: string,
+    sub: readonly string[],
+    value: unknown,
+  ): Promise<unknown> {
+    if (!this.hasHooks(name)) return value;
+    const result = await this.hooks.runProperty({
+      actor,
+      operation: 'get',
+      name,
+      path: [...sub],
+      value,
+      caller,
+    });
+    return result.value;
+  }
+
+  private async runWriteHooks(
+    actor: ActorHandle,
+    caller: Caller,
+    operation: Extract<PropertyOperation, 'put' | 'post'>,
+    name: string,
+    sub: readonly string[],
+    value: unknown,
+  ): Promise<{ value: unknown; rejected: boolean }> {
+    if (!this.hasHooks(name)) return { value, rejected: false };
+    return this.hooks.runProperty({ actor, operation, name, path: [...sub], value, caller });
+  }
+
+  private async beforeWriteHooks(
+    actor: ActorHandle,
+    caller: Caller,
+    operation: 'put',
+    name: string,
+    sub: readonly string[],
+    value: unknown,
+  ): Promise<unknown> {
+    const result = await this.runWriteHooks(actor, caller, operation, name, sub, value);
+    if (result.rejected) throw new BadRequestError('Payload is not accepted', 'rejected_by_hook');
+    return result.value;
+  }
+
+  /**
+   * Delete hooks get the current value; a hook that turns it into null refuses
+   * the delete (403, §2c). `name` is `*` for "delete all".
+   */
+  private async deleteHooksAllow(
+    actor: ActorHandle,
+    caller: Caller,
+    name: string,
+    sub: readonly string[],
+  ): Promise<void> {
+    if (!this.hasHooks(name)) return;
+    const stored = name === '*' ? null : await this.properties.get(actor.id, name);
+    const current = stored === null ? null : (getAt(JSON.parse(stored), sub) ?? null);
+    const result = await this.hooks.runProperty({
+      actor,
+      operation: 'delete',
+      name,
+      path: [...sub],
+      value: current ?? true,
+      caller,
+    });
+    if (result.value === null || result.value === undefined || result.rejected) {
+      throw new ForbiddenError('Delete refused by the application', 'rejected_by_hook');
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ActingWebDatabase, type Executor } from './actingweb-database.js';
+
+/** A stored property: its top-level name and the JSON text of its value. */
+export interface PropertyRow {
+  name: string;
+  value: string;
+}
+
+/** Properties table access. Values are JSON text; callers parse. */
+@Injectable()
+export class PropertyRepository {
+  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {}
+
+  async get(actorId: string, name: string, db: Executor = this.database.db): Promise<string | null> {
+    const row = await db
+      .selectFrom('properties')
+      .select('value')
+      .where('actor_id', '=', actorId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row ? row.value : null;
+  }
+
+  /** Every property of the actor, in byte order of name. */
+  async all(actorId: string, db: Executor = this.database.db): Promise<PropertyRow[]> {
+    return db
+      .selectFrom('properties')
+      .select(['name', 'value'])
+      .where('actor_id', '=', actorId)
+      .orderBy('name')
+      .execute();
+  }
+
+  async put(actorId: string, name: string, value: string, db: Executor = this.database.db): Promise<void> {
+    const updatedAt = new Date().toISOString();
+    await db
+      .insertInto('properties')
+      .values({ actor_id: actorId, name, value, updated_at: updatedAt })
+      .onConflict((oc) => oc.columns(['actor_id', 'name']).doUpdateSet({ value, updated_at: updatedAt }))
+      .execute();
+  }
+
+  async delete(actorId: string, name: string, db: Executor = this.database.db): Promise<boolean> {
+    const result = await db
+      .deleteFrom('properties')
+      .where('actor_id', '=', actorId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteAll(actorId: string, db: Executor = this.database.db): Promise<number> {
+    const result = await db.deleteFrom('properties').where('actor_id', '=', actorId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** True when the name is taken by a list (lists and properties share one namespace, §6.6). */
+  async isList(actorId: string, name: string, db: Executor = this.database.db): Promise<boolean> {
+    const row = await db
+      .selectFrom('property_lists')
+      .select('name')
+      .where('actor_id', '=', actorId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+}
