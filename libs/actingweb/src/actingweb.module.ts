@@ -27,6 +27,7 @@ import { PropertiesService } from './properties/properties.service.js';
 import { PropertyChangeFeed } from './properties/property-change.js';
 import { ActingWebDatabase } from './storage/actingweb-database.js';
 import { ActorRepository } from './storage/actor.repository.js';
+import { AttributeRepository } from './storage/attribute.repository.js';
 import { PropertyRepository } from './storage/property.repository.js';
 import { TrustRepository } from './storage/trust.repository.js';
 
@@ -42,6 +43,7 @@ const providers: Provider[] = [
   ActorRepository,
   TrustRepository,
   PropertyRepository,
+  AttributeRepository,
   HookRegistry,
   HookExplorer,
   HookInvoker,
@@ -57,7 +59,7 @@ const providers: Provider[] = [
 
 const controllers = [FactoryController, ActorRootController, MetaController, PropertiesController];
 
-const exported = [AwConfig, ActingWebDatabase, ActorService, HookRegistry, HookInvoker, PropertyChangeFeed];
+const exported = [AwConfig, ActingWebDatabase, ActorService, HookRegistry, HookInvoker, PropertyChangeFeed, AttributeRepository];
 
 /**
  * ActingWeb as a NestJS module: actor REST routes on Fastify, storage

@@ -64,6 +64,8 @@ export { HookRegistry } from './hooks/hook-registry.service.js';
 // Storage
 export { ActingWebDatabase } from './storage/actingweb-database.js';
 export type { ActorRecord } from './storage/actor.repository.js';
+export { AttributeRepository } from './storage/attribute.repository.js';
+export type { Attribute } from './storage/attribute.repository.js';
 
 // Errors
 export {

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
 import type { ActorRow } from './database.types.js';
 
@@ -55,11 +54,8 @@ export class ActorRepository {
    */
   createIfCreatorFree(actor: ActorRecord): Promise<CreateActorResult> {
     return this.database.transaction(async (tx) => {
-      if (this.database.dialect === 'postgres') {
-        // Serialises creations per creator name until this transaction ends.
-        await sql`select pg_advisory_xact_lock(hashtext(${'aw-creator:' + actor.creator}))`.execute(tx);
-      }
-      // SQLite: one connection, and Kysely runs its transactions one at a time.
+      // Serialises creations per creator name until this transaction ends.
+      await this.database.lockInTransaction(tx, `creator:${actor.creator}`);
       const existing = await this.findByCreator(actor.creator, tx);
       if (existing.length > 0) return { created: false, existing };
       await this.insert(actor, tx);

@@ -3,6 +3,7 @@ import { resolveConfig } from '../config/aw-config.js';
 import { testStorages } from '../testing/test-storage.js';
 import { ActingWebDatabase } from './actingweb-database.js';
 import { ActorRepository, type ActorRecord } from './actor.repository.js';
+import { AttributeRepository } from './attribute.repository.js';
 import { TrustRepository, type TrustRecord } from './trust.repository.js';
 
 /**
@@ -12,6 +13,7 @@ describe.each(testStorages())('storage contract on $name', (backend) => {
   let database: ActingWebDatabase;
   let actors: ActorRepository;
   let trusts: TrustRepository;
+  let attributes: AttributeRepository;
   let cleanup: () => Promise<void>;
   let options: Awaited<ReturnType<typeof backend.create>>['options'];
 
@@ -23,6 +25,7 @@ describe.each(testStorages())('storage contract on $name', (backend) => {
     await database.migrate();
     actors = new ActorRepository(database);
     trusts = new TrustRepository(database);
+    attributes = new AttributeRepository(database);
   });
 
   afterAll(async () => {
@@ -241,5 +244,57 @@ describe.each(testStorages())('storage contract on $name', (backend) => {
       .orderBy('name')
       .execute();
     expect(rows.map((r) => r.name)).toEqual(['B', 'Z', '_x', 'a', 'b', 'list:n-#a0', 'é']);
+  });
+
+  describe('attributes', () => {
+    beforeAll(async () => {
+      await actors.insert(actor('attr'));
+      await actors.insert(actor('attr2'));
+    });
+
+    it('stores JSON values per actor and bucket', async () => {
+      await attributes.set('attr', 'b1', 'k', { n: 1, s: 'æøå', a: [true, null] });
+      await attributes.set('attr', 'b1', 'j', 'text');
+      await attributes.set('attr2', 'b1', 'k', 'other actor');
+      expect((await attributes.get('attr', 'b1', 'k'))?.data).toEqual({ n: 1, s: 'æøå', a: [true, null] });
+      expect((await attributes.getBucket('attr', 'b1')).map((a) => [a.name, a.data])).toEqual([
+        ['j', 'text'],
+        ['k', { n: 1, s: 'æøå', a: [true, null] }],
+      ]);
+      expect((await attributes.get('attr2', 'b1', 'k'))?.data).toBe('other actor');
+      expect(await attributes.get('attr', 'b2', 'k')).toBeNull();
+      await attributes.set('attr', 'b1', 'k', 2);
+      expect((await attributes.get('attr', 'b1', 'k'))?.data).toBe(2);
+      expect(await attributes.delete('attr', 'b1', 'k')).toBe(true);
+      expect(await attributes.delete('attr', 'b1', 'k')).toBe(false);
+      expect(await attributes.deleteBucket('attr', 'b1')).toBe(1);
+      expect(await attributes.getBucket('attr', 'b1')).toEqual([]);
+    });
+
+    it('hides expired entries and sweeps them', async () => {
+      await attributes.set('attr', 'ttl', 'gone', 1, -1);
+      await attributes.set('attr', 'ttl', 'live', 2, 60_000);
+      expect(await attributes.get('attr', 'ttl', 'gone')).toBeNull();
+      expect((await attributes.getBucket('attr', 'ttl')).map((a) => a.name)).toEqual(['live']);
+      expect(await attributes.deleteExpired()).toBeGreaterThanOrEqual(1);
+      const rows = await database.db
+        .selectFrom('attributes')
+        .select('name')
+        .where('bucket', '=', 'ttl')
+        .execute();
+      expect(rows.map((r) => r.name)).toEqual(['live']);
+    });
+
+    it('compare-and-swap has exactly one winner', async () => {
+      await attributes.set('attr', 'cas', 'counter', 0);
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => attributes.compareAndSwap('attr', 'cas', 'counter', 0, i + 1)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await attributes.compareAndSwap('attr', 'cas', 'counter', 0, 99)).toBe(false);
+      expect(await attributes.compareAndSwap('attr', 'cas', 'new', undefined, 'created')).toBe(true);
+      expect(await attributes.compareAndSwap('attr', 'cas', 'new', undefined, 'again')).toBe(false);
+      expect((await attributes.get('attr', 'cas', 'new'))?.data).toBe('created');
+    });
   });
 });
