@@ -35,9 +35,9 @@ describe.each(STORAGES)('meta on $name', (storage) => {
       desc: `Notes of ${id}`,
       info: 'https://docs.example/notes',
       trustee_root: 'https://t.example/x',
-      actingweb: { version: '1.4', supported: 'nestedproperties,www', formats: 'json' },
+      actingweb: { version: '1.4', supported: 'nestedproperties,listproperties,www', formats: 'json' },
       aw_version: '1.4',
-      aw_supported: 'nestedproperties,www',
+      aw_supported: 'nestedproperties,listproperties,www',
       aw_formats: 'json',
     });
   });
@@ -48,7 +48,7 @@ describe.each(STORAGES)('meta on $name', (storage) => {
     ['version', () => '2.3.1'],
     ['desc', () => `Notes of ${id}`],
     ['actingweb/version', () => '1.4'],
-    ['actingweb/supported', () => 'nestedproperties,www'],
+    ['actingweb/supported', () => 'nestedproperties,listproperties,www'],
     ['actingweb/formats', () => 'json'],
     ['trustee_root', () => 'https://t.example/x'],
   ])('GET /meta/%s answers the bare text', async (path, expected) => {

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { HttpModule } from '@nestjs/axios';
 import { ActorRootController } from './actors/actor-root.controller.js';
 import { ActorService } from './actors/actor.service.js';
 import { ActorHandleFactory } from './actors/actor-handle.factory.js';
@@ -22,12 +23,21 @@ import { HookRegistry } from './hooks/hook-registry.service.js';
 import { HttpPlumbingService } from './http/http-plumbing.service.js';
 import { MetaController } from './meta/meta.controller.js';
 import { MetaService } from './meta/meta.service.js';
+import { AwProxy } from './proxy/aw-proxy.service.js';
+import { PermissionService } from './trust/permissions/permission.service.js';
+import { TrustController } from './trust/trust.controller.js';
+import { TrustManager } from './trust/trust-manager.service.js';
+import { TrustTypeRegistry } from './trust/trust-type-registry.service.js';
+import { TrusteeService } from './trust/trustee.service.js';
+import { TrustPermissionRepository } from './storage/trust-permission.repository.js';
 import { PropertiesController } from './properties/properties.controller.js';
 import { PropertiesService } from './properties/properties.service.js';
 import { PropertyChangeFeed } from './properties/property-change.js';
+import { PropertyListsService } from './properties/property-lists.service.js';
 import { ActingWebDatabase } from './storage/actingweb-database.js';
 import { ActorRepository } from './storage/actor.repository.js';
 import { AttributeRepository } from './storage/attribute.repository.js';
+import { PropertyListRepository } from './storage/property-list.repository.js';
 import { PropertyRepository } from './storage/property.repository.js';
 import { TrustRepository } from './storage/trust.repository.js';
 
@@ -43,6 +53,7 @@ const providers: Provider[] = [
   ActorRepository,
   TrustRepository,
   PropertyRepository,
+  PropertyListRepository,
   AttributeRepository,
   HookRegistry,
   HookExplorer,
@@ -53,13 +64,38 @@ const providers: Provider[] = [
   ActorHandleFactory,
   MetaService,
   PropertyChangeFeed,
+  PropertyListsService,
   PropertiesService,
   HttpPlumbingService,
+  AwProxy,
+  TrustTypeRegistry,
+  TrustPermissionRepository,
+  PermissionService,
+  TrustManager,
+  TrusteeService,
 ];
 
-const controllers = [FactoryController, ActorRootController, MetaController, PropertiesController];
+const controllers = [
+  FactoryController,
+  ActorRootController,
+  MetaController,
+  PropertiesController,
+  TrustController,
+];
 
-const exported = [AwConfig, ActingWebDatabase, ActorService, HookRegistry, HookInvoker, PropertyChangeFeed, AttributeRepository];
+const exported = [
+  AwConfig,
+  ActingWebDatabase,
+  ActorService,
+  HookRegistry,
+  HookInvoker,
+  PropertyChangeFeed,
+  AttributeRepository,
+  AwProxy,
+  TrustManager,
+  PermissionService,
+  TrustTypeRegistry,
+];
 
 /**
  * ActingWeb as a NestJS module: actor REST routes on Fastify, storage
@@ -89,7 +125,7 @@ export class ActingWebModule extends ActingWebConfigurableModule {
   private static complete(definition: DynamicModule): DynamicModule {
     return {
       ...definition,
-      imports: [...(definition.imports ?? []), DiscoveryModule],
+      imports: [...(definition.imports ?? []), DiscoveryModule, HttpModule],
       providers: [...(definition.providers ?? []), ...providers],
       controllers: [...(definition.controllers ?? []), ...controllers],
       exports: [...(definition.exports ?? []), ...exported],

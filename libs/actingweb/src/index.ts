@@ -28,6 +28,13 @@ export type {
   InTransactionListener,
   AfterCommitListener,
 } from './properties/property-change.js';
+export type { PropertyListingOptions, PropertiesMetadata } from './properties/properties.service.js';
+export type {
+  ListDiff,
+  ListDiffOperation,
+  ListFormat,
+  ListSummary,
+} from './properties/property-lists.service.js';
 
 // Callers, access control and credentials
 export type { Caller } from './auth/caller.js';

@@ -7,6 +7,7 @@ import { ActorRepository, type ActorRecord } from '../storage/actor.repository.j
 import { secretsEqual } from '../auth/constant-time.js';
 import type { ActorHandle } from './actor-handle.js';
 import { ActorHandleFactory } from './actor-handle.factory.js';
+import { TrustManager } from '../trust/trust-manager.service.js';
 
 /** Input of {@link ActorService.create}. @publicApi */
 export interface CreateActorInput {
@@ -56,6 +57,7 @@ export class ActorService {
     @Inject(HookInvoker) private readonly hooks: HookInvoker,
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
+    @Inject(TrustManager) private readonly trust: TrustManager,
   ) {}
 
   /**
@@ -97,12 +99,16 @@ export class ActorService {
 
   /**
    * Deletes the actor and everything it owns. Fires `actor_deleted` first
-   * (hooks can still read the actor). Returns false when it did not exist.
+   * (hooks can still read the actor), then tells every trusted peer
+   * (`DELETE <peer>/trust/<rel>/<me>`, concurrently, failures only logged),
+   * then removes the data. Returns false when it did not exist.
    */
   async delete(actorId: string): Promise<boolean> {
     const record = await this.actors.findById(actorId);
     if (!record) return false;
-    await this.hooks.runLifecycle({ event: 'actor_deleted', actor: this.handle(record) });
+    const actor = this.handle(record);
+    await this.hooks.runLifecycle({ event: 'actor_deleted', actor });
+    await this.trust.notifyAllPeersOfDeletion(actor);
     return this.actors.delete(actorId);
   }
 

@@ -44,7 +44,9 @@ export const DEFAULT_ACCESS_RULES: readonly AccessRule[] = Object.freeze([
   { roles: ['owner'], path: 'permissions/<id>', methods: ['GET'] },
   // Anyone may ask for a trust (the peer-side request of §8.4); the handler decides.
   { roles: ['anyone'], path: 'trust/<type>', methods: ['POST'], exact: true },
-  { roles: ['owner'], path: 'trust/<type>/<id>' },
+  // The peer may read its own record, send the approval notice and delete it, but not change it (checklist 66).
+  { roles: ['owner'], path: 'trust/<type>/<id>', methods: ['GET', 'POST', 'DELETE'], exact: true },
+  { roles: ['owner'], path: 'trust/<type>/<id>', allow: false },
   { roles: OWNERS_OF_ACTOR, path: 'trust' },
   { roles: ['owner'], path: 'subscriptions/<id>' },
   { roles: OWNERS_OF_ACTOR, path: 'subscriptions' },

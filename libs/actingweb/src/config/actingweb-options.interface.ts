@@ -1,3 +1,5 @@
+import type { TrustTypeDefinition } from '../trust/trust-types.js';
+
 /**
  * Options of `ActingWebModule.forRoot()` / `forRootAsync()`.
  * Every field except `type` and `baseUrl` has a default; see `docs/configuration.md`.
@@ -23,8 +25,17 @@ export interface ActingWebModuleOptions {
   formats?: string[];
   /** Extra option tags to advertise in `/meta/actingweb/supported` (for endpoints your app adds). */
   optionTags?: string[];
-  /** Trust relationship new peers get when they ask for none. Default `associate`. */
+  /** Trust relationship new peers get when they ask for none; a built-in or `trustTypes` name. Default `associate`. */
   defaultRelationship?: string;
+  /**
+   * App-defined trust types (relationships) with their base permissions, in
+   * addition to the built-ins (`associate`, `viewer`, `friend`, `partner`,
+   * `admin`, `mcp_client`, `proxy`). A type named like a built-in replaces it.
+   * Names are lowercase (`/^[a-z][a-z0-9_-]{0,63}$/`) and unique; `permissions`
+   * use the wire format of `/trust/<rel>/<peer>/permissions` and are validated
+   * at startup. Default none.
+   */
+  trustTypes?: TrustTypeDefinition[];
   /** Relationships approved automatically when a peer requests them. Default none. */
   autoApprove?: string[];
   /** Enable the `/devtest` endpoints (never in production). Default `false`. */

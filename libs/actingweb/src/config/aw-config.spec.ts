@@ -58,8 +58,59 @@ describe('resolveConfig', () => {
   it('advertises extra option tags once each', () => {
     expect(resolveConfig({ ...base, optionTags: ['www', 'www', 'bot'] }).optionTags).toEqual([
       'nestedproperties',
+      'listproperties',
       'www',
       'bot',
     ]);
+  });
+  it('validates and normalizes app trust types', () => {
+    const c = resolveConfig({
+      ...base,
+      trustTypes: [
+        {
+          name: 'family',
+          displayName: 'Family',
+          // The override store's shorthand is read too (read only), though the type asks for the full form.
+          permissions: { properties: ['photos/*'] as never, methods: { allowed: ['get_*'] } },
+        },
+      ],
+      defaultRelationship: 'family',
+    });
+    expect(c.trustTypes).toEqual([
+      {
+        name: 'family',
+        displayName: 'Family',
+        description: '',
+        permissions: {
+          properties: { patterns: ['photos/*'], operations: ['read'] },
+          methods: { allowed: ['get_*'] },
+        },
+      },
+    ]);
+    expect(Object.isFrozen(c.trustTypes[0].permissions.properties)).toBe(true);
+    expect(c.defaultRelationship).toBe('family');
+    expect(resolveConfig(base).trustTypes).toEqual([]);
+  });
+
+  it('rejects bad trust types and an unknown default relationship', () => {
+    expect(() =>
+      resolveConfig({
+        ...base,
+        trustTypes: [
+          { name: 'Family', permissions: {} },
+          { name: 'ok', permissions: { properties: { patterns: [1] } } } as never,
+          { name: 'ok', permissions: {} },
+          { name: 'nope', base_permissions: {} } as never,
+          { name: 'x', displayName: 5, permissions: { bogus: {} } } as never,
+        ],
+      }),
+    ).toThrow(
+      /trustTypes\[0\] \("Family"\)\.name must match[\s\S]*trustTypes\[1\] \("ok"\)\.permissions: Invalid permissions: properties\.patterns\[0\] must be a string[\s\S]*trustTypes\[2\] \("ok"\)\.name is defined more than once[\s\S]*trustTypes\[3\] \("nope"\) has unknown keys base_permissions[\s\S]*trustTypes\[3\] \("nope"\)\.permissions is required[\s\S]*trustTypes\[4\] \("x"\)\.displayName must be a string[\s\S]*unknown permission category "bogus"/,
+    );
+    expect(() => resolveConfig({ ...base, trustTypes: {} as never })).toThrow(/trustTypes must be a list/);
+    expect(() => resolveConfig({ ...base, defaultRelationship: 'stranger' })).toThrow(
+      /defaultRelationship must be a built-in or configured trust type \(got "stranger"; known: associate, viewer, friend, partner, admin, mcp_client, proxy\)/,
+    );
+    expect(resolveConfig({ ...base, defaultRelationship: 'proxy' }).defaultRelationship).toBe('proxy');
   });
 });

@@ -1,5 +1,8 @@
 import { ACTINGWEB_SPEC_VERSION, BUILT_IN_OPTION_TAGS } from './actingweb.constants.js';
 import type { ActingWebModuleOptions, StorageOptions } from './actingweb-options.interface.js';
+import { ActingWebError } from '../errors/actingweb.errors.js';
+import { normalizeOverride } from '../trust/permissions/permission-evaluator.js';
+import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from '../trust/trust-types.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -20,6 +23,8 @@ export class AwConfig {
   /** Option tags advertised in `/meta/actingweb/supported`. */
   readonly optionTags!: readonly string[];
   readonly defaultRelationship!: string;
+  /** App-defined trust types, validated and normalized (an entry named like a built-in replaces it). */
+  readonly trustTypes!: readonly Readonly<TrustTypeDefinition>[];
   readonly autoApprove!: readonly string[];
   readonly devtest!: boolean;
   readonly uniqueCreator!: boolean;
@@ -50,6 +55,8 @@ export class AwConfig {
 const TYPE_URN = /^urn:actingweb:[^\s:]+:[^\s]+$/;
 const VERSION = /^\d+\.\d+(\.\d+)?$/;
 const TAG = /^[a-z0-9_-]+$/;
+const TRUST_TYPE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+const TRUST_TYPE_KEYS = ['name', 'displayName', 'description', 'permissions'];
 
 /**
  * Applies defaults and validates options. Throws one Error listing every
@@ -113,6 +120,14 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     problems.push('peers.maxConcurrency must be a positive integer');
   }
   const storage = resolveStorage(o.storage, problems);
+  const trustTypes = resolveTrustTypes(o.trustTypes, problems);
+  const defaultRelationship = o.defaultRelationship ?? 'associate';
+  const knownTypes = new Set([...BUILT_IN_TRUST_TYPES, ...trustTypes].map((t) => t.name));
+  if (typeof defaultRelationship !== 'string' || !knownTypes.has(defaultRelationship)) {
+    problems.push(
+      `defaultRelationship must be a built-in or configured trust type (got ${JSON.stringify(defaultRelationship)}; known: ${[...knownTypes].join(', ')})`,
+    );
+  }
   if (o.info !== undefined) {
     try {
       new URL(o.info);
@@ -135,7 +150,8 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     specification: o.specification ?? null,
     formats: Object.freeze([...formats]),
     optionTags: Object.freeze([...new Set([...BUILT_IN_OPTION_TAGS, ...extraTags])]),
-    defaultRelationship: o.defaultRelationship ?? 'associate',
+    defaultRelationship,
+    trustTypes: Object.freeze(trustTypes),
     autoApprove: Object.freeze([...autoApprove]),
     devtest: o.devtest ?? false,
     uniqueCreator: o.uniqueCreator ?? false,
@@ -146,6 +162,73 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     peerMaxConcurrency,
     authRealm: root ? new URL(root).host : '',
   });
+}
+
+function resolveTrustTypes(input: unknown, problems: string[]): TrustTypeDefinition[] {
+  if (input === undefined) return [];
+  if (!Array.isArray(input)) {
+    problems.push('trustTypes must be a list of trust type definitions');
+    return [];
+  }
+  const out: TrustTypeDefinition[] = [];
+  const seen = new Set<string>();
+  input.forEach((entry: unknown, i) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      problems.push(`trustTypes[${i}] must be an object with name and permissions`);
+      return;
+    }
+    const t = entry as Record<string, unknown>;
+    const label =
+      typeof t.name === 'string' ? `trustTypes[${i}] (${JSON.stringify(t.name)})` : `trustTypes[${i}]`;
+    const before = problems.length;
+    const unknown = Object.keys(t).filter((k) => !TRUST_TYPE_KEYS.includes(k));
+    if (unknown.length > 0) {
+      problems.push(
+        `${label} has unknown keys ${unknown.join(', ')} (expected ${TRUST_TYPE_KEYS.join(', ')})`,
+      );
+    }
+    if (typeof t.name !== 'string' || !TRUST_TYPE_NAME.test(t.name)) {
+      problems.push(`${label}.name must match /^[a-z][a-z0-9_-]{0,63}$/`);
+    } else if (seen.has(t.name)) {
+      problems.push(`${label}.name is defined more than once`);
+    } else {
+      seen.add(t.name);
+    }
+    for (const key of ['displayName', 'description'] as const) {
+      if (t[key] !== undefined && typeof t[key] !== 'string')
+        problems.push(`${label}.${key} must be a string`);
+    }
+    let permissions: TrustTypeDefinition['permissions'] = {};
+    if (t.permissions === undefined) {
+      problems.push(`${label}.permissions is required`);
+    } else {
+      try {
+        permissions = normalizeOverride(t.permissions);
+      } catch (err) {
+        if (!(err instanceof ActingWebError)) throw err;
+        problems.push(`${label}.permissions: ${err.message}`);
+      }
+    }
+    if (problems.length > before) return;
+    const name = t.name as string;
+    out.push(
+      deepFreeze({
+        name,
+        displayName: (t.displayName as string | undefined) ?? name,
+        description: (t.description as string | undefined) ?? '',
+        permissions,
+      }),
+    );
+  });
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function resolveStorage(storage: StorageOptions | undefined, problems: string[]): StorageOptions {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
+import { TrustTypeRegistry } from '../trust/trust-type-registry.service.js';
 
 /** A `/meta` answer: JSON, text, or a redirect. */
 export type MetaValue =
@@ -13,7 +14,10 @@ export type MetaValue =
  */
 @Injectable()
 export class MetaService {
-  constructor(@Inject(AwConfig) private readonly config: AwConfig) {}
+  constructor(
+    @Inject(AwConfig) private readonly config: AwConfig,
+    @Inject(TrustTypeRegistry) private readonly trustTypes: TrustTypeRegistry,
+  ) {}
 
   /** The whole `/meta` document. */
   document(actor: ActorRecord): Record<string, unknown> {
@@ -32,6 +36,7 @@ export class MetaService {
       aw_version: c.specVersion,
       aw_supported: supported,
       aw_formats: formats,
+      aw_trust_types: this.trustTypes.list().map((t) => t.name),
     };
   }
 
@@ -68,6 +73,10 @@ export class MetaService {
         return text(c.optionTags.join(','));
       case 'actingweb/formats':
         return text(c.formats.join(','));
+      case 'trusttypes':
+        return { kind: 'json', body: this.trustTypes.toMeta() };
+      case 'actingweb/trust_types':
+        return { kind: 'json', body: this.trustTypes.toMetaList() };
       default:
         return null;
     }

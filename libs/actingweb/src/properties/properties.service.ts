@@ -11,10 +11,34 @@ import type { AwDatabase } from '../storage/database.types.js';
 import { PropertyRepository } from '../storage/property.repository.js';
 import { deleteAt, getAt, isPlainObject, setAt } from './json-path.js';
 import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
+import {
+  isBulkItemUpdate,
+  isListDescriptor,
+  PropertyListsService,
+  type ListFormat,
+} from './property-lists.service.js';
 import { validateSegment } from './property-path.js';
+import { writeProperties } from './property-write.js';
 
 /** Marker for "no value": a missing property or a path that leads nowhere. */
 const ABSENT = undefined;
+
+/**
+ * How `GET /properties` shows lists (§6.2): as markers or in full (`format`),
+ * or only names and sizes (`metadata`).
+ *
+ * @publicApi
+ */
+export interface PropertyListingOptions {
+  readonly format?: ListFormat;
+  readonly metadata?: boolean;
+}
+
+/** `GET /properties?metadata=true`. @publicApi */
+export interface PropertiesMetadata {
+  simple: { properties: string[]; total_bytes: number };
+  lists: Record<string, { count: number; total_bytes: number; description: string; explanation: string }>;
+}
 
 /**
  * The `/properties` contract (`shared/docs/protocol.md` §6) for simple
@@ -33,17 +57,44 @@ export class PropertiesService {
     @Inject(HookInvoker) private readonly hooks: HookInvoker,
     @Inject(HookRegistry) private readonly registry: HookRegistry,
     @Inject(PropertyChangeFeed) private readonly changes: PropertyChangeFeed,
+    @Inject(PropertyListsService) private readonly lists: PropertyListsService,
   ) {}
 
-  /** All simple properties as `{ name: value }`, after get hooks (a hook returning null hides the key). */
-  async getAll(actor: ActorHandle, caller: Caller): Promise<Record<string, unknown>> {
+  /**
+   * All simple properties as `{ name: value }`, after get hooks (a hook
+   * returning null hides the key). With `options` (the HTTP listing, §6.2),
+   * lists are included too: as `{_list: true, count}` markers, in full, or,
+   * with `metadata`, as the `{simple, lists}` summary.
+   */
+  async getAll(actor: ActorHandle, caller: Caller): Promise<Record<string, unknown>>;
+  async getAll(
+    actor: ActorHandle,
+    caller: Caller,
+    options: PropertyListingOptions,
+  ): Promise<Record<string, unknown> | PropertiesMetadata>;
+  async getAll(
+    actor: ActorHandle,
+    caller: Caller,
+    options?: PropertyListingOptions,
+  ): Promise<Record<string, unknown> | PropertiesMetadata> {
     const rows = await this.properties.all(actor.id);
     const result: Record<string, unknown> = {};
     for (const row of rows) {
       const value = await this.afterGetHooks(actor, caller, row.name, [], JSON.parse(row.value));
       if (value !== null && value !== undefined) result[row.name] = value;
     }
-    return result;
+    if (!options) return result;
+    if (options.metadata) {
+      const totalBytes = Object.values(result).reduce<number>(
+        (sum, value) => sum + Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8'),
+        0,
+      );
+      return {
+        simple: { properties: Object.keys(result), total_bytes: totalBytes },
+        lists: await this.lists.metadataListing(actor, caller),
+      };
+    }
+    return { ...result, ...(await this.lists.listing(actor, caller, options.format ?? 'short')) };
   }
 
   /** The value at `[name, ...sub]`; NotFoundError when absent or hidden by a hook. */
@@ -102,6 +153,15 @@ export class PropertiesService {
     await this.inTransaction(actor.id, Object.keys(accepted), async (tx) => {
       const changes: PropertyChange[] = [];
       for (const [name, value] of Object.entries(accepted)) {
+        // List extensions (reference-sdk §7d): create a list, or bulk-update an existing one's items.
+        if (isListDescriptor(value)) {
+          changes.push(...(await this.lists.createInTransaction(tx, actor.id, name, value)));
+          continue;
+        }
+        if (isBulkItemUpdate(value) && (await this.properties.isList(actor.id, name, tx))) {
+          changes.push(...(await this.lists.bulkInTransaction(tx, actor.id, name, value.items)));
+          continue;
+        }
         await this.assertNotList(actor.id, name, tx);
         const stored = await this.properties.get(actor.id, name, tx);
         await this.properties.put(actor.id, name, JSON.stringify(value), tx);
@@ -141,40 +201,37 @@ export class PropertiesService {
     });
   }
 
-  /** Deletes every simple property (`DELETE /properties`). */
+  /** Deletes every simple property and every list (`DELETE /properties`). */
   async deleteAll(actor: ActorHandle, caller: Caller): Promise<void> {
     await this.deleteHooksAllow(actor, caller, '*', []);
     await this.inTransaction(actor.id, [], async (tx) => {
       const rows = await this.properties.all(actor.id, tx);
       await this.properties.deleteAll(actor.id, tx);
-      return rows.map((row) => ({
+      const changes: PropertyChange[] = rows.map((row) => ({
         actorId: actor.id,
         operation: 'delete' as const,
         path: [row.name],
         oldValue: JSON.parse(row.value),
         newValue: ABSENT,
       }));
+      changes.push(...(await this.lists.deleteAllInTransaction(tx, actor.id)));
+      return changes;
     });
   }
 
   /**
    * One write transaction: per-name locks (PostgreSQL; taken in sorted order so
    * two bulk writes cannot deadlock), the write, its change records; after
-   * commit, the committed-listeners.
+   * commit, the committed-listeners (see {@link writeProperties}).
    */
   private async inTransaction(
     actorId: string,
     names: readonly string[],
     write: (tx: Transaction<AwDatabase>) => Promise<PropertyChange[]>,
   ): Promise<void> {
-    const changes = await this.database.transaction(async (tx) => {
-      for (const name of [...names].sort())
-        await this.database.lockInTransaction(tx, `${actorId}/properties/${name}`);
-      const recorded = await write(tx);
-      await this.changes.recordInTransaction(tx, recorded);
-      return recorded;
+    await writeProperties(this.database, this.changes, actorId, names, async (tx, record) => {
+      record(...(await write(tx)));
     });
-    this.changes.committed(changes);
   }
 
   private async assertNotList(actorId: string, name: string, tx: Transaction<AwDatabase>): Promise<void> {

@@ -66,12 +66,15 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async runMigrations(): Promise<void> {
-    if (this.dialect === 'postgres') await this.ensureSchema();
+    // Kysely looks for its bookkeeping tables in every schema unless told which one,
+    // so on PostgreSQL name ours explicitly (the configured schema, else the current one).
+    const migrationTableSchema = this.dialect === 'postgres' ? await this.ensureSchema() : undefined;
     const migrator = new Migrator({
       db: this.db,
       provider: new AwMigrationProvider(this.dialect),
       migrationTableName: 'aw_migrations',
       migrationLockTableName: 'aw_migrations_lock',
+      migrationTableSchema,
     });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
@@ -81,9 +84,14 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
     if (error) throw error instanceof Error ? error : new Error(String(error));
   }
 
-  private async ensureSchema(): Promise<void> {
-    const schema = this.schema;
-    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(this.db);
+  /** Creates the configured schema if needed; returns the schema the tables live in. */
+  private async ensureSchema(): Promise<string> {
+    if (this.schema) {
+      await sql`create schema if not exists ${sql.id(this.schema)}`.execute(this.db);
+      return this.schema;
+    }
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(this.db);
+    return rows[0].schema;
   }
 }
 

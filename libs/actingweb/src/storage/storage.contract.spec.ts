@@ -4,6 +4,7 @@ import { testStorages } from '../testing/test-storage.js';
 import { ActingWebDatabase } from './actingweb-database.js';
 import { ActorRepository, type ActorRecord } from './actor.repository.js';
 import { AttributeRepository } from './attribute.repository.js';
+import { TrustPermissionRepository } from './trust-permission.repository.js';
 import { TrustRepository, type TrustRecord } from './trust.repository.js';
 
 /**
@@ -295,6 +296,106 @@ describe.each(testStorages())('storage contract on $name', (backend) => {
       expect(await attributes.compareAndSwap('attr', 'cas', 'new', undefined, 'created')).toBe(true);
       expect(await attributes.compareAndSwap('attr', 'cas', 'new', undefined, 'again')).toBe(false);
       expect((await attributes.get('attr', 'cas', 'new'))?.data).toBe('created');
+    });
+  });
+  describe('trust permissions', () => {
+    let overrides: TrustPermissionRepository;
+
+    beforeAll(async () => {
+      overrides = new TrustPermissionRepository(database);
+      await actors.insert(actor('perm'));
+      await trusts.insert(trust('perm', 'pp1', 'perm-secret-1'));
+      await trusts.insert(trust('perm', 'pp2', 'perm-secret-2'));
+    });
+
+    it('creates, reads, updates and deletes an override', async () => {
+      expect(await overrides.get('perm', 'pp1')).toBeNull();
+      const permissions = {
+        properties: { patterns: ['notes/*', 'æøå/*'], operations: ['read'], excluded_patterns: ['notes/x'] },
+        methods: { allowed: ['get_*'], denied: [] },
+      };
+      expect(
+        await overrides.put('perm', 'pp1', {
+          trustType: 'friend',
+          permissions,
+          createdBy: 'creator',
+          notes: 'n1',
+        }),
+      ).toBe('created');
+      const created = await overrides.get('perm', 'pp1');
+      expect(created).toEqual({
+        trustType: 'friend',
+        permissions,
+        createdBy: 'creator',
+        notes: 'n1',
+        updatedAt: expect.any(String),
+      });
+      expect(Number.isNaN(Date.parse(created!.updatedAt))).toBe(false);
+      // Another peer of the same actor is unaffected.
+      expect(await overrides.get('perm', 'pp2')).toBeNull();
+
+      expect(
+        await overrides.put('perm', 'pp1', {
+          trustType: 'viewer',
+          permissions: { tools: { denied: ['*'] } },
+        }),
+      ).toBe('updated');
+      expect(await overrides.get('perm', 'pp1')).toMatchObject({
+        trustType: 'viewer',
+        permissions: { tools: { denied: ['*'] } },
+        createdBy: '',
+        notes: '',
+      });
+
+      expect(await overrides.delete('perm', 'pp1')).toBe(true);
+      expect(await overrides.delete('perm', 'pp1')).toBe(false);
+      expect(await overrides.get('perm', 'pp1')).toBeNull();
+    });
+
+    it('reports exactly one creation among concurrent first writers', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          overrides.put('perm', 'pp2', {
+            trustType: 'friend',
+            permissions: { methods: { allowed: [`m${i}`] } },
+          }),
+        ),
+      );
+      expect(results.filter((r) => r === 'created')).toHaveLength(1);
+      expect(results.filter((r) => r === 'updated')).toHaveLength(7);
+      expect(await overrides.get('perm', 'pp2')).not.toBeNull();
+    });
+
+    it('needs an existing trust', async () => {
+      await expect(
+        overrides.put('perm', 'no-such-peer', { trustType: 'friend', permissions: {} }),
+      ).rejects.toHaveProperty('message', expect.stringMatching(/foreign key/i));
+    });
+
+    it('deleting the trust deletes its override', async () => {
+      await trusts.insert(trust('perm', 'pp3', 'perm-secret-3'));
+      await overrides.put('perm', 'pp3', {
+        trustType: 'friend',
+        permissions: { prompts: { allowed: ['a'] } },
+      });
+      expect(await overrides.get('perm', 'pp3')).not.toBeNull();
+      expect(await trusts.delete('perm', 'pp3')).toBe(true);
+      expect(await overrides.get('perm', 'pp3')).toBeNull();
+      const rows = await database.db
+        .selectFrom('trust_permissions')
+        .select('peer_id')
+        .where('actor_id', '=', 'perm')
+        .where('peer_id', '=', 'pp3')
+        .execute();
+      expect(rows).toHaveLength(0);
+    });
+
+    it('deleting the actor deletes its overrides', async () => {
+      await actors.insert(actor('perm-gone'));
+      await trusts.insert(trust('perm-gone', 'pg1', 'perm-gone-secret'));
+      await overrides.put('perm-gone', 'pg1', { trustType: 'friend', permissions: {} });
+      expect(await actors.delete('perm-gone')).toBe(true);
+      expect(await overrides.get('perm-gone', 'pg1')).toBeNull();
     });
   });
 });

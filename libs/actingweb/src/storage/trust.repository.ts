@@ -20,6 +20,17 @@ export interface TrustRecord {
   createdAt: string;
 }
 
+/** Fields of a trust that can change after it is created. */
+export interface TrustPatch {
+  baseuri?: string;
+  description?: string;
+  relationship?: string;
+  peerType?: string;
+  approved?: boolean;
+  peerApproved?: boolean;
+  verified?: boolean;
+}
+
 /** What a Bearer trust secret resolves to. */
 export interface TrustCredential {
   peerId: string;
@@ -98,13 +109,50 @@ export class TrustRepository {
       .execute();
   }
 
-  async delete(actorId: string, peerId: string, db: Executor = this.database.db): Promise<boolean> {
-    const result = await db
-      .deleteFrom('trusts')
-      .where('actor_id', '=', actorId)
-      .where('peer_id', '=', peerId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  /** Changes the given fields; returns the updated record, or null when there is no such trust. */
+  async update(
+    actorId: string,
+    peerId: string,
+    patch: TrustPatch,
+    db: Executor = this.database.db,
+  ): Promise<TrustRecord | null> {
+    const values: Record<string, string | number | null> = {};
+    if (patch.baseuri !== undefined) values.baseuri = patch.baseuri;
+    if (patch.description !== undefined) values.description = patch.description;
+    if (patch.relationship !== undefined) values.relationship = patch.relationship;
+    if (patch.peerType !== undefined) values.peer_type = patch.peerType;
+    if (patch.approved !== undefined) values.approved = patch.approved ? 1 : 0;
+    if (patch.peerApproved !== undefined) values.peer_approved = patch.peerApproved ? 1 : 0;
+    if (patch.verified !== undefined) values.verified = patch.verified ? 1 : 0;
+    if (Object.keys(values).length > 0) {
+      await db
+        .updateTable('trusts')
+        .set(values)
+        .where('actor_id', '=', actorId)
+        .where('peer_id', '=', peerId)
+        .execute();
+    }
+    return this.get(actorId, peerId, db);
+  }
+
+  /**
+   * Deletes the trust and everything that hangs on it: subscriptions with that
+   * peer (their diffs cascade) and the permission override (cascades).
+   */
+  async delete(actorId: string, peerId: string): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      await tx
+        .deleteFrom('subscriptions')
+        .where('actor_id', '=', actorId)
+        .where('peer_id', '=', peerId)
+        .execute();
+      const result = await tx
+        .deleteFrom('trusts')
+        .where('actor_id', '=', actorId)
+        .where('peer_id', '=', peerId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
   }
 }
 

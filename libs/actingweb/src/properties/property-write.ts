@@ -1,0 +1,42 @@
+import type { Transaction } from 'kysely';
+import type { ActingWebDatabase } from '../storage/actingweb-database.js';
+import type { AwDatabase } from '../storage/database.types.js';
+import type { PropertyChange, PropertyChangeFeed } from './property-change.js';
+
+/** Collects the change records of one write; see {@link writeProperties}. */
+export type RecordChange = (...changes: PropertyChange[]) => void;
+
+/**
+ * One property write transaction, shared by simple properties and lists:
+ * per-name locks (`<actorId>/properties/<name>`; PostgreSQL advisory locks,
+ * taken in sorted order so two bulk writes cannot deadlock), the write, its
+ * change records inside the transaction; after commit, the committed-listeners.
+ * A throw anywhere rolls everything back and notifies nobody.
+ */
+export async function writeProperties<T>(
+  database: ActingWebDatabase,
+  feed: PropertyChangeFeed,
+  actorId: string,
+  names: readonly string[],
+  write: (tx: Transaction<AwDatabase>, record: RecordChange) => Promise<T>,
+): Promise<T> {
+  const recorded: PropertyChange[] = [];
+  const result = await database.transaction(async (tx) => {
+    for (const name of [...new Set(names)].sort()) await lockProperty(database, tx, actorId, name);
+    const value = await write(tx, (...changes) => recorded.push(...changes));
+    await feed.recordInTransaction(tx, recorded);
+    return value;
+  });
+  feed.committed(recorded);
+  return result;
+}
+
+/** The lock every writer of one top-level property name (simple or list) takes. */
+export function lockProperty(
+  database: ActingWebDatabase,
+  tx: Transaction<AwDatabase>,
+  actorId: string,
+  name: string,
+): Promise<void> {
+  return database.lockInTransaction(tx, `${actorId}/properties/${name}`);
+}

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AxiosError, AxiosResponse, Method } from 'axios';
+import pLimit from 'p-limit';
+import { firstValueFrom } from 'rxjs';
+import secureJson from 'secure-json-parse';
+import { AwConfig } from '../config/aw-config.js';
+import {
+  PeerBadGatewayError,
+  PeerTimeoutError,
+  ServiceUnavailableError,
+} from '../errors/actingweb.errors.js';
+import { currentRequestId, logPrefix } from '../http/request-context.js';
+import { TrustRepository } from '../storage/trust.repository.js';
+import { MAX_PEER_RESPONSE_BYTES, peerHttpAgent, peerHttpsAgent } from './peer-http.js';
+
+/** Where to send a peer request: the peer's root URL and, for authenticated calls, the trust secret. @publicApi */
+export interface PeerTarget {
+  readonly baseuri: string;
+  readonly secret?: string;
+}
+
+/** A peer's answer. Non-2xx answers are returned, not thrown; only transport failures throw. @publicApi */
+export interface PeerResponse<T = unknown> {
+  readonly status: number;
+  /** Parsed JSON, or the raw text when the body is not JSON, or undefined when empty. */
+  readonly data: T;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The `Location` header resolved to an absolute URL (peers may send relative ones, §0). */
+  readonly location?: string;
+}
+
+/** Options of one peer call. @publicApi */
+export interface PeerCallOptions {
+  /** Override the configured per-call timeout (ms). */
+  timeoutMs?: number;
+  /** Query parameters. */
+  params?: Record<string, string>;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+}
+
+/** What `GET <peer>/meta` told us. @publicApi */
+export interface PeerInfo {
+  id: string;
+  type: string;
+  supported: string[];
+  version?: string;
+  meta: Record<string, unknown>;
+}
+
+/**
+ * Calls other actors (`reference-sdk.md` §3e), on `@nestjs/axios`: keep-alive
+ * connections, a per-call timeout, `Authorization: Bearer <trust secret>`,
+ * `X-Request-ID`/`X-Parent-Request-ID` propagation, JSON parsed safely.
+ * Transport failures map to the protocol's statuses: timeout → 408,
+ * unreachable → 503, TLS → 502. Never blocks the event loop.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class AwProxy {
+  private readonly logger = new Logger('AwProxy');
+
+  constructor(
+    @Inject(HttpService) private readonly http: HttpService,
+    @Inject(AwConfig) private readonly config: AwConfig,
+    @Inject(TrustRepository) private readonly trusts: TrustRepository,
+  ) {}
+
+  /** The target for an existing trust of `actorId` with `peerId`, or null when there is none. */
+  async targetFor(actorId: string, peerId: string): Promise<PeerTarget | null> {
+    const trust = await this.trusts.get(actorId, peerId);
+    return trust ? { baseuri: trust.baseuri, secret: trust.secret } : null;
+  }
+
+  getResource<T = unknown>(
+    target: PeerTarget,
+    path: string,
+    options?: PeerCallOptions,
+  ): Promise<PeerResponse<T>> {
+    return this.request<T>(target, 'GET', path, undefined, options);
+  }
+
+  createResource<T = unknown>(
+    target: PeerTarget,
+    path: string,
+    body: unknown,
+    options?: PeerCallOptions,
+  ): Promise<PeerResponse<T>> {
+    return this.request<T>(target, 'POST', path, body, options);
+  }
+
+  changeResource<T = unknown>(
+    target: PeerTarget,
+    path: string,
+    body: unknown,
+    options?: PeerCallOptions,
+  ): Promise<PeerResponse<T>> {
+    return this.request<T>(target, 'PUT', path, body, options);
+  }
+
+  deleteResource<T = unknown>(
+    target: PeerTarget,
+    path: string,
+    options?: PeerCallOptions,
+  ): Promise<PeerResponse<T>> {
+    return this.request<T>(target, 'DELETE', path, undefined, options);
+  }
+
+  /**
+   * `GET <url>/meta` without credentials. Accepts the spec's nested shape and
+   * the flat keys of Python peers; throws PeerBadGatewayError when the answer
+   * has no usable `id` and `type`.
+   */
+  async getPeerInfo(url: string, options?: PeerCallOptions): Promise<PeerInfo> {
+    const response = await this.request<Record<string, unknown>>(
+      { baseuri: url },
+      'GET',
+      'meta',
+      undefined,
+      options,
+    );
+    const meta = response.data;
+    if (response.status !== 200 || typeof meta !== 'object' || meta === null) {
+      throw new PeerBadGatewayError(
+        `Peer ${url} did not answer /meta (status ${response.status})`,
+        'peer_meta_unavailable',
+      );
+    }
+    const nested = (meta.actingweb ?? {}) as Record<string, unknown>;
+    const id = meta.id;
+    const type = meta.type;
+    if (typeof id !== 'string' || !id || typeof type !== 'string' || !type) {
+      throw new PeerBadGatewayError(`Peer ${url} answered /meta without id and type`, 'peer_meta_invalid');
+    }
+    const supportedRaw = meta.aw_supported ?? nested.supported ?? '';
+    return {
+      id,
+      type,
+      supported:
+        typeof supportedRaw === 'string'
+          ? supportedRaw
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean)
+          : [],
+      version:
+        typeof (meta.aw_version ?? nested.version) === 'string'
+          ? String(meta.aw_version ?? nested.version)
+          : undefined,
+      meta,
+    };
+  }
+
+  /**
+   * Runs `task` for every item, at most `concurrency` at a time (default: the
+   * configured `peers.maxConcurrency`), and settles all of them.
+   */
+  async fanOut<T, R>(
+    items: readonly T[],
+    task: (item: T) => Promise<R>,
+    concurrency = this.config.peerMaxConcurrency,
+  ) {
+    const limit = pLimit(concurrency);
+    return Promise.allSettled(items.map((item) => limit(() => task(item))));
+  }
+
+  /** One call to a peer. `path` is relative to the peer root (`trust/friend/<id>`); a leading `/` is ignored. */
+  async request<T = unknown>(
+    target: PeerTarget,
+    method: Method,
+    path: string,
+    body?: unknown,
+    options: PeerCallOptions = {},
+  ): Promise<PeerResponse<T>> {
+    const url = joinUrl(target.baseuri, path);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'x-request-id': randomUUID(),
+      ...(options.headers ?? {}),
+    };
+    const parent = currentRequestId();
+    if (parent) headers['x-parent-request-id'] = parent;
+    if (target.secret) headers.authorization = `Bearer ${target.secret}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: AxiosResponse<string>;
+    try {
+      response = await firstValueFrom(
+        this.http.request<string>({
+          url,
+          method,
+          headers,
+          params: options.params,
+          data: body === undefined ? undefined : JSON.stringify(body),
+          timeout: options.timeoutMs ?? this.config.peerTimeoutMs,
+          responseType: 'text',
+          transformResponse: (raw: unknown) => raw,
+          validateStatus: () => true,
+          maxRedirects: 0,
+          maxContentLength: MAX_PEER_RESPONSE_BYTES,
+          httpAgent: peerHttpAgent,
+          httpsAgent: peerHttpsAgent,
+        }),
+      );
+    } catch (err) {
+      throw this.transportError(err as AxiosError, method, url);
+    }
+    const responseHeaders = flattenHeaders(response.headers as Record<string, unknown>);
+    const location = responseHeaders.location ? new URL(responseHeaders.location, url).href : undefined;
+    return {
+      status: response.status,
+      data: parseBody(response.data) as T,
+      headers: responseHeaders,
+      location,
+    };
+  }
+
+  private transportError(err: AxiosError, method: string, url: string): Error {
+    const code = err.code ?? '';
+    // Secrets never reach logs: only method, URL and the error code.
+    this.logger.warn(`${logPrefix()}${method} ${url} failed: ${code || err.message}`);
+    if (
+      code === 'ECONNABORTED' ||
+      code === 'ETIMEDOUT' ||
+      code === 'ERR_CANCELED' ||
+      /timeout/i.test(err.message)
+    ) {
+      return new PeerTimeoutError(`Peer at ${url} did not answer in time`);
+    }
+    if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code) || /certificate|ssl|tls/i.test(err.message)) {
+      return new PeerBadGatewayError(`TLS with peer at ${url} failed`, 'peer_tls');
+    }
+    if (code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || /maxContentLength/i.test(err.message)) {
+      return new PeerBadGatewayError(
+        `Peer at ${url} answered with a body over ${MAX_PEER_RESPONSE_BYTES} bytes`,
+        'peer_response_too_large',
+      );
+    }
+    return new ServiceUnavailableError(`Peer at ${url} is unreachable`, 'peer_unreachable');
+  }
+}
+
+/** `https://a/b/` + `/trust/x` → `https://a/b/trust/x` (peer roots may or may not end with `/`). */
+export function joinUrl(base: string, path: string): string {
+  const root = base.endsWith('/') ? base : base + '/';
+  return root + path.replace(/^\/+/, '');
+}
+
+function parseBody(raw: unknown): unknown {
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  try {
+    return secureJson.parse(raw, undefined, { protoAction: 'remove', constructorAction: 'remove' });
+  } catch {
+    return raw;
+  }
+}
+
+function flattenHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined && value !== null)
+      out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return out;
+}

@@ -1,0 +1,307 @@
+import { BadRequestError } from '../../errors/actingweb.errors.js';
+import {
+  PERMISSION_CATEGORIES,
+  type ListRule,
+  type PatternRule,
+  type PermissionCategory,
+  type PermissionDecision,
+  type Permissions,
+} from './permissions.types.js';
+
+/**
+ * The unified permission evaluator of `shared/docs/reference-sdk.md` §5b as
+ * pure functions: rule evaluation, glob matching, merging an override into a
+ * trust type's base permissions, and validation of overrides from the wire.
+ */
+
+/** Any rule as stored: the evaluator accepts both forms in every category, as the reference does. */
+type AnyRule = PatternRule & ListRule;
+
+/** Operations an override may list under `operations`. @publicApi */
+export const PERMISSION_OPERATIONS: readonly string[] = Object.freeze([
+  'read',
+  'write',
+  'delete',
+  'subscribe',
+]);
+
+/** Largest number of entries in one list of an override. */
+export const MAX_PATTERNS_PER_LIST = 200;
+/** Longest pattern accepted in an override. */
+export const MAX_PATTERN_LENGTH = 256;
+
+const PATTERN_KEYS = ['patterns', 'operations', 'excluded_patterns'] as const;
+const LIST_KEYS = ['allowed', 'denied'] as const;
+const ALL_KEYS = [...PATTERN_KEYS, ...LIST_KEYS] as const;
+type RuleKey = (typeof ALL_KEYS)[number];
+const UNION_KEYS: ReadonlySet<RuleKey> = new Set<RuleKey>(['patterns', 'excluded_patterns']);
+const PATTERN_CATEGORIES: ReadonlySet<PermissionCategory> = new Set<PermissionCategory>([
+  'properties',
+  'resources',
+]);
+
+// ---------------------------------------------------------------------------
+// Glob matching
+
+const REGEX_CACHE_LIMIT = 1024;
+const regexCache = new Map<string, RegExp>();
+const REGEX_SYNTAX = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '/']);
+
+/** Anchored regex for a glob: `*` is any run of characters (including `/` and newlines), `?` one character. */
+function globToRegex(pattern: string): RegExp {
+  const cached = regexCache.get(pattern);
+  if (cached) {
+    // Refresh: the Map's insertion order then evicts the least recently used first.
+    regexCache.delete(pattern);
+    regexCache.set(pattern, cached);
+    return cached;
+  }
+  let source = '^';
+  for (const ch of pattern) {
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else source += REGEX_SYNTAX.has(ch) ? `\\${ch}` : ch;
+  }
+  // `s`: `.` also matches line breaks, so `private/*` cannot be dodged with a newline.
+  // `u`: `?` is one code point, not one UTF-16 unit.
+  const regex = new RegExp(`${source}$`, 'su');
+  if (regexCache.size >= REGEX_CACHE_LIMIT) {
+    const oldest = regexCache.keys().next().value;
+    if (oldest !== undefined) regexCache.delete(oldest);
+  }
+  regexCache.set(pattern, regex);
+  return regex;
+}
+
+/** How many compiled globs are cached (for tests and diagnostics). */
+export function globCacheSize(): number {
+  return regexCache.size;
+}
+
+/**
+ * Whether `target` matches one pattern: `*` matches anything; an exact string
+ * matches itself; a pattern ending in `://` matches every target it prefixes;
+ * otherwise a glob anchored at both ends (`*` any run, `?` one character).
+ *
+ * @publicApi
+ */
+export function matchesPattern(target: string, pattern: string): boolean {
+  if (pattern === '*' || pattern === target) return true;
+  if (pattern.endsWith('://') && target.startsWith(pattern)) return true;
+  return globToRegex(pattern).test(target);
+}
+
+/** Whether `target` matches any of `patterns` (a missing or malformed list matches nothing). */
+export function matchesAnyPattern(target: string, patterns: unknown): boolean {
+  if (!Array.isArray(patterns)) return false;
+  for (const pattern of patterns) {
+    if (typeof pattern === 'string' && matchesPattern(target, pattern)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation
+
+/**
+ * Evaluates one rule (§5b, in this order): a `denied` match denies; an
+ * `allowed` match allows; with `patterns` and `operations`, an operation not
+ * listed denies, a pattern match allows unless an exclusion also matches, and
+ * no match denies except for the empty target (a listing), which is
+ * `not_found`. Nothing applicable: `not_found`.
+ *
+ * @publicApi
+ */
+export function evaluateRule(
+  rule: PatternRule | ListRule | undefined,
+  target: string,
+  operation: string,
+): PermissionDecision {
+  if (!rule || typeof rule !== 'object') return 'not_found';
+  const r = rule as AnyRule;
+  if (matchesAnyPattern(target, r.denied)) return 'denied';
+  if (matchesAnyPattern(target, r.allowed)) return 'allowed';
+  if (Array.isArray(r.patterns) && Array.isArray(r.operations)) {
+    if (!r.operations.includes(operation)) return 'denied';
+    if (matchesAnyPattern(target, r.patterns)) {
+      return matchesAnyPattern(target, r.excluded_patterns) ? 'denied' : 'allowed';
+    }
+    return target === '' ? 'not_found' : 'denied';
+  }
+  return 'not_found';
+}
+
+/**
+ * Decides `operation` on `target` in `category` under an effective permission
+ * set. Operations by category: properties read/write/delete, resources
+ * read/write/subscribe, methods `call`, actions `execute`, tools `use`,
+ * prompts `invoke`. A category that is not configured gives `not_found`.
+ *
+ * @publicApi
+ */
+export function evaluatePermission(
+  perms: Permissions,
+  category: PermissionCategory,
+  target: string,
+  operation: string,
+): PermissionDecision {
+  if (!perms || typeof perms !== 'object' || !Object.hasOwn(perms, category)) return 'not_found';
+  return evaluateRule(perms[category], target, operation);
+}
+
+// ---------------------------------------------------------------------------
+// Merging
+
+function cloneRule(rule: AnyRule): AnyRule {
+  const out: AnyRule = {};
+  for (const key of ALL_KEYS) {
+    const value = rule[key];
+    if (Array.isArray(value)) out[key] = [...value];
+  }
+  return out;
+}
+
+/** A deep copy holding only the known categories and keys. @publicApi */
+export function clonePermissions(perms: Permissions | null | undefined): Permissions {
+  const out: Permissions = {};
+  if (!perms) return out;
+  for (const category of PERMISSION_CATEGORIES) {
+    const rule = perms[category] as AnyRule | null | undefined;
+    if (rule && typeof rule === 'object')
+      (out as Record<PermissionCategory, AnyRule>)[category] = cloneRule(rule);
+  }
+  return out;
+}
+
+/**
+ * Merges an override into base permissions (§5b, `merge_base=True`). Per
+ * category the rule is merged key by key: `patterns` and `excluded_patterns`
+ * are unioned (base first, no duplicates), so an override can only add
+ * patterns and exclusions; `operations`, `allowed` and `denied` are replaced.
+ * A null or missing category keeps the base; a new one is added. Returns
+ * fresh objects: neither input is modified or shared.
+ *
+ * @publicApi
+ */
+export function mergePermissions(
+  base: Permissions | null | undefined,
+  override: Permissions | null | undefined,
+): Permissions {
+  const merged = clonePermissions(base) as Record<PermissionCategory, AnyRule | undefined>;
+  if (!override) return merged;
+  for (const category of PERMISSION_CATEGORIES) {
+    const over = override[category] as AnyRule | null | undefined;
+    if (!over || typeof over !== 'object') continue;
+    const current = merged[category];
+    if (!current) {
+      merged[category] = cloneRule(over);
+      continue;
+    }
+    for (const key of ALL_KEYS) {
+      const value = over[key];
+      if (!Array.isArray(value)) continue;
+      current[key] = UNION_KEYS.has(key) ? unique([...(current[key] ?? []), ...value]) : [...value];
+    }
+  }
+  return merged;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+// ---------------------------------------------------------------------------
+// Validation of overrides from the wire
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(message: string): never {
+  throw new BadRequestError(`Invalid permissions: ${message}`, 'invalid_permissions');
+}
+
+function stringList(value: unknown, path: string, operations = false): string[] {
+  if (!Array.isArray(value)) invalid(`${path} must be an array of strings`);
+  if (value.length > MAX_PATTERNS_PER_LIST) {
+    invalid(`${path} has ${value.length} entries; at most ${MAX_PATTERNS_PER_LIST} are allowed`);
+  }
+  const out: string[] = [];
+  value.forEach((entry: unknown, i) => {
+    if (typeof entry !== 'string') invalid(`${path}[${i}] must be a string (got ${describe(entry)})`);
+    if (operations) {
+      if (!PERMISSION_OPERATIONS.includes(entry)) {
+        invalid(
+          `${path}[${i}] must be one of ${PERMISSION_OPERATIONS.join(', ')} (got ${JSON.stringify(entry)})`,
+        );
+      }
+    } else {
+      if (entry === '') invalid(`${path}[${i}] must not be empty`);
+      if (entry.length > MAX_PATTERN_LENGTH) {
+        invalid(
+          `${path}[${i}] is ${entry.length} characters long; at most ${MAX_PATTERN_LENGTH} are allowed`,
+        );
+      }
+    }
+    if (!out.includes(entry)) out.push(entry);
+  });
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function normalizeRule(category: PermissionCategory, value: unknown): AnyRule {
+  const patternForm = PATTERN_CATEGORIES.has(category);
+  if (category === 'properties' && Array.isArray(value)) {
+    // Shorthand of the reference's override store: a list of patterns, read only.
+    return { patterns: stringList(value, 'properties'), operations: ['read'] };
+  }
+  const keys: readonly RuleKey[] = patternForm ? PATTERN_KEYS : LIST_KEYS;
+  if (!isPlainObject(value)) {
+    invalid(
+      `${category} must be an object with ${keys.join(', ')}` +
+        (category === 'properties' ? ' (or a list of patterns)' : '') +
+        ` (got ${describe(value)})`,
+    );
+  }
+  const rule: AnyRule = {};
+  for (const key of Object.keys(value)) {
+    if (!(keys as readonly string[]).includes(key)) {
+      invalid(`unknown key "${key}" in ${category} (expected ${keys.join(', ')})`);
+    }
+    const entry = value[key];
+    if (entry === null || entry === undefined) continue;
+    rule[key as RuleKey] = stringList(entry, `${category}.${key}`, key === 'operations');
+  }
+  return rule;
+}
+
+/**
+ * Validates an override (a `PUT .../permissions` body, or an app trust type's
+ * permissions) and returns a fresh, normalized {@link Permissions}.
+ * `properties` may be the shorthand `["a/*", "b"]`, read as
+ * `{patterns: [...], operations: ["read"]}`. A null category is left out.
+ * Unknown categories or keys, non-string entries, unknown operations, more
+ * than 200 entries in a list and patterns over 256 characters are rejected
+ * with a {@link BadRequestError} naming the problem.
+ *
+ * @publicApi
+ */
+export function normalizeOverride(input: unknown): Permissions {
+  if (!isPlainObject(input))
+    invalid(`expected a JSON object of permission categories (got ${describe(input)})`);
+  const out: Record<string, AnyRule> = {};
+  for (const key of Object.keys(input)) {
+    if (!(PERMISSION_CATEGORIES as readonly string[]).includes(key)) {
+      invalid(`unknown permission category "${key}" (expected ${PERMISSION_CATEGORIES.join(', ')})`);
+    }
+    const value = input[key];
+    if (value === null || value === undefined) continue;
+    out[key] = normalizeRule(key as PermissionCategory, value);
+  }
+  return out as Permissions;
+}

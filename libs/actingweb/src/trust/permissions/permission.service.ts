@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BadRequestError } from '../../errors/actingweb.errors.js';
+import { TrustPermissionRepository } from '../../storage/trust-permission.repository.js';
+import { TrustTypeRegistry } from '../trust-type-registry.service.js';
+import {
+  clonePermissions,
+  evaluatePermission,
+  mergePermissions,
+  normalizeOverride,
+} from './permission-evaluator.js';
+import {
+  PERMISSION_CATEGORIES,
+  type PermissionCategory,
+  type PermissionDecision,
+  type Permissions,
+} from './permissions.types.js';
+
+/** The permissions in force for one trust. @publicApi */
+export interface EffectivePermissions {
+  /** The trust type's base permissions merged with the override. */
+  permissions: Permissions;
+  source: 'custom_override' | 'trust_type_default';
+  trustType: string;
+  /** The stored override alone, or null. */
+  override: Permissions | null;
+  isCustom: boolean;
+  updatedAt?: string;
+  createdBy?: string;
+  notes?: string;
+}
+
+/**
+ * Keys of a `GET .../permissions` response that a client may send back in a
+ * PUT (read, modify, write). They describe the record and are ignored.
+ */
+const READ_ONLY_KEYS: ReadonlySet<string> = new Set([
+  'actor_id',
+  'peer_id',
+  'trust_type',
+  'created_by',
+  'updated_at',
+  'is_custom',
+  'source',
+]);
+const MAX_NOTES_LENGTH = 4096;
+
+/**
+ * Per-relationship permissions (`shared/docs/protocol.md` §8.7/§8.8,
+ * `shared/docs/reference-sdk.md` §5b): the trust type's base permissions
+ * merged with the relationship's stored override, and decisions against them.
+ * Reads the database on every call (no in-process cache), so several
+ * instances sharing a database always agree.
+ *
+ * @publicApi
+ */
+@Injectable()
+export class PermissionService {
+  private readonly logger = new Logger('PermissionService');
+
+  constructor(
+    @Inject(TrustTypeRegistry) private readonly registry: TrustTypeRegistry,
+    @Inject(TrustPermissionRepository) private readonly overrides: TrustPermissionRepository,
+  ) {}
+
+  /**
+   * Effective permissions of `peerId` at `actorId`. `relationship` is the
+   * trust's current relationship and selects the base permissions (an unknown
+   * type has none, so only the override, if any, applies).
+   */
+  async effective(actorId: string, peerId: string, relationship: string): Promise<EffectivePermissions> {
+    const stored = await this.overrides.get(actorId, peerId);
+    const base = this.registry.get(relationship)?.permissions ?? {};
+    if (!stored) {
+      return {
+        permissions: mergePermissions(base, null),
+        source: 'trust_type_default',
+        trustType: relationship,
+        override: null,
+        isCustom: false,
+      };
+    }
+    return {
+      permissions: mergePermissions(base, stored.permissions),
+      source: 'custom_override',
+      trustType: relationship,
+      override: clonePermissions(stored.permissions),
+      isCustom: true,
+      updatedAt: stored.updatedAt,
+      createdBy: stored.createdBy,
+      notes: stored.notes,
+    };
+  }
+
+  /**
+   * Decides `operation` on `target` in `category` for a trust peer. A failure
+   * while loading or evaluating denies (fail closed), as in the reference.
+   */
+  async decide(
+    actorId: string,
+    peerId: string,
+    relationship: string,
+    category: PermissionCategory,
+    target: string,
+    operation: string,
+  ): Promise<PermissionDecision> {
+    try {
+      const { permissions } = await this.effective(actorId, peerId, relationship);
+      return evaluatePermission(permissions, category, target, operation);
+    } catch (err) {
+      this.logger.warn(`Permission check failed for ${actorId}:${peerId}, denying: ${errorText(err)}`);
+      return 'denied';
+    }
+  }
+
+  /**
+   * The property names a trust peer may see in a listing: those whose `read`
+   * decision is not `denied` (`not_found` is kept, as in the reference). One
+   * load of the effective permissions for the whole list; a failure returns
+   * nothing (fail closed).
+   */
+  async filterReadableProperties(
+    actorId: string,
+    peerId: string,
+    relationship: string,
+    names: string[],
+  ): Promise<string[]> {
+    try {
+      const { permissions } = await this.effective(actorId, peerId, relationship);
+      return names.filter((name) => evaluatePermission(permissions, 'properties', name, 'read') !== 'denied');
+    } catch (err) {
+      this.logger.warn(`Property filtering failed for ${actorId}:${peerId}, hiding all: ${errorText(err)}`);
+      return [];
+    }
+  }
+
+  /**
+   * Stores an override from a `PUT .../permissions` body. The body holds
+   * override categories (validated by `normalizeOverride`) and optionally
+   * `notes`; fields echoed from a GET response (`actor_id`, `trust_type`,
+   * `source`, ...) are ignored. When an override exists, the categories in
+   * the body replace those categories, a null category removes it, and the
+   * others are kept (as the reference's `update_permissions`); `createdBy`
+   * is kept from the first write. The trust must exist.
+   */
+  async setOverride(
+    actorId: string,
+    peerId: string,
+    relationship: string,
+    body: unknown,
+    createdBy: string,
+  ): Promise<'created' | 'updated'> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      normalizeOverride(body); // throws the standard message
+    }
+    const input = body as Record<string, unknown>;
+    const categories: Record<string, unknown> = {};
+    let notes: string | undefined;
+    const cleared: PermissionCategory[] = [];
+    for (const key of Object.keys(input)) {
+      const value = input[key];
+      if (READ_ONLY_KEYS.has(key)) continue;
+      if (key === 'notes') {
+        if (value !== null && typeof value !== 'string') {
+          throw new BadRequestError('Invalid permissions: notes must be a string', 'invalid_permissions');
+        }
+        if (typeof value === 'string' && value.length > MAX_NOTES_LENGTH) {
+          throw new BadRequestError(
+            `Invalid permissions: notes is longer than ${MAX_NOTES_LENGTH} characters`,
+            'invalid_permissions',
+          );
+        }
+        notes = value ?? '';
+        continue;
+      }
+      categories[key] = value;
+      if (value === null && (PERMISSION_CATEGORIES as readonly string[]).includes(key)) {
+        cleared.push(key as PermissionCategory);
+      }
+    }
+    const update = normalizeOverride(categories);
+
+    const existing = await this.overrides.get(actorId, peerId);
+    const permissions = clonePermissions(existing?.permissions) as Record<PermissionCategory, unknown>;
+    for (const category of cleared) delete permissions[category];
+    for (const category of PERMISSION_CATEGORIES) {
+      if (update[category]) permissions[category] = update[category];
+    }
+    return this.overrides.put(actorId, peerId, {
+      trustType: relationship,
+      permissions: permissions as Permissions,
+      createdBy: existing?.createdBy || createdBy,
+      notes: notes ?? existing?.notes ?? '',
+    });
+  }
+
+  /** Removes the override, returning the peer to its type's defaults. False when there was none. */
+  deleteOverride(actorId: string, peerId: string): Promise<boolean> {
+    return this.overrides.delete(actorId, peerId);
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

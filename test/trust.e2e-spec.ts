@@ -1,0 +1,525 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
+import { LifecycleHook, type LifecycleHookContext } from '@app/actingweb';
+import { metaThen, startFakePeer } from './support/fake-peer.js';
+import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+
+@Injectable()
+class TrustEvents {
+  readonly events: string[] = [];
+  @LifecycleHook('trust_initiated')
+  initiated(c: LifecycleHookContext) {
+    this.events.push(`initiated ${c.actor.id}->${c.peerId} ${c.relationship}`);
+  }
+  @LifecycleHook('trust_request_received')
+  received(c: LifecycleHookContext) {
+    this.events.push(`received ${c.actor.id}<-${c.peerId} ${c.relationship}`);
+  }
+  @LifecycleHook('trust_fully_approved_local')
+  local(c: LifecycleHookContext) {
+    this.events.push(`approved-local ${c.actor.id}<->${c.peerId}`);
+  }
+  @LifecycleHook('trust_fully_approved_remote')
+  remote(c: LifecycleHookContext) {
+    this.events.push(`approved-remote ${c.actor.id}<->${c.peerId}`);
+  }
+  @LifecycleHook('trust_deleted')
+  deleted(c: LifecycleHookContext) {
+    this.events.push(`deleted ${c.actor.id}-x-${c.peerId} byPeer=${String(c.initiatedByPeer)}`);
+  }
+}
+
+interface Actor {
+  id: string;
+  url: string;
+  auth: Record<string, string>;
+}
+
+async function newActor(server: TestServer, creator = 'owner@example.com'): Promise<Actor> {
+  const res = await call(server.url, { method: 'POST', body: { creator } });
+  expect(res.status).toBe(201);
+  return {
+    id: res.json.id,
+    url: server.url + res.json.id,
+    auth: { authorization: basic(creator, res.json.passphrase) },
+  };
+}
+
+const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
+
+/**
+ * Two independent servers establish, use, change and end trust over real HTTP
+ * (protocol §8; checklist 49–74), and the same flows with three actors on one
+ * server (re-entrant calls).
+ */
+describe.each(STORAGES)('trust between servers on $name', (storage) => {
+  let s1: TestServer;
+  let s2: TestServer;
+  let auto: TestServer;
+
+  beforeAll(async () => {
+    s1 = await startFreshServer(storage, {}, { providers: [TrustEvents] });
+    s2 = await startFreshServer(storage, {}, { providers: [TrustEvents] });
+    auto = await startFreshServer(storage, { autoApprove: ['friend'] }, { providers: [TrustEvents] });
+  });
+  afterAll(async () => {
+    await Promise.all([s1.close(), s2.close(), auto.close()]);
+  });
+
+  it('pending then approved: records match the protocol at every step', async () => {
+    const a = await newActor(s1);
+    const b = await newActor(s2);
+    const events1 = s1.app.get(TrustEvents).events;
+    const events2 = s2.app.get(TrustEvents).events;
+    events1.length = 0;
+    events2.length = 0;
+
+    const created = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: b.url, relationship: 'friend', desc: 'hello' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`${a.url}/trust/friend/${b.id}`);
+    expect(created.json).toMatchObject({
+      id: a.id,
+      peerid: b.id,
+      baseuri: b.url,
+      type: 'urn:actingweb:test.example:e2e',
+      relationship: 'friend',
+      desc: 'hello',
+      approved: true,
+      peer_approved: false,
+      verified: true,
+    });
+    const secret = created.json.secret as string;
+    expect(secret).toMatch(/^[0-9a-f]{40}$/);
+    // SHOULD: the body equals a later GET of that location (checklist 54).
+    const again = await call(created.headers.get('location')!, { headers: a.auth });
+    expect(again.json).toEqual(created.json);
+
+    // B's side: pending, verified, same secret.
+    const atB = await call(`${b.url}/trust/friend/${a.id}`, { headers: b.auth });
+    expect(atB.status).toBe(202);
+    expect(atB.json).toMatchObject({
+      peerid: a.id,
+      baseuri: a.url,
+      approved: false,
+      peer_approved: true,
+      verified: true,
+      secret,
+    });
+
+    // The peer polling gets 202 while pending; an unapproved peer gets 403 on properties.
+    expect((await call(`${b.url}/trust/friend/${a.id}`, { headers: bearer(secret) })).status).toBe(202);
+    expect((await call(`${b.url}/properties`, { headers: bearer(secret) })).status).toBe(403);
+
+    // B approves: saved first, then A is told (checklist 63, 64).
+    expect(
+      (
+        await call(`${b.url}/trust/friend/${a.id}`, {
+          method: 'PUT',
+          headers: b.auth,
+          body: { approved: true },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call(`${a.url}/trust/friend/${b.id}`, { headers: a.auth })).json.peer_approved).toBe(true);
+    expect((await call(`${b.url}/trust/friend/${a.id}`, { headers: bearer(secret) })).status).toBe(200);
+
+    // Use it: A (as friend) reads and writes B's properties; B can use the same secret on A.
+    await call(`${b.url}/properties/shared`, { method: 'PUT', headers: b.auth, body: { n: 1 } });
+    expect((await call(`${b.url}/properties/shared`, { headers: bearer(secret) })).json).toEqual({ n: 1 });
+    expect(
+      (await call(`${b.url}/properties/shared/n`, { method: 'PUT', headers: bearer(secret), body: 2 }))
+        .status,
+    ).toBe(204);
+    expect((await call(`${a.url}/properties`, { headers: bearer(secret) })).status).toBe(200);
+
+    expect(events1).toEqual([`initiated ${a.id}->${b.id} friend`, `approved-remote ${a.id}<->${b.id}`]);
+    expect(events2).toEqual([`received ${b.id}<-${a.id} friend`, `approved-local ${b.id}<->${a.id}`]);
+  });
+
+  it('approved immediately when the peer auto-approves the relationship', async () => {
+    const a = await newActor(s1);
+    const c = await newActor(auto);
+    const created = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: c.url, relationship: 'friend' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.peer_approved).toBe(true);
+    const atC = await call(`${c.url}/trust/friend/${a.id}`, { headers: c.auth });
+    expect(atC.status).toBe(200);
+    expect(atC.json).toMatchObject({ approved: true, peer_approved: true, verified: true });
+  });
+
+  it('lists and filters trusts; unknown peers are 404 (checklist 58–61)', async () => {
+    const a = await newActor(s1);
+    expect((await call(`${a.url}/trust`, { headers: a.auth })).json).toEqual([]);
+    const b = await newActor(s2);
+    const c = await newActor(auto);
+    await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: b.url, relationship: 'friend' },
+    });
+    await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: c.url, relationship: 'associate' },
+    });
+    const all = await call(`${a.url}/trust`, { headers: a.auth });
+    expect(all.status).toBe(200);
+    expect(all.json.map((t: { peerid: string }) => t.peerid).sort()).toEqual([b.id, c.id].sort());
+    for (const t of all.json) {
+      expect(Object.keys(t)).toEqual(
+        expect.arrayContaining([
+          'id',
+          'peerid',
+          'baseuri',
+          'type',
+          'relationship',
+          'secret',
+          'desc',
+          'approved',
+          'peer_approved',
+          'verified',
+        ]),
+      );
+    }
+    expect(
+      (await call(`${a.url}/trust/friend`, { headers: a.auth })).json.map(
+        (t: { peerid: string }) => t.peerid,
+      ),
+    ).toEqual([b.id]);
+    expect(
+      (await call(`${a.url}/trust?relationship=associate`, { headers: a.auth })).json.map(
+        (t: { peerid: string }) => t.peerid,
+      ),
+    ).toEqual([c.id]);
+    expect((await call(`${a.url}/trust/admin`, { headers: a.auth })).json).toEqual([]);
+    expect((await call(`${a.url}/trust/friend/unknownpeer`, { headers: a.auth })).status).toBe(404);
+    // A record asked for under another relationship does not exist.
+    expect((await call(`${a.url}/trust/admin/${b.id}`, { headers: a.auth })).status).toBe(404);
+  });
+
+  it('modifies desc and baseuri; the peer may not modify (checklist 65, 66)', async () => {
+    const a = await newActor(s1);
+    const c = await newActor(auto);
+    const created = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: c.url, relationship: 'friend' },
+    });
+    const secret = created.json.secret;
+    expect(
+      (
+        await call(`${c.url}/trust/friend/${a.id}`, {
+          method: 'PUT',
+          headers: c.auth,
+          body: { desc: 'x', baseuri: a.url + '/' },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call(`${c.url}/trust/friend/${a.id}`, { headers: c.auth })).json).toMatchObject({
+      desc: 'x',
+      baseuri: a.url,
+    });
+    expect(
+      (
+        await call(`${c.url}/trust/friend/${a.id}`, {
+          method: 'PUT',
+          headers: bearer(secret),
+          body: { desc: 'mine' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(`${c.url}/trust/friend/${a.id}`, {
+          method: 'PUT',
+          headers: c.auth,
+          body: { approved: 'maybe' },
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('creator delete tells the peer; afterwards the secret opens nothing (checklist 67, 69)', async () => {
+    const a = await newActor(s1);
+    const c = await newActor(auto);
+    const created = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: c.url, relationship: 'friend' },
+    });
+    const secret = created.json.secret;
+    expect((await call(`${c.url}/properties`, { headers: bearer(secret) })).status).toBe(200);
+    expect((await call(`${a.url}/trust/friend/${c.id}`, { method: 'DELETE', headers: a.auth })).status).toBe(
+      204,
+    );
+    expect((await call(`${a.url}/trust/friend/${c.id}`, { headers: a.auth })).status).toBe(404);
+    expect((await call(`${c.url}/trust/friend/${a.id}`, { headers: c.auth })).status).toBe(404);
+    for (const url of [
+      `${c.url}/properties`,
+      `${c.url}`,
+      `${a.url}/properties`,
+      `${c.url}/trust/friend/${a.id}`,
+    ]) {
+      expect((await call(url, { headers: bearer(secret) })).status).toBe(403);
+    }
+  });
+
+  it('the peer deletes its record on our side without a call back, even unapproved (checklist 68)', async () => {
+    const a = await newActor(s1);
+    const b = await newActor(s2);
+    const created = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: b.url, relationship: 'friend' },
+    });
+    const secret = created.json.secret;
+    // B has not approved: A (the peer, from B's view) may still delete it at B.
+    expect(
+      (await call(`${b.url}/trust/friend/${a.id}`, { method: 'DELETE', headers: bearer(secret) })).status,
+    ).toBe(204);
+    expect((await call(`${b.url}/trust/friend/${a.id}`, { headers: b.auth })).status).toBe(404);
+    // No call back: A still has its record.
+    expect((await call(`${a.url}/trust/friend/${b.id}`, { headers: a.auth })).status).toBe(200);
+    // ?peer=true deletes locally without telling the peer.
+    const c = await newActor(auto);
+    await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: c.url, relationship: 'friend' },
+    });
+    expect(
+      (await call(`${a.url}/trust/friend/${c.id}?peer=true`, { method: 'DELETE', headers: a.auth })).status,
+    ).toBe(204);
+    expect((await call(`${c.url}/trust/friend/${a.id}`, { headers: c.auth })).status).toBe(200);
+  });
+
+  it('deleting an actor tells its peers', async () => {
+    const a = await newActor(s1);
+    const c = await newActor(auto);
+    await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: c.url, relationship: 'friend' },
+    });
+    expect((await call(a.url, { method: 'DELETE', headers: a.auth })).status).toBe(204);
+    expect((await call(`${c.url}/trust/friend/${a.id}`, { headers: c.auth })).status).toBe(404);
+  });
+
+  it('validates trust requests and keeps one trust per peer (checklist 49, 50, 55, 72)', async () => {
+    const b = await newActor(s2);
+    const target = `${b.url}/trust/friend`;
+    expect((await call(target, { method: 'POST', body: { baseuri: 'http://x.example/a' } })).status).toBe(
+      400,
+    );
+    expect((await call(target, { method: 'POST', body: { id: 'abc' } })).status).toBe(400);
+    expect(
+      (await call(target, { method: 'POST', raw: '{"id":', headers: { 'content-type': 'application/json' } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call(target, { method: 'POST', body: { id: 'a/b', baseuri: 'http://x.example/a' } })).status,
+    ).toBe(400);
+    expect(
+      (
+        await call(`${b.url}/trust/no_such_type`, {
+          method: 'POST',
+          body: { id: 'abc', baseuri: 'http://x.example/a', secret: 's'.repeat(40) },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await call(`${b.url}/trust`, { method: 'POST', headers: b.auth, body: { relationship: 'friend' } }))
+        .status,
+    ).toBe(400);
+
+    // Unverifiable requester (nothing answers at its baseuri): stored unverified, pending, with Location.
+    const first = await call(target, {
+      method: 'POST',
+      body: {
+        id: 'p'.repeat(32),
+        baseuri: 'http://127.0.0.1:9/none',
+        type: 'urn:actingweb:x:y',
+        secret: 's'.repeat(40),
+        verify: 'v',
+      },
+    });
+    expect(first.status).toBe(202);
+    expect(first.headers.get('location')).toBe(`${b.url}/trust/friend/${'p'.repeat(32)}`);
+    expect(first.json).toMatchObject({ verified: false, approved: false, peer_approved: true });
+    // The same peer asking again with another secret is refused; no duplicate.
+    const second = await call(target, {
+      method: 'POST',
+      body: { id: 'p'.repeat(32), baseuri: 'http://evil.example/', secret: 't'.repeat(40) },
+    });
+    expect(second.status).toBe(403);
+    const list = await call(`${b.url}/trust`, { headers: b.auth });
+    expect(list.json).toHaveLength(1);
+    expect(list.json[0].baseuri).toBe('http://127.0.0.1:9/none');
+  });
+
+  it('answers verification GETs only to the right peer (checklist 52, 53)', async () => {
+    const a = await newActor(s1);
+    const b = await newActor(s2);
+    const created = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: b.url, relationship: 'friend' },
+    });
+    const record = await call(`${a.url}/trust/friend/${b.id}`, { headers: bearer(created.json.secret) });
+    expect(record.status).toBe(200);
+    expect(record.json.verificationToken).toMatch(/^[0-9a-f]{40}$/);
+    expect(record.json.verification_token).toBe(record.json.verificationToken);
+    expect((await call(`${a.url}/trust/friend/${b.id}`)).status).toBe(401);
+    expect(
+      (await call(`${a.url}/trust/friend/${b.id}`, { headers: bearer('wrong-secret-wrong-secret') })).status,
+    ).toBe(403);
+  });
+
+  it('never leaves half-created trust when the peer is down, slow, lying or failing', async () => {
+    const a = await newActor(s1);
+    const down = await startFakePeer(() => {});
+    const downUrl = down.url;
+    await down.close();
+    const slow = await startFakePeer(metaThen('slowpeer', () => {})); // never answers the trust POST
+    const garbage = await startFakePeer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"not": "meta"');
+    });
+    const failing = await startFakePeer(
+      metaThen('failingpeer', (_req, res) => {
+        res.writeHead(500);
+        res.end('oops');
+      }),
+    );
+    const refusing = await startFakePeer(
+      metaThen('refusingpeer', (_req, res) => {
+        res.writeHead(403);
+        res.end();
+      }),
+    );
+    try {
+      const attempt = (url: string) =>
+        call(`${a.url}/trust`, { method: 'POST', headers: a.auth, body: { url, relationship: 'friend' } });
+      const results = {
+        down: (await attempt(downUrl)).status,
+        garbage: (await attempt(garbage.url)).status,
+        failing: (await attempt(failing.url)).status,
+        refusing: (await attempt(refusing.url)).status,
+      };
+      expect(results).toEqual({ down: 503, garbage: 502, failing: 502, refusing: 502 });
+      expect((await call(`${a.url}/trust`, { headers: a.auth })).json).toEqual([]);
+      // The slow peer: the module's timeout (set below) ends it with 408.
+      const slowServer = await startFreshServer(storage, { peers: { timeoutMs: 300 } });
+      try {
+        const x = await newActor(slowServer);
+        const started = Date.now();
+        const res = await call(`${x.url}/trust`, {
+          method: 'POST',
+          headers: x.auth,
+          body: { url: slow.url, relationship: 'friend' },
+        });
+        expect(res.status).toBe(408);
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect((await call(`${x.url}/trust`, { headers: x.auth })).json).toEqual([]);
+      } finally {
+        await slowServer.close();
+      }
+    } finally {
+      await Promise.all([slow.close(), garbage.close(), failing.close(), refusing.close()]);
+    }
+  });
+
+  it('works with three actors on one server (re-entrant calls)', async () => {
+    const a = await newActor(auto, 'a@x');
+    const b = await newActor(auto, 'b@x');
+    const c = await newActor(auto, 'c@x');
+    const ab = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: b.url, relationship: 'friend' },
+    });
+    const bc = await call(`${b.url}/trust`, {
+      method: 'POST',
+      headers: b.auth,
+      body: { url: c.url, relationship: 'friend' },
+    });
+    expect([ab.status, bc.status]).toEqual([201, 201]);
+    expect([ab.json.peer_approved, bc.json.peer_approved, ab.json.verified]).toEqual([true, true, true]);
+    // The shared secret opens B for A and C for B, never another actor or another pair.
+    expect((await call(`${b.url}/properties`, { headers: bearer(ab.json.secret) })).status).toBe(200);
+    expect((await call(`${c.url}/properties`, { headers: bearer(ab.json.secret) })).status).toBe(403);
+    expect((await call(`${c.url}/properties`, { headers: bearer(bc.json.secret) })).status).toBe(200);
+    expect((await call(`${a.url}/trust/friend/${c.id}`, { headers: bearer(bc.json.secret) })).status).toBe(
+      403,
+    );
+    expect(ab.json.secret).not.toBe(bc.json.secret);
+    // Delete from the other side this time.
+    expect((await call(`${b.url}/trust/friend/${a.id}`, { method: 'DELETE', headers: b.auth })).status).toBe(
+      204,
+    );
+    expect((await call(`${a.url}/trust/friend/${b.id}`, { headers: a.auth })).status).toBe(404);
+  });
+
+  it('refuses trusting oneself and a second trust with the same peer', async () => {
+    const a = await newActor(auto);
+    expect(
+      (
+        await call(`${a.url}/trust`, {
+          method: 'POST',
+          headers: a.auth,
+          body: { url: a.url, relationship: 'friend' },
+        })
+      ).status,
+    ).toBe(400);
+    const b = await newActor(auto);
+    expect(
+      (
+        await call(`${a.url}/trust`, {
+          method: 'POST',
+          headers: a.auth,
+          body: { url: b.url, relationship: 'friend' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(`${a.url}/trust`, {
+          method: 'POST',
+          headers: a.auth,
+          body: { url: b.url, relationship: 'friend' },
+        })
+      ).status,
+    ).toBe(409);
+  });
+
+  it('manages the trustee (checklist 74)', async () => {
+    const a = await newActor(s1, 'me@x');
+    const res = await call(`${a.url}/trust/trustee`, {
+      method: 'PUT',
+      headers: a.auth,
+      body: { trustee_root: 'https://trustee.example/t1', creator: 'trustee' },
+    });
+    expect(res.status).toBe(204);
+    expect((await call(`${a.url}/meta/trustee_root`)).text).toBe('https://trustee.example/t1');
+    const passphrase = Buffer.from(a.auth.authorization.slice(6), 'base64').toString().split(':')[1];
+    // The 40-hex passphrase is strong enough: it now works as a Bearer token on /trust.
+    expect((await call(`${a.url}/trust`, { headers: bearer(passphrase) })).status).toBe(200);
+    expect(
+      (
+        await call(`${a.url}/trust/trustee`, {
+          method: 'DELETE',
+          headers: { authorization: basic('trustee', passphrase) },
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call(`${a.url}/meta/trustee_root`)).status).toBe(404);
+  });
+});
