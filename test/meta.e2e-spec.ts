@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { BUILT_IN_OPTION_TAGS } from '@app/actingweb/config/actingweb.constants.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+
+const SUPPORTED = [...BUILT_IN_OPTION_TAGS, 'www'].join(',');
 
 /** `/meta` (protocol §5; checklist 14–25). */
 describe.each(STORAGES)('meta on $name', (storage) => {
@@ -35,10 +38,18 @@ describe.each(STORAGES)('meta on $name', (storage) => {
       desc: `Notes of ${id}`,
       info: 'https://docs.example/notes',
       trustee_root: 'https://t.example/x',
-      actingweb: { version: '1.4', supported: 'nestedproperties,listproperties,www', formats: 'json' },
+      actingweb: { version: '1.4', supported: SUPPORTED, formats: 'json' },
       aw_version: '1.4',
-      aw_supported: 'nestedproperties,listproperties,www',
+      aw_supported: SUPPORTED,
       aw_formats: 'json',
+      aw_trust_types: expect.arrayContaining([
+        'associate',
+        'friend',
+        'partner',
+        'admin',
+        'viewer',
+        'mcp_client',
+      ]),
     });
   });
 
@@ -48,7 +59,7 @@ describe.each(STORAGES)('meta on $name', (storage) => {
     ['version', () => '2.3.1'],
     ['desc', () => `Notes of ${id}`],
     ['actingweb/version', () => '1.4'],
-    ['actingweb/supported', () => 'nestedproperties,listproperties,www'],
+    ['actingweb/supported', () => SUPPORTED],
     ['actingweb/formats', () => 'json'],
     ['trustee_root', () => 'https://t.example/x'],
   ])('GET /meta/%s answers the bare text', async (path, expected) => {
@@ -65,6 +76,32 @@ describe.each(STORAGES)('meta on $name', (storage) => {
 
   it('supported tags are comma-separated without spaces', async () => {
     expect((await call(`${meta}/actingweb/supported`)).text).not.toMatch(/\s/);
+  });
+
+  it('advertises every implemented option tag', () => {
+    for (const tag of [
+      'nestedproperties',
+      'listproperties',
+      'trust',
+      'trustpermissions',
+      'permissionquery',
+    ]) {
+      expect(SUPPORTED.split(',')).toContain(tag);
+    }
+  });
+
+  it('lists trust types at /meta/trusttypes and /meta/actingweb/trust_types', async () => {
+    const types = await call(`${meta}/trusttypes`);
+    expect(types.status).toBe(200);
+    expect(types.json.default_trust_type).toBe('associate');
+    expect(types.json.trust_types.friend).toMatchObject({
+      display_name: expect.any(String),
+      description: expect.any(String),
+    });
+    const list = await call(`${meta}/actingweb/trust_types`);
+    expect(list.json).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'admin', created_by: 'system' })]),
+    );
   });
 
   it('/meta/info redirects (302) to the configured page', async () => {

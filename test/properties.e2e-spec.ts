@@ -231,9 +231,14 @@ describe.each(STORAGES)('properties on $name', (storage) => {
 
     expect((await call(`${a.props}/x`)).status).toBe(401);
     expect((await call(`${a.props}/x`, { method: 'PUT', raw: 'w' })).status).toBe(401);
-    expect((await call(`${a.props}/x`, { headers: { authorization: 'Bearer assoc-secret' } })).text).toBe(
-      'v',
+    // associate may read public/* only (its trust type's permissions, §5b), and never write.
+    expect((await call(`${a.props}/x`, { headers: { authorization: 'Bearer assoc-secret' } })).status).toBe(
+      403,
     );
+    await call(`${a.props}/public`, a.as({ method: 'PUT', body: { note: 'hi' } }));
+    expect(
+      (await call(`${a.props}/public/note`, { headers: { authorization: 'Bearer assoc-secret' } })).text,
+    ).toBe('hi');
     expect(
       (
         await call(`${a.props}/x`, {

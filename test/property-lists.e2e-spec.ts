@@ -592,6 +592,16 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     const peer = { authorization: 'Bearer list-assoc-secret' };
     expect((await call(`${a.props}/notes`)).status).toBe(401);
     expect((await call(`${a.props}/notes`, { method: 'POST', raw: 'x' })).status).toBe(401);
+    // associate reads only what its permissions name (public/* by default): grant notes, then it can read.
+    expect((await call(`${a.props}/notes`, { headers: peer })).status).toBe(403);
+    const grant = await call(
+      `${server.url}${a.id}/trust/associate/assoc/permissions`,
+      a.as({
+        method: 'PUT',
+        body: { properties: { patterns: ['notes', 'notes/*'], operations: ['read'] } },
+      }),
+    );
+    expect(grant.status).toBe(201);
     expect((await call(`${a.props}/notes`, { headers: peer })).json).toEqual(['n']);
     expect((await call(`${a.props}/notes`, { method: 'POST', raw: 'x', headers: peer })).status).toBe(403);
     expect((await call(`${a.props}/notes/0`, { method: 'DELETE', headers: peer })).status).toBe(403);

@@ -523,3 +523,129 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     expect((await call(`${a.url}/meta/trustee_root`)).status).toBe(404);
   });
 });
+
+/** Per-relationship permissions and the permission query (checklist 75–79). */
+describe.each(STORAGES)('trust permissions on $name', (storage) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startFreshServer(storage, { autoApprove: ['friend', 'associate'] });
+  });
+  afterAll(() => server.close());
+
+  async function pair(relationship = 'friend') {
+    const a = await newActor(server, 'a@x');
+    const b = await newActor(server, 'b@x');
+    const res = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: b.url, relationship },
+    });
+    expect(res.status).toBe(201);
+    return { a, b, secret: res.json.secret as string };
+  }
+
+  it('shows the type defaults, stores an override, and deletes it (checklist 75–77)', async () => {
+    const { a, b } = await pair();
+    const url = `${b.url}/trust/friend/${a.id}/permissions`;
+    const defaults = await call(url, { headers: b.auth });
+    expect(defaults.status).toBe(200);
+    expect(defaults.json).toMatchObject({
+      actor_id: b.id,
+      peer_id: a.id,
+      trust_type: 'friend',
+      is_custom: false,
+      source: 'trust_type_default',
+    });
+    expect(defaults.json.properties.patterns).toContain('*');
+
+    const put = await call(url, {
+      method: 'PUT',
+      headers: b.auth,
+      body: { properties: { patterns: ['notes/*'], operations: ['read'] } },
+    });
+    expect(put.status).toBe(201);
+    expect(put.json).toMatchObject({ is_custom: true, source: 'custom_override' });
+    expect(
+      (await call(url, { method: 'PUT', headers: b.auth, body: { properties: ['notes/*'] } })).status,
+    ).toBe(200);
+    expect(
+      (await call(url, { method: 'PUT', headers: b.auth, body: { properties: { patterns: [42] } } })).status,
+    ).toBe(400);
+    expect((await call(url, { method: 'PUT', headers: b.auth, body: { nonsense: {} } })).status).toBe(400);
+
+    const withPerms = await call(`${b.url}/trust/friend/${a.id}?permissions=true`, { headers: b.auth });
+    expect(withPerms.json.permissions).toBeDefined();
+
+    expect((await call(url, { method: 'DELETE', headers: b.auth })).status).toBe(204);
+    expect((await call(url, { method: 'DELETE', headers: b.auth })).status).toBe(404);
+    expect(
+      (
+        await call(`${b.url}/trust/friend/nobody/permissions`, {
+          method: 'PUT',
+          headers: b.auth,
+          body: { properties: ['x'] },
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('applies permissions to property access on the next request (checklist 79)', async () => {
+    const { a, b, secret } = await pair();
+    const peer = bearer(secret);
+    await call(`${b.url}/properties`, {
+      method: 'POST',
+      headers: b.auth,
+      body: { notes: { t: 1 }, private: { k: 'x' }, other: 'o' },
+    });
+    // friend defaults: read+write on *, private/* excluded, no delete.
+    expect((await call(`${b.url}/properties/notes`, { headers: peer })).status).toBe(200);
+    expect((await call(`${b.url}/properties/private/k`, { headers: peer })).status).toBe(403);
+    expect(
+      (await call(`${b.url}/properties/notes/t`, { method: 'PUT', headers: peer, body: 2 })).status,
+    ).toBe(204);
+    expect((await call(`${b.url}/properties/notes`, { method: 'DELETE', headers: peer })).status).toBe(403);
+    expect(Object.keys((await call(`${b.url}/properties`, { headers: peer })).json).sort()).toEqual([
+      'notes',
+      'other',
+    ]);
+
+    // Narrow to notes/* read-only: other disappears, writes are refused.
+    await call(`${b.url}/trust/friend/${a.id}/permissions`, {
+      method: 'PUT',
+      headers: b.auth,
+      body: { properties: { patterns: ['notes', 'notes/*'], operations: ['read'] } },
+    });
+    expect((await call(`${b.url}/properties/other`, { headers: peer })).status).toBe(200); // patterns are unioned with the base (§5b)
+    expect(
+      (await call(`${b.url}/properties/notes/t`, { method: 'PUT', headers: peer, body: 3 })).status,
+    ).toBe(403);
+    // The creator is never limited by trust permissions.
+    expect(
+      (await call(`${b.url}/properties/notes/t`, { method: 'PUT', headers: b.auth, body: 3 })).status,
+    ).toBe(204);
+  });
+
+  it('answers the permission query to the peer itself only (checklist 78)', async () => {
+    const { a, b, secret } = await pair('associate');
+    const res = await call(`${b.url}/permissions/${a.id}`, { headers: bearer(secret) });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      actor_id: b.id,
+      peer_id: a.id,
+      source: 'trust_type_default',
+      trust_type: 'associate',
+    });
+    expect(Object.keys(res.json.permissions).sort()).toEqual([
+      'actions',
+      'methods',
+      'prompts',
+      'properties',
+      'resources',
+      'tools',
+    ]);
+    const other = await pair();
+    expect((await call(`${b.url}/permissions/${other.a.id}`, { headers: bearer(secret) })).status).toBe(403);
+    expect((await call(`${b.url}/permissions/nobody`, { headers: b.auth })).status).toBe(404);
+    expect((await call(`${b.url}/permissions/${a.id}`)).status).toBe(401);
+  });
+});

@@ -26,6 +26,7 @@ import { MetaService } from './meta/meta.service.js';
 import { AwProxy } from './proxy/aw-proxy.service.js';
 import { PermissionService } from './trust/permissions/permission.service.js';
 import { TrustController } from './trust/trust.controller.js';
+import { PermissionQueryController } from './trust/permission-query.controller.js';
 import { TrustManager } from './trust/trust-manager.service.js';
 import { TrustTypeRegistry } from './trust/trust-type-registry.service.js';
 import { TrusteeService } from './trust/trustee.service.js';
@@ -81,6 +82,7 @@ const controllers = [
   MetaController,
   PropertiesController,
   TrustController,
+  PermissionQueryController,
 ];
 
 const exported = [

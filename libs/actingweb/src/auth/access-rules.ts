@@ -41,7 +41,7 @@ export const DEFAULT_ACCESS_RULES: readonly AccessRule[] = Object.freeze([
   { roles: ['creator', 'admin', 'friend', 'partner'], path: 'resources' },
   { roles: ['creator', 'admin', 'friend', 'partner'], path: 'methods' },
   { roles: ['creator', 'admin', 'friend', 'partner'], path: 'actions' },
-  { roles: ['owner'], path: 'permissions/<id>', methods: ['GET'] },
+  { roles: ['owner', 'creator', 'admin'], path: 'permissions/<id>', methods: ['GET'] },
   // Anyone may ask for a trust (the peer-side request of §8.4); the handler decides.
   { roles: ['anyone'], path: 'trust/<type>', methods: ['POST'], exact: true },
   // The peer may read its own record, send the approval notice and delete it, but not change it (checklist 66).

@@ -5,4 +5,10 @@ export const ACTINGWEB_MODULE_OPTIONS = Symbol('ACTINGWEB_MODULE_OPTIONS');
 export const ACTINGWEB_SPEC_VERSION = '1.4';
 
 /** Option tags of the endpoints this build implements (`shared/docs/protocol.md` §2). */
-export const BUILT_IN_OPTION_TAGS: readonly string[] = ['nestedproperties', 'listproperties'];
+export const BUILT_IN_OPTION_TAGS: readonly string[] = [
+  'nestedproperties',
+  'listproperties',
+  'trust',
+  'trustpermissions',
+  'permissionquery',
+];

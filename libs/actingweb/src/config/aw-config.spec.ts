@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { BUILT_IN_OPTION_TAGS } from './actingweb.constants.js';
 import { resolveConfig } from './aw-config.js';
 
 const base = { type: 'urn:actingweb:example.com:notes', baseUrl: 'https://notes.example.com' };
@@ -57,8 +58,7 @@ describe('resolveConfig', () => {
 
   it('advertises extra option tags once each', () => {
     expect(resolveConfig({ ...base, optionTags: ['www', 'www', 'bot'] }).optionTags).toEqual([
-      'nestedproperties',
-      'listproperties',
+      ...BUILT_IN_OPTION_TAGS,
       'www',
       'bot',
     ]);

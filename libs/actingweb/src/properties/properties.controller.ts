@@ -23,6 +23,7 @@ import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js'
 import { PropertiesService, type PropertyListingOptions } from './properties.service.js';
 import { parseListIndex, PropertyListsService } from './property-lists.service.js';
 import { parsePropertyPath } from './property-path.js';
+import { PermissionService } from '../trust/permissions/permission.service.js';
 
 /**
  * `/<id>/properties[/<path>]` (`shared/docs/protocol.md` §6). Thin: parse, call the service, set status.
@@ -41,6 +42,7 @@ export class PropertiesController {
     @Inject(PropertyListsService) private readonly lists: PropertyListsService,
     @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
     @Inject(AwConfig) private readonly config: AwConfig,
+    @Inject(PermissionService) private readonly permissions: PermissionService,
   ) {}
 
   @Get()
@@ -52,6 +54,11 @@ export class PropertiesController {
   @Post()
   @Access('properties')
   async post(@Req() req: AwRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+      for (const name of Object.keys(body)) {
+        await this.permissions.assertPeerMay(req.aw!.actor.id, req.aw!.caller, 'properties', name, 'write');
+      }
+    }
     const stored = await this.properties.post(this.actor(req), req.aw!.caller, body);
     reply.status(201);
     return stored;
@@ -61,13 +68,14 @@ export class PropertiesController {
   @Access('properties')
   @HttpCode(204)
   async deleteAll(@Req() req: AwRequest): Promise<void> {
+    await this.permissions.assertPeerMay(req.aw!.actor.id, req.aw!.caller, 'properties', '*', 'delete');
     await this.properties.deleteAll(this.actor(req), req.aw!.caller);
   }
 
   @Get('*')
   @Access('properties')
   async get(@Req() req: AwRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const path = this.path(req);
+    const path = await this.authorizedPath(req, 'read');
     const caller = req.aw!.caller;
     const actor = this.actor(req);
     if (path.length === 0) return this.properties.getAll(actor, caller, this.listingOptions(req));
@@ -89,7 +97,7 @@ export class PropertiesController {
   @Access('properties')
   @HttpCode(204)
   async put(@Req() req: AwRequest, @Body() body: unknown): Promise<void> {
-    const path = this.requirePath(req);
+    const path = await this.authorizedPath(req, 'write', true);
     const caller = req.aw!.caller;
     const actor = this.actor(req);
     const [name, second, ...rest] = path;
@@ -122,7 +130,7 @@ export class PropertiesController {
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const path = this.path(req);
+    const path = await this.authorizedPath(req, 'write');
     if (path.length === 0) return this.post(req, body, reply);
     const caller = req.aw!.caller;
     const actor = this.actor(req);
@@ -151,7 +159,7 @@ export class PropertiesController {
   @Access('properties')
   @HttpCode(204)
   async delete(@Req() req: AwRequest): Promise<void> {
-    const path = this.path(req);
+    const path = await this.authorizedPath(req, 'delete');
     const caller = req.aw!.caller;
     const actor = this.actor(req);
     if (path.length === 0) return this.properties.deleteAll(actor, caller);
@@ -223,9 +231,25 @@ export class PropertiesController {
     );
   }
 
-  private requirePath(req: AwRequest): string[] {
+  /**
+   * The path, after the trust-permission check of the one access policy: a
+   * trust peer needs `operation` on `name/sub/path` (§8.7; the route's access
+   * rules were already applied by the guard).
+   */
+  private async authorizedPath(
+    req: AwRequest,
+    operation: 'read' | 'write' | 'delete',
+    required = false,
+  ): Promise<string[]> {
     const path = this.path(req);
-    if (path.length === 0) throw new BadRequestError('PUT needs a property name', 'invalid_path');
+    if (required && path.length === 0) throw new BadRequestError('PUT needs a property name', 'invalid_path');
+    await this.permissions.assertPeerMay(
+      req.aw!.actor.id,
+      req.aw!.caller,
+      'properties',
+      path.length ? path.join('/') : '*',
+      operation,
+    );
     return path;
   }
 }

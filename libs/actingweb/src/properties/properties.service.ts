@@ -9,6 +9,7 @@ import type { PropertyOperation } from '../hooks/hook.types.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
 import { PropertyRepository } from '../storage/property.repository.js';
+import { PermissionService } from '../trust/permissions/permission.service.js';
 import { deleteAt, getAt, isPlainObject, setAt } from './json-path.js';
 import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
 import {
@@ -58,6 +59,7 @@ export class PropertiesService {
     @Inject(HookRegistry) private readonly registry: HookRegistry,
     @Inject(PropertyChangeFeed) private readonly changes: PropertyChangeFeed,
     @Inject(PropertyListsService) private readonly lists: PropertyListsService,
+    @Inject(PermissionService) private readonly permissions: PermissionService,
   ) {}
 
   /**
@@ -83,18 +85,40 @@ export class PropertiesService {
       const value = await this.afterGetHooks(actor, caller, row.name, [], JSON.parse(row.value));
       if (value !== null && value !== undefined) result[row.name] = value;
     }
-    if (!options) return result;
+    if (!options) return this.readableOnly(actor, caller, result);
     if (options.metadata) {
-      const totalBytes = Object.values(result).reduce<number>(
+      const simple = await this.readableOnly(actor, caller, result);
+      const totalBytes = Object.values(simple).reduce<number>(
         (sum, value) => sum + Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8'),
         0,
       );
       return {
-        simple: { properties: Object.keys(result), total_bytes: totalBytes },
-        lists: await this.lists.metadataListing(actor, caller),
+        simple: { properties: Object.keys(simple), total_bytes: totalBytes },
+        lists: await this.readableOnly(actor, caller, await this.lists.metadataListing(actor, caller)),
       };
     }
-    return { ...result, ...(await this.lists.listing(actor, caller, options.format ?? 'short')) };
+    return this.readableOnly(actor, caller, {
+      ...result,
+      ...(await this.lists.listing(actor, caller, options.format ?? 'short')),
+    });
+  }
+
+  /**
+   * A trust peer sees only the names its permissions let it read (denied ones
+   * are left out silently, §6.2; `not_found` is kept, as in the reference).
+   */
+  private async readableOnly<T>(
+    actor: ActorHandle,
+    caller: Caller,
+    byName: Record<string, T>,
+  ): Promise<Record<string, T>> {
+    if (caller.kind !== 'peer') return byName;
+    const names = Object.keys(byName);
+    if (names.length === 0) return byName;
+    const readable = new Set(
+      await this.permissions.filterReadableProperties(actor.id, caller.peerId, caller.relationship, names),
+    );
+    return Object.fromEntries(Object.entries(byName).filter(([name]) => readable.has(name)));
   }
 
   /** The value at `[name, ...sub]`; NotFoundError when absent or hidden by a hook. */

@@ -279,6 +279,52 @@ export class TrustManager {
     return { ...effective.permissions };
   }
 
+  /** The `GET .../permissions` document (§8.7). */
+  async permissionsDocument(actorId: string, record: TrustRecord): Promise<Record<string, unknown>> {
+    const effective = await this.permissions.effective(actorId, record.peerId, record.relationship);
+    return {
+      actor_id: actorId,
+      peer_id: record.peerId,
+      trust_type: effective.trustType,
+      properties: effective.permissions.properties ?? null,
+      methods: effective.permissions.methods ?? null,
+      actions: effective.permissions.actions ?? null,
+      tools: effective.permissions.tools ?? null,
+      resources: effective.permissions.resources ?? null,
+      prompts: effective.permissions.prompts ?? null,
+      created_by: effective.createdBy ?? 'system',
+      updated_at: effective.updatedAt ?? null,
+      notes: effective.notes ?? '',
+      is_custom: effective.isCustom,
+      source: effective.source,
+    };
+  }
+
+  /** The permission query answer (§8.8): what the peer has been granted here. */
+  async permissionQuery(actorId: string, record: TrustRecord): Promise<Record<string, unknown>> {
+    const effective = await this.permissions.effective(actorId, record.peerId, record.relationship);
+    const p = effective.permissions;
+    return {
+      actor_id: actorId,
+      peer_id: record.peerId,
+      permissions: {
+        properties: p.properties ?? null,
+        methods: p.methods ?? null,
+        actions: p.actions ?? null,
+        tools: p.tools ?? null,
+        resources: p.resources ?? null,
+        prompts: p.prompts ?? null,
+      },
+      source: effective.source,
+      trust_type: effective.trustType,
+    };
+  }
+
+  /** Removes the override of a trust; false when there was none. */
+  deletePermissions(actorId: string, peerId: string): Promise<boolean> {
+    return this.permissions.deleteOverride(actorId, peerId);
+  }
+
   /** Stores a per-relationship permission override (validated); 'created' or 'updated'. */
   async setPermissions(actorId: string, peerId: string, body: unknown): Promise<'created' | 'updated'> {
     const record = await this.requireTrust(actorId, peerId);

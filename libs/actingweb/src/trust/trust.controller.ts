@@ -194,6 +194,49 @@ export class TrustController {
     await this.trust.deletePeerTrust(actor, peerId);
   }
 
+  /** Per-relationship permissions (§8.7): the effective set and where it comes from. */
+  @Get(':relationship/:peerId/permissions')
+  @Access('trust/<type>/<id>/permissions', { peerParam: 'peerId' })
+  async getPermissions(
+    @Req() req: AwRequest,
+    @Param('relationship') relationship: string,
+    @Param('peerId') peerId: string,
+  ) {
+    const record = await this.requireRecord(req, relationship, peerId);
+    return this.trust.permissionsDocument(req.aw!.actor.id, record);
+  }
+
+  /** Stores an override: 201 when created, 200 when updated; answers with the new document. */
+  @Put(':relationship/:peerId/permissions')
+  @Access('trust/<type>/<id>/permissions', { peerParam: 'peerId' })
+  async putPermissions(
+    @Req() req: AwRequest,
+    @Param('relationship') relationship: string,
+    @Param('peerId') peerId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const record = await this.requireRecord(req, relationship, peerId);
+    const outcome = await this.trust.setPermissions(req.aw!.actor.id, peerId, body);
+    reply.status(outcome === 'created' ? 201 : 200);
+    return this.trust.permissionsDocument(req.aw!.actor.id, record);
+  }
+
+  /** Back to the trust type's defaults: 204, or 404 when there was no override. */
+  @Delete(':relationship/:peerId/permissions')
+  @Access('trust/<type>/<id>/permissions', { peerParam: 'peerId' })
+  @HttpCode(204)
+  async deletePermissions(
+    @Req() req: AwRequest,
+    @Param('relationship') relationship: string,
+    @Param('peerId') peerId: string,
+  ): Promise<void> {
+    await this.requireRecord(req, relationship, peerId);
+    if (!(await this.trust.deletePermissions(req.aw!.actor.id, peerId))) {
+      throw new NotFoundError('No permission override for this relationship', 'no_override');
+    }
+  }
+
   private async requireRecord(req: AwRequest, relationship: string, peerId: string) {
     const record = await this.trust.getRelationship(req.aw!.actor.id, peerId);
     if (!record || record.relationship !== relationship)

@@ -374,3 +374,13 @@ describe('normalizeOverride', () => {
     expect(Object.getPrototypeOf(normalizeOverride({ tools: { allowed: ['a'] } }))).toBe(Object.prototype);
   });
 });
+
+describe('exclusions cover the parent of what they exclude', () => {
+  it('denies reading "private" when "private/*" is excluded, but not "privateer"', async () => {
+    const { evaluatePermission: evaluate } = await import('./permission-evaluator.js');
+    const perms = { properties: { patterns: ['*'], operations: ['read'], excluded_patterns: ['private/*'] } };
+    expect(evaluate(perms, 'properties', 'private', 'read')).toBe('denied');
+    expect(evaluate(perms, 'properties', 'private/k', 'read')).toBe('denied');
+    expect(evaluate(perms, 'properties', 'privateer', 'read')).toBe('allowed');
+  });
+});

@@ -124,11 +124,21 @@ export function evaluateRule(
   if (Array.isArray(r.patterns) && Array.isArray(r.operations)) {
     if (!r.operations.includes(operation)) return 'denied';
     if (matchesAnyPattern(target, r.patterns)) {
-      return matchesAnyPattern(target, r.excluded_patterns) ? 'denied' : 'allowed';
+      return isExcluded(target, r.excluded_patterns) ? 'denied' : 'allowed';
     }
     return target === '' ? 'not_found' : 'denied';
   }
   return 'not_found';
+}
+
+/**
+ * An exclusion such as `private/*` also covers `private` itself: reading the
+ * parent would reveal everything below it (the reference leaks it; we don't).
+ */
+function isExcluded(target: string, excluded: readonly string[] | undefined): boolean {
+  if (!excluded || excluded.length === 0) return false;
+  if (matchesAnyPattern(target, excluded)) return true;
+  return excluded.some((pattern) => pattern.endsWith('/*') && matchesPattern(target, pattern.slice(0, -2)));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { BadRequestError } from '../../errors/actingweb.errors.js';
+import type { Caller } from '../../auth/caller.js';
+import { BadRequestError, ForbiddenError } from '../../errors/actingweb.errors.js';
 import { TrustPermissionRepository } from '../../storage/trust-permission.repository.js';
 import { TrustTypeRegistry } from '../trust-type-registry.service.js';
 import {
@@ -109,6 +110,37 @@ export class PermissionService {
     } catch (err) {
       this.logger.warn(`Permission check failed for ${actorId}:${peerId}, denying: ${errorText(err)}`);
       return 'denied';
+    }
+  }
+
+  /**
+   * The per-trust refinement of the access rules for one request: a trust peer
+   * whose effective permissions deny `operation` on `target` gets 403. `allowed`
+   * and `not_found` (nothing configured) leave the route's access rules in
+   * charge, as in the reference (§5b). Creator, trustee and application callers
+   * are not subject to trust permissions.
+   */
+  async assertPeerMay(
+    actorId: string,
+    caller: Caller,
+    category: PermissionCategory,
+    target: string,
+    operation: string,
+  ): Promise<void> {
+    if (caller.kind !== 'peer') return;
+    const decision = await this.decide(
+      actorId,
+      caller.peerId,
+      caller.relationship,
+      category,
+      target,
+      operation,
+    );
+    if (decision === 'denied') {
+      throw new ForbiddenError(
+        `The ${caller.relationship} relationship does not allow ${operation} on ${category} ${target}`,
+        'permission_denied',
+      );
     }
   }
 

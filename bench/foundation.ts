@@ -1,0 +1,150 @@
+/*
+ * Foundation benchmark (issue 2): actor creation, anonymous /meta and the
+ * authenticated actor root, each against a raw Fastify route doing the same
+ * storage work, in the same run, on one backend.
+ */
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
+import { compare, type Comparison, type TargetRequest, type RunSettings } from './lib/compare.js';
+import { basicAuth, request, seedActors, type SeededActor } from './lib/http.js';
+import { spawnServer, type ServerHandle } from './lib/server-process.js';
+
+export interface FoundationSettings extends RunSettings {
+  /** Actors created through POST / on each server before the GET scenarios. */
+  seed: number;
+  /** Also run the diagnostic scenarios (Nest without storage, Nest + storage without the guard). */
+  diagnose: boolean;
+  /** Write a CPU profile of the ActingWeb server (into the returned directory). */
+  cpuProf: boolean;
+}
+
+export interface FoundationRun {
+  comparisons: Comparison[];
+  serverMaxRssMb: { raw: number; actingweb: number };
+  cpuProfileDir?: string;
+}
+
+interface Target {
+  server: ServerHandle;
+  actor: SeededActor;
+}
+
+interface Scenario {
+  name: string;
+  diagnostic?: boolean;
+  raw: (t: Target) => TargetRequest;
+  actingweb: (t: Target) => TargetRequest;
+}
+
+const CREATOR = 'bench@example.com';
+const createActor = (t: Target): TargetRequest => ({
+  url: t.server.url,
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ creator: CREATOR }),
+});
+const getMeta = (t: Target): TargetRequest => ({ url: `${t.server.url}${t.actor.id}/meta` });
+const getRoot = (t: Target): TargetRequest => ({
+  url: `${t.server.url}${t.actor.id}`,
+  headers: { authorization: basicAuth(t.actor.creator, t.actor.passphrase) },
+});
+
+const SCENARIOS: Scenario[] = [
+  { name: 'POST / (create actor)', raw: createActor, actingweb: createActor },
+  { name: 'GET /{id}/meta', raw: getMeta, actingweb: getMeta },
+  { name: 'GET /{id} (Basic auth)', raw: getRoot, actingweb: getRoot },
+  {
+    name: 'diag: GET no-op route',
+    diagnostic: true,
+    raw: (t) => ({ url: `${t.server.url}_bench/noop` }),
+    actingweb: (t) => ({ url: `${t.server.url}_bench/noop` }),
+  },
+  {
+    name: 'diag: GET actor, Nest route without guard',
+    diagnostic: true,
+    raw: getRoot,
+    actingweb: (t) => ({ url: `${t.server.url}_bench/actor/${t.actor.id}` }),
+  },
+];
+
+const RAW_SERVER = new URL('./servers/raw-fastify-server.js', import.meta.url);
+const ACTINGWEB_SERVER = new URL('./servers/actingweb-server.js', import.meta.url);
+
+export async function runFoundation(
+  backend: BackendName,
+  settings: FoundationSettings,
+): Promise<FoundationRun> {
+  let storage: BenchStorage | undefined;
+  const servers: ServerHandle[] = [];
+  const maxRss = { raw: Number.NaN, actingweb: Number.NaN };
+  const comparisons: Comparison[] = [];
+  const cpuProfileDir = settings.cpuProf
+    ? join(tmpdir(), `aw-bench-cpuprof-${backend}-${Date.now()}`)
+    : undefined;
+  try {
+    // One storage for both servers, started one after the other: on PostgreSQL the library's
+    // migrator (no migrationTableSchema) mistakes another schema's aw_migrations_lock for its own,
+    // so a second fresh schema in the same database fails to migrate.
+    storage = await createStorage(backend, 'foundation');
+
+    const raw = await spawnServer(RAW_SERVER, { BENCH_STORAGE: JSON.stringify(storage.options) });
+    servers.push(raw);
+    if (cpuProfileDir) await mkdir(cpuProfileDir, { recursive: true });
+    const actingweb = await spawnServer(
+      ACTINGWEB_SERVER,
+      { BENCH_STORAGE: JSON.stringify(storage.options), BENCH_DIAGNOSTICS: settings.diagnose ? '1' : '0' },
+      { nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [] },
+    );
+    servers.push(actingweb);
+
+    log(`${backend}: seeding ${settings.seed} actors on each server`);
+    const rawTarget: Target = { server: raw, actor: (await seedActors(raw.url, settings.seed, CREATOR))[0] };
+    const awTarget: Target = {
+      server: actingweb,
+      actor: (await seedActors(actingweb.url, settings.seed, CREATOR))[0],
+    };
+
+    for (const scenario of SCENARIOS) {
+      if (scenario.diagnostic && !settings.diagnose) continue;
+      const rawRequest = scenario.raw(rawTarget);
+      const awRequest = scenario.actingweb(awTarget);
+      await assertAnswers2xx(rawRequest);
+      await assertAnswers2xx(awRequest);
+      log(`${backend}: ${scenario.name}`);
+      const result = await compare(
+        scenario.name,
+        backend,
+        { server: raw, request: rawRequest },
+        { server: actingweb, request: awRequest },
+        settings,
+      );
+      log(
+        `  raw ${Math.round(result.baseline.requestsPerSec)} req/s, actingweb ${Math.round(result.subject.requestsPerSec)} req/s, ratio ${result.ratio.toFixed(2)}`,
+      );
+      comparisons.push(result);
+    }
+  } finally {
+    const [raw, actingweb] = await Promise.all(servers.map((s) => s.stop()));
+    maxRss.raw = raw?.maxRssMb ?? Number.NaN;
+    maxRss.actingweb = actingweb?.maxRssMb ?? Number.NaN;
+    await storage?.cleanup().catch((err: unknown) => log(`storage cleanup failed: ${String(err)}`));
+  }
+  return { comparisons, serverMaxRssMb: maxRss, cpuProfileDir };
+}
+
+/** One request before the load, so a broken route fails fast instead of producing a table of errors. */
+async function assertAnswers2xx(req: TargetRequest): Promise<void> {
+  const { status } = await request(req.url, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body === undefined ? undefined : JSON.parse(req.body),
+  });
+  if (status < 200 || status > 299)
+    throw new Error(`${req.method ?? 'GET'} ${req.url} answered ${status} before the load`);
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}

@@ -1,0 +1,111 @@
+/*
+ * Benchmark entry: `npm run bench -- [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
+ * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
+ * same run and reports the ratio. Results go to bench/results/*.json.
+ */
+import { cpus, totalmem } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runFoundation, type FoundationRun } from './foundation.js';
+import { POSTGRES_URL, postgresAvailable, type BackendName } from './lib/backends.js';
+import { COMPARISON_HEADERS, comparisonRow, type Comparison } from './lib/compare.js';
+import { fmt, loudWarning, markdownTable } from './lib/table.js';
+
+const TARGET_AUTH_GET_RATIO = 0.6;
+const TARGET_RSS_MB = 150;
+const RESULTS_DIR = new URL('../../bench/results/', import.meta.url);
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    backend: { type: 'string', default: 'all' },
+    warmup: { type: 'string', default: '2' },
+    seed: { type: 'string', default: '1000' },
+    diagnose: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+
+const settings = {
+  duration: positive('duration'),
+  connections: positive('connections'),
+  warmup: Number(values.warmup),
+  seed: positive('seed'),
+  diagnose: values.diagnose!,
+  cpuProf: values['cpu-prof']!,
+};
+if (!['sqlite', 'postgres', 'all'].includes(values.backend!))
+  fail(`--backend must be sqlite, postgres or all`);
+
+const backends: BackendName[] = [];
+if (values.backend !== 'postgres') backends.push('sqlite');
+if (values.backend !== 'sqlite') {
+  if (await postgresAvailable()) backends.push('postgres');
+  else if (values.backend === 'postgres') fail(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}`);
+  else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
+}
+
+process.stdout.write(
+  `Foundation benchmark: ${settings.duration}s x ${settings.connections} connections (+${settings.warmup}s warm-up), ` +
+    `backends ${backends.join(', ')}, ${cpus().length} cores, node ${process.version}\n`,
+);
+
+const all: Comparison[] = [];
+const rssByBackend: Record<string, FoundationRun['serverMaxRssMb']> = {};
+for (const backend of backends) {
+  const run = await runFoundation(backend, settings);
+  all.push(...run.comparisons);
+  rssByBackend[backend] = run.serverMaxRssMb;
+  if (run.cpuProfileDir) process.stdout.write(`CPU profile of the ActingWeb server: ${run.cpuProfileDir}\n`);
+  const file = new URL(`foundation-${backend}.json`, RESULTS_DIR);
+  const report = {
+    benchmark: 'foundation',
+    backend,
+    date: new Date().toISOString(),
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryMb: Math.round(totalmem() / 2 ** 20),
+      node: process.version,
+    },
+    settings,
+    targets: { authGetRatio: TARGET_AUTH_GET_RATIO, maxRssMb: TARGET_RSS_MB },
+    serverMaxRssMb: run.serverMaxRssMb,
+    comparisons: run.comparisons,
+  };
+  await writeFile(file, JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(`Wrote ${fileURLToPath(file)}\n`);
+}
+
+process.stdout.write('\n' + markdownTable(COMPARISON_HEADERS, all.map(comparisonRow)) + '\n\n');
+
+for (const [backend, rss] of Object.entries(rssByBackend)) {
+  const auth = all.find((c) => c.backend === backend && c.scenario.startsWith('GET /{id} ('));
+  const ratioOk = auth !== undefined && auth.ratio >= TARGET_AUTH_GET_RATIO;
+  const rssOk = rss.actingweb < TARGET_RSS_MB;
+  process.stdout.write(
+    `${backend}: authenticated GET ratio ${fmt.ratio(auth?.ratio ?? Number.NaN)} (target >= ${TARGET_AUTH_GET_RATIO}) ${ratioOk ? 'MET' : 'NOT MET'}; ` +
+      `ActingWeb max RSS ${fmt.mb(rss.actingweb)} MB (target < ${TARGET_RSS_MB}) ${rssOk ? 'MET' : 'NOT MET'}; raw max RSS ${fmt.mb(rss.raw)} MB\n`,
+  );
+}
+if (all.some((c) => c.baseline.non2xx + c.baseline.errors + c.subject.non2xx + c.subject.errors > 0)) {
+  loudWarning('Some runs had non-2xx answers or errors: the numbers above are not valid.');
+  process.exitCode = 1;
+}
+
+function positive(name: 'duration' | 'connections' | 'seed'): number {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n <= 0) fail(`--${name} must be a positive integer`);
+  return n;
+}
+
+function fail(message: string): never {
+  process.stderr.write(message + '\n');
+  process.exit(2);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}

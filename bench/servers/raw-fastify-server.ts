@@ -1,0 +1,95 @@
+/*
+ * Baseline server: plain Fastify, no Nest, doing the same storage work as the
+ * ActingWeb routes through the library's own ActingWebDatabase and
+ * ActorRepository (same SQL on the same backend) and the same constant-time
+ * credential check. Storage comes from BENCH_STORAGE (JSON StorageOptions).
+ */
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { Logger } from '@nestjs/common';
+import { newActorId, newSecret, normalizeCreator } from '../../libs/actingweb/src/actors/actor.service.js';
+import { secretsEqual } from '../../libs/actingweb/src/auth/constant-time.js';
+import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
+import { type AwConfig, resolveConfig } from '../../libs/actingweb/src/config/aw-config.js';
+import { ActingWebDatabase } from '../../libs/actingweb/src/storage/actingweb-database.js';
+import { ActorRepository, type ActorRecord } from '../../libs/actingweb/src/storage/actor.repository.js';
+import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
+
+Logger.overrideLogger(['error', 'warn']);
+
+const config = resolveConfig({
+  type: 'urn:actingweb:bench.example:foundation',
+  baseUrl: process.env.BENCH_BASE_URL ?? 'http://127.0.0.1/',
+  storage: storageFromEnv<StorageOptions>(),
+});
+const database = new ActingWebDatabase(config);
+const actors = new ActorRepository(database);
+const app = Fastify({ logger: false });
+
+const child = serveAsBenchChild(async () => {
+  await app.close();
+  await database.onApplicationShutdown();
+});
+await database.migrate();
+
+app.post<{ Body: { creator?: unknown } | undefined }>('/', async (request, reply) => {
+  const creator = typeof request.body?.creator === 'string' ? request.body.creator : undefined;
+  const actor = {
+    id: newActorId(),
+    creator: normalizeCreator(creator),
+    passphrase: newSecret(),
+    trusteeRoot: null,
+    createdAt: new Date().toISOString(),
+  };
+  await actors.insert(actor);
+  reply.status(201).header('location', config.actorUrl(actor.id));
+  return { id: actor.id, creator: actor.creator, passphrase: actor.passphrase };
+});
+
+app.get<{ Params: { id: string } }>('/:id/meta', async (request, reply) => {
+  const actor = await actors.findById(request.params.id);
+  if (!actor)
+    return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: 'Actor not found' });
+  return metaDocument(config, actor);
+});
+
+app.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
+  const actor = await actors.findById(request.params.id);
+  if (!actor)
+    return reply.status(404).send({ statusCode: 404, error: 'Not Found', message: 'Actor not found' });
+  const header = request.headers.authorization;
+  if (!header?.toLowerCase().startsWith('basic ')) {
+    return reply
+      .status(401)
+      .header('www-authenticate', `Basic realm="${config.authRealm}"`)
+      .send({ statusCode: 401 });
+  }
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const userOk = secretsEqual(colon < 0 ? decoded : decoded.slice(0, colon), actor.creator);
+  const passwordOk = secretsEqual(colon < 0 ? '' : decoded.slice(colon + 1), actor.passphrase);
+  if (!userOk || !passwordOk) return reply.status(403).send({ statusCode: 403 });
+  return { id: actor.id, creator: actor.creator, passphrase: actor.passphrase };
+});
+
+app.get('/_bench/noop', async () => ({ ok: true }));
+
+await app.listen({ port: 0, host: '127.0.0.1' });
+child.ready((app.server.address() as AddressInfo).port);
+
+/** The `/meta` document in ActingWeb's shape (the keys of MetaService.document as of issue 2), built inline. */
+function metaDocument(c: AwConfig, actor: ActorRecord): Record<string, unknown> {
+  const supported = c.optionTags.join(',');
+  const formats = c.formats.join(',');
+  return {
+    id: actor.id,
+    type: c.type,
+    version: c.version,
+    desc: c.describe(actor.id),
+    ...(actor.trusteeRoot ? { trustee_root: actor.trusteeRoot } : {}),
+    actingweb: { version: c.specVersion, supported, formats },
+    aw_version: c.specVersion,
+    aw_supported: supported,
+    aw_formats: formats,
+  };
+}
