@@ -17,42 +17,59 @@ export class ActorHandleFactory {
   ) {}
 
   create(record: ActorRecord): ActorHandle {
-    const service = this.propertiesService;
-    const handle: ActorHandle = {
-      id: record.id,
-      creator: record.creator,
-      url: this.config.actorUrl(record.id),
-      trusteeRoot: record.trusteeRoot,
-      get properties(): ActorProperties {
-        return properties;
-      },
-    };
-    const properties: ActorProperties = Object.freeze({
-      all: () => service.getAll(handle, APPLICATION),
-      get: async (...path: string[]) => {
-        try {
-          return await service.get(handle, APPLICATION, path);
-        } catch (err) {
-          if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-          throw err;
-        }
-      },
-      set: (path: string | readonly string[], value: unknown) =>
-        service.put(handle, APPLICATION, toPath(path), value),
-      setMany: (values: Record<string, unknown>) =>
-        service.post(handle, APPLICATION, values).then(() => undefined),
-      delete: async (...path: string[]) => {
-        try {
-          await service.delete(handle, APPLICATION, path);
-          return true;
-        } catch (err) {
-          if ((err as { statusCode?: number }).statusCode === 404) return false;
-          throw err;
-        }
-      },
-    });
-    return Object.freeze(handle);
+    return new BoundActorHandle(record, this.config.actorUrl(record.id), this.propertiesService);
   }
+}
+
+/**
+ * One per request (the hot path builds one for every actor route), so the
+ * property facade is only built when a hook or the application asks for it.
+ */
+class BoundActorHandle implements ActorHandle {
+  readonly id: string;
+  readonly creator: string;
+  readonly trusteeRoot: string | null;
+  #properties?: ActorProperties;
+
+  constructor(
+    record: ActorRecord,
+    readonly url: string,
+    private readonly service: PropertiesService,
+  ) {
+    this.id = record.id;
+    this.creator = record.creator;
+    this.trusteeRoot = record.trusteeRoot;
+    Object.freeze(this);
+  }
+
+  get properties(): ActorProperties {
+    return (this.#properties ??= propertiesFacade(this, this.service));
+  }
+}
+
+function propertiesFacade(handle: ActorHandle, service: PropertiesService): ActorProperties {
+  return Object.freeze({
+    all: () => service.getAll(handle, APPLICATION),
+    get: async (...path: string[]) => {
+      try {
+        return await service.get(handle, APPLICATION, path);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+        throw err;
+      }
+    },
+    set: (path: string | readonly string[], value: unknown) => service.put(handle, APPLICATION, toPath(path), value),
+    setMany: (values: Record<string, unknown>) => service.post(handle, APPLICATION, values).then(() => undefined),
+    delete: async (...path: string[]) => {
+      try {
+        await service.delete(handle, APPLICATION, path);
+        return true;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return false;
+        throw err;
+      }
+    },
+  });
 }
 
 function toPath(path: string | readonly string[]): string[] {

@@ -19,6 +19,8 @@ import { CredentialResolver } from './credential-resolver.service.js';
 @Injectable()
 export class ActorAccessGuard implements CanActivate {
   private readonly policy: AccessPolicy;
+  /** Route metadata per handler, read once (Reflector lookups showed up in profiles). */
+  private readonly metadata = new Map<unknown, AccessMetadata | null>();
 
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
@@ -31,7 +33,12 @@ export class ActorAccessGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const meta = this.reflector.get<AccessMetadata | undefined>(ACCESS_METADATA, context.getHandler());
+    const handler = context.getHandler();
+    let meta = this.metadata.get(handler);
+    if (meta === undefined) {
+      meta = this.reflector.get<AccessMetadata | undefined>(ACCESS_METADATA, handler) ?? null;
+      this.metadata.set(handler, meta);
+    }
     if (!meta) return true;
     const request = context.switchToHttp().getRequest<AwRequest>();
     const params = request.params as Record<string, string>;
@@ -46,7 +53,8 @@ export class ActorAccessGuard implements CanActivate {
     };
     let caller: Caller;
     try {
-      caller = await this.credentials.resolve(actor, request.headers.authorization);
+      const resolved = this.credentials.resolve(actor, request.headers.authorization);
+      caller = resolved instanceof Promise ? await resolved : resolved;
     } catch (err) {
       // Public routes (meta, trust requests) stay readable with someone else's token (checklist 25).
       if (!(err instanceof ForbiddenError) || !this.policy.allows(ANONYMOUS, access)) throw err;

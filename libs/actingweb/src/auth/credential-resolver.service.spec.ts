@@ -23,16 +23,24 @@ describe('CredentialResolver', () => {
   const resolver = new CredentialResolver(trusts);
 
   it('treats a missing header as anonymous', async () => {
-    await expect(resolver.resolve(actor, undefined)).resolves.toEqual({ kind: 'anonymous' });
-    await expect(resolver.resolve(actor, '  ')).resolves.toEqual({ kind: 'anonymous' });
+    await expect(Promise.resolve().then(() => resolver.resolve(actor, undefined))).resolves.toEqual({
+      kind: 'anonymous',
+    });
+    await expect(Promise.resolve().then(() => resolver.resolve(actor, '  '))).resolves.toEqual({
+      kind: 'anonymous',
+    });
   });
 
   it('accepts the creator over Basic (passphrases may contain colons)', async () => {
-    await expect(resolver.resolve(actor, basic('me@example.com', 'pass-word'))).resolves.toEqual({
+    await expect(
+      Promise.resolve().then(() => resolver.resolve(actor, basic('me@example.com', 'pass-word'))),
+    ).resolves.toEqual({
       kind: 'creator',
     });
     const colon = { ...actor, passphrase: 'a:b:c' };
-    await expect(resolver.resolve(colon, basic('me@example.com', 'a:b:c'))).resolves.toEqual({
+    await expect(
+      Promise.resolve().then(() => resolver.resolve(colon, basic('me@example.com', 'a:b:c'))),
+    ).resolves.toEqual({
       kind: 'creator',
     });
   });
@@ -44,11 +52,15 @@ describe('CredentialResolver', () => {
     'Bearer unknown',
     'Token x',
   ])('answers 403 for %s', async (header) => {
-    await expect(resolver.resolve(actor, header)).rejects.toMatchObject({ statusCode: 403 });
+    await expect(Promise.resolve().then(() => resolver.resolve(actor, header))).rejects.toMatchObject({
+      statusCode: 403,
+    });
   });
 
   it('resolves trust secrets to a peer', async () => {
-    await expect(resolver.resolve(actor, 'Bearer trust-secret')).resolves.toEqual({
+    await expect(
+      Promise.resolve().then(() => resolver.resolve(actor, 'Bearer trust-secret')),
+    ).resolves.toEqual({
       kind: 'peer',
       peerId: 'p1',
       relationship: 'friend',
@@ -61,8 +73,12 @@ describe('CredentialResolver', () => {
       resolve: async (_a, token) => (token === 'oauth-token' ? { kind: 'creator' } : null),
     };
     const withOAuth = new CredentialResolver(trusts, oauth);
-    await expect(withOAuth.resolve(actor, 'Bearer oauth-token')).resolves.toEqual({ kind: 'creator' });
-    await expect(withOAuth.resolve(actor, 'Bearer trust-secret')).resolves.toMatchObject({ kind: 'peer' });
+    await expect(
+      Promise.resolve().then(() => withOAuth.resolve(actor, 'Bearer oauth-token')),
+    ).resolves.toEqual({ kind: 'creator' });
+    await expect(
+      Promise.resolve().then(() => withOAuth.resolve(actor, 'Bearer trust-secret')),
+    ).resolves.toMatchObject({ kind: 'peer' });
   });
 
   it('requires > 80 bits of entropy for trustee passphrases', () => {

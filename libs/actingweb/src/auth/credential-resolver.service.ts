@@ -31,7 +31,8 @@ export class CredentialResolver {
     @Optional() @Inject(BEARER_TOKEN_RESOLVER) private readonly tokenResolver?: BearerTokenResolver,
   ) {}
 
-  async resolve(actor: ActorRecord, authorization: string | undefined): Promise<Caller> {
+  /** Synchronous for anonymous and Basic callers (the hot path); a Promise only when a lookup is needed. */
+  resolve(actor: ActorRecord, authorization: string | undefined): Caller | Promise<Caller> {
     if (authorization === undefined || authorization.trim() === '') return ANONYMOUS;
     const space = authorization.indexOf(' ');
     const scheme = (space < 0 ? authorization : authorization.slice(0, space)).toLowerCase();

@@ -7,7 +7,7 @@ import type { StorageOptions } from '../config/actingweb-options.interface.js';
 import type { AwDatabase } from './database.types.js';
 import { AwMigrationProvider } from './migrations/index.js';
 import type { SqlDialectName } from './sql-dialect.js';
-import { openSqlite } from './sqlite-connection.js';
+import { openSqlite, openSqliteReader, type SqliteReader } from './sqlite-connection.js';
 
 /** A database handle or an open transaction; repository methods accept either. */
 export type Executor = Kysely<AwDatabase> | Transaction<AwDatabase>;
@@ -23,14 +23,18 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ActingWebDatabase');
   readonly db: Kysely<AwDatabase>;
   readonly dialect: SqlDialectName;
+  /** SQLite file databases: a read-only connection for hot reads outside transactions (see PreparedQuery). */
+  sqliteReader?: SqliteReader;
   private migrated?: Promise<void>;
   private readonly schema?: string;
+  private readonly storage: Readonly<StorageOptions>;
 
   constructor(@Inject(AwConfig) config: AwConfig) {
     const { db, dialect } = createKysely(config.storage);
     this.db = db;
     this.dialect = dialect;
     this.schema = config.storage.type === 'postgres' ? config.storage.schema : undefined;
+    this.storage = config.storage;
   }
 
   /**
@@ -44,6 +48,9 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.migrate();
+    // Opened after the migrations, so the file and its tables exist.
+    if (this.storage.type === 'sqlite')
+      this.sqliteReader = openSqliteReader(this.storage.filename ?? './data/actingweb.sqlite');
   }
 
   /** Runs `fn` in one transaction: everything it writes commits or rolls back together. */
@@ -62,6 +69,8 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.sqliteReader?.close();
+    this.sqliteReader = undefined;
     await this.db.destroy();
   }
 

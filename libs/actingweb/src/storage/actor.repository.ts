@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { ActorRow } from './database.types.js';
 
 /** An actor as stored. @publicApi */
@@ -17,11 +18,20 @@ export type CreateActorResult =
 /** Actors table access. All state lives in the database; nothing is cached here. */
 @Injectable()
 export class ActorRepository {
-  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {}
+  /** The hottest query of all: every actor route runs it. */
+  private readonly byId: PreparedQuery<ActorRow>;
+
+  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {
+    this.byId = PreparedQuery.of(
+      database,
+      (id) => database.db.selectFrom('actors').selectAll().where('id', '=', id),
+      1,
+    );
+  }
 
   async findById(id: string, db: Executor = this.database.db): Promise<ActorRecord | null> {
-    const row = await db.selectFrom('actors').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toRecord(row) : null;
+    const rows = await this.byId.rows(db, id);
+    return rows.length > 0 ? toRecord(rows[0]) : null;
   }
 
   /** Actors of one creator, lowest id first (deterministic, as in the Python reference). */

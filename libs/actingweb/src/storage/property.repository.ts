@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
+import { PreparedQuery } from './prepared-query.js';
 
 /** A stored property: its top-level name and the JSON text of its value. */
 export interface PropertyRow {
@@ -10,16 +11,24 @@ export interface PropertyRow {
 /** Properties table access. Values are JSON text; callers parse. */
 @Injectable()
 export class PropertyRepository {
-  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {}
+  private readonly byName: PreparedQuery<{ value: string }>;
+
+  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {
+    this.byName = PreparedQuery.of(
+      database,
+      (actorId, name) =>
+        database.db
+          .selectFrom('properties')
+          .select('value')
+          .where('actor_id', '=', actorId)
+          .where('name', '=', name),
+      2,
+    );
+  }
 
   async get(actorId: string, name: string, db: Executor = this.database.db): Promise<string | null> {
-    const row = await db
-      .selectFrom('properties')
-      .select('value')
-      .where('actor_id', '=', actorId)
-      .where('name', '=', name)
-      .executeTakeFirst();
-    return row ? row.value : null;
+    const rows = await this.byName.rows(db, actorId, name);
+    return rows.length > 0 ? rows[0].value : null;
   }
 
   /** Every property of the actor, in byte order of name. */

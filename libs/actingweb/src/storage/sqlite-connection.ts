@@ -34,3 +34,36 @@ export function openSqlite(filename: string): { kyselyDatabase: SqliteDatabase; 
   };
   return { kyselyDatabase, raw };
 }
+
+/**
+ * A second, read-only connection to the same file, for single-statement reads
+ * outside transactions. In WAL mode it reads the last committed state without
+ * waiting for the writer, synchronously, with its own statement cache: the
+ * hottest reads skip Kysely's async connection queue entirely. Not available
+ * for `:memory:` databases (a second connection would be another database).
+ */
+export interface SqliteReader {
+  all(sql: string, parameters: readonly unknown[]): unknown[];
+  close(): void;
+}
+
+export function openSqliteReader(filename: string): SqliteReader | undefined {
+  if (filename === ':memory:') return undefined;
+  const raw = new Database(filename, { readonly: true, fileMustExist: true });
+  raw.pragma('busy_timeout = 5000');
+  const statements = new Map<string, Database.Statement>();
+  return {
+    all: (sql, parameters) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = raw.prepare(sql);
+        if (statements.size < 200) statements.set(sql, statement);
+      }
+      return statement.all(...parameters);
+    },
+    close: () => {
+      statements.clear();
+      raw.close();
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { TrustRow } from './database.types.js';
 
 /** A trust relationship as this actor stores it (`shared/docs/protocol.md` §8.2). @publicApi */
@@ -46,7 +47,20 @@ export function secretDigest(secret: string): string {
 /** Trusts table access. */
 @Injectable()
 export class TrustRepository {
-  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {}
+  private readonly bySecret: PreparedQuery<{ peer_id: string; relationship: string; approved: number }>;
+
+  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {
+    this.bySecret = PreparedQuery.of(
+      database,
+      (actorId, digest) =>
+        database.db
+          .selectFrom('trusts')
+          .select(['peer_id', 'relationship', 'approved'])
+          .where('actor_id', '=', actorId)
+          .where('secret_hash', '=', digest),
+      2,
+    );
+  }
 
   /** Resolves a Bearer secret presented to `actorId`; null when it opens nothing there. */
   async findCredential(
@@ -54,14 +68,35 @@ export class TrustRepository {
     secret: string,
     db: Executor = this.database.db,
   ): Promise<TrustCredential | null> {
-    const row = await db
-      .selectFrom('trusts')
-      .select(['peer_id', 'relationship', 'approved'])
-      .where('actor_id', '=', actorId)
-      .where('secret_hash', '=', secretDigest(secret))
-      .executeTakeFirst();
+    const rows = await this.bySecret.rows(db, actorId, secretDigest(secret));
+    const row = rows[0];
     if (!row || row.peer_id === actorId) return null;
-    return { peerId: row.peer_id, relationship: row.relationship, approved: row.approved === 1 };
+    return { peerId: row.peer_id, relationship: row.relationship, approved: Number(row.approved) === 1 };
+  }
+
+  /**
+   * The trusts, on any actor, whose secret is `secret` (by digest; at most 2,
+   * enough to tell "exactly one" from "ambiguous"). For endpoints where the
+   * token alone must pick the actor, e.g. the root `/mcp`.
+   */
+  async findBySecretAnyActor(
+    secret: string,
+    db: Executor = this.database.db,
+  ): Promise<Array<TrustCredential & { actorId: string }>> {
+    const rows = await db
+      .selectFrom('trusts')
+      .select(['actor_id', 'peer_id', 'relationship', 'approved'])
+      .where('secret_hash', '=', secretDigest(secret))
+      .limit(2)
+      .execute();
+    return rows
+      .filter((row) => row.peer_id !== row.actor_id)
+      .map((row) => ({
+        actorId: row.actor_id,
+        peerId: row.peer_id,
+        relationship: row.relationship,
+        approved: row.approved === 1,
+      }));
   }
 
   async get(actorId: string, peerId: string, db: Executor = this.database.db): Promise<TrustRecord | null> {

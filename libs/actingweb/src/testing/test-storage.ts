@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { StorageOptions } from '../config/actingweb-options.interface.js';
 
@@ -18,8 +21,15 @@ export interface TestStorage {
 export function testStorages(): TestStorage[] {
   const storages: TestStorage[] = [
     {
+      // A real file (WAL, plus the read-only connection for hot reads), as the embedded default runs.
       name: 'sqlite',
-      create: async () => ({ options: { type: 'sqlite', filename: ':memory:' }, cleanup: async () => {} }),
+      create: async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'aw-test-'));
+        return {
+          options: { type: 'sqlite', filename: join(dir, 'actingweb.sqlite') },
+          cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+        };
+      },
     },
   ];
   const url = process.env.TEST_DATABASE_URL;
