@@ -47,3 +47,29 @@ describe('HTTP plumbing', () => {
     expect((await call(server.url, { method: 'POST' })).status).toBe(201);
   });
 });
+
+describe.each([true, false])('request context %s', (requestContext) => {
+  it(`${requestContext ? 'names' : 'does not name'} the request in calls to peers (X-Parent-Request-ID)`, async () => {
+    const { startFakePeer } = await import('./support/fake-peer.js');
+    const { basic } = await import('./support/test-app.js');
+    const peer = await startFakePeer((_req, res) => {
+      res.writeHead(404);
+      res.end();
+    });
+    const server = await startFreshServer(STORAGES[0], { requestContext });
+    try {
+      const actor = await call(server.url, { method: 'POST', body: { creator: 'rc' } });
+      const res = await call(`${server.url}${actor.json.id}/trust`, {
+        method: 'POST',
+        headers: { authorization: basic('rc', actor.json.passphrase), 'x-request-id': 'trace-me-123' },
+        body: { url: peer.url, relationship: 'friend' },
+      });
+      expect(res.status).toBe(502); // the fake peer has no /meta
+      expect(peer.requests).toHaveLength(1);
+      expect(peer.requests[0].parentRequestId).toBe(requestContext ? 'trace-me-123' : undefined);
+    } finally {
+      await server.close();
+      await peer.close();
+    }
+  });
+});

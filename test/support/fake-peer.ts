@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 /** A misbehaving "peer" on loopback, for failure tests. */
 export interface FakePeer {
   readonly url: string;
-  readonly requests: Array<{ method: string; url: string; authorization?: string; body: string }>;
+  readonly requests: Array<{
+    method: string;
+    url: string;
+    authorization?: string;
+    parentRequestId?: string;
+    body: string;
+  }>;
   close(): Promise<void>;
 }
 
@@ -20,6 +26,7 @@ export async function startFakePeer(
         method: req.method ?? '',
         url: req.url ?? '',
         authorization: req.headers.authorization,
+        parentRequestId: req.headers['x-parent-request-id'] as string | undefined,
         body,
       });
       void handler(req, res, body);

@@ -48,8 +48,56 @@ export interface ActingWebModuleOptions {
   bodyLimit?: number;
   /** Deepest JSON nesting accepted in a request body; deeper bodies get 400. Default 64. */
   maxJsonDepth?: number;
+  /**
+   * Carry the request id through async work (AsyncLocalStorage), so log lines
+   * and calls to peers made while serving a request name it (`X-Parent-Request-ID`).
+   * Default: on for Node.js 22 and later; off on Node.js 20, where
+   * AsyncLocalStorage hooks every promise and cost about 20% of the CPU of a
+   * property read in our measurements (docs/benchmarks.md). Responses always
+   * carry `X-Request-ID` either way.
+   */
+  requestContext?: boolean;
   /** Peer HTTP settings. */
   peers?: PeerOptions;
+  /** Subscription callback delivery (publisher side); see `docs/subscriptions.md`. */
+  subscriptions?: SubscriptionOptions;
+  /** The MCP server at `/mcp` and `/{actorId}/mcp`; see `docs/mcp.md`. Enabled by default. */
+  mcp?: McpOptions;
+}
+
+/** @publicApi */
+export interface McpOptions {
+  /** Serve MCP (and advertise the `mcp` option tag). Default `true`. */
+  enabled?: boolean;
+  /** `serverInfo.name` in the `initialize` result. Default `actingweb`. */
+  serverName?: string;
+  /** `instructions` in the `initialize` result (a hint for the AI client). Default none. */
+  instructions?: string;
+  /**
+   * Browser origins (e.g. `http://localhost:6274` for the MCP Inspector) that
+   * may call MCP besides this server's own; `*` allows any. Requests with any
+   * other `Origin` get 403 (MCP 2025-11-25). Clients that send no `Origin` are
+   * not affected. Default none.
+   */
+  allowedOrigins?: string[];
+}
+
+/** @publicApi */
+export interface SubscriptionOptions {
+  /** Callbacks in flight at once, over all subscribers. Default 128. */
+  maxConcurrentCallbacks?: number;
+  /** Per-callback timeout, in ms. Default 10000. */
+  callbackTimeoutMs?: number;
+  /**
+   * Retries of a failed callback (network error, timeout, 429, 5xx). Default none:
+   * delivery is at most once, as the protocol asks; the subscriber recovers by polling.
+   * Delays double from `baseDelayMs`; a 429/503 `Retry-After` is honoured.
+   */
+  retries?: { attempts: number; baseDelayMs: number };
+  /** Largest high-granularity callback body, in bytes; larger ones go out as low granularity. Default 262144. */
+  maxCallbackBytes?: number;
+  /** Per-peer circuit breaker: open after `threshold` consecutive failures, for `cooldownMs`, then one probe. Default 5 / 60000. */
+  breaker?: { threshold: number; cooldownMs: number };
 }
 
 /** @publicApi */

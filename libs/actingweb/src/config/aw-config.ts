@@ -1,8 +1,13 @@
 import { ACTINGWEB_SPEC_VERSION, BUILT_IN_OPTION_TAGS } from './actingweb.constants.js';
-import type { ActingWebModuleOptions, StorageOptions } from './actingweb-options.interface.js';
+import type {
+  ActingWebModuleOptions,
+  StorageOptions,
+  SubscriptionOptions,
+} from './actingweb-options.interface.js';
 import { ActingWebError } from '../errors/actingweb.errors.js';
 import { normalizeOverride } from '../trust/permissions/permission-evaluator.js';
 import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from '../trust/trust-types.js';
+import { resolveMcpOptions, type ResolvedMcpOptions } from '../mcp/mcp-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -31,10 +36,16 @@ export class AwConfig {
   readonly storage!: Readonly<StorageOptions>;
   readonly bodyLimit!: number;
   readonly maxJsonDepth!: number;
+  /** Whether the request id is carried through async work (see the option). */
+  readonly requestContext!: boolean;
   readonly peerTimeoutMs!: number;
   readonly peerMaxConcurrency!: number;
   /** The `realm` of `WWW-Authenticate: Basic` challenges (the host of `root`). */
   readonly authRealm!: string;
+  /** Subscription callback delivery, with defaults applied. */
+  readonly subscriptions!: Readonly<ResolvedSubscriptionOptions>;
+  /** The MCP server settings, with defaults applied. */
+  readonly mcp!: ResolvedMcpOptions;
 
   constructor(values: Omit<AwConfig, 'actorUrl' | 'describe'>) {
     Object.assign(this, values);
@@ -108,6 +119,8 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   const bodyLimit = o.bodyLimit ?? 1024 * 1024;
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024)
     problems.push('bodyLimit must be an integer number of bytes >= 1024');
+  if (o.requestContext !== undefined && typeof o.requestContext !== 'boolean')
+    problems.push('requestContext must be true or false');
   const maxJsonDepth = o.maxJsonDepth ?? 64;
   if (!Number.isInteger(maxJsonDepth) || maxJsonDepth < 1 || maxJsonDepth > 1000) {
     problems.push('maxJsonDepth must be an integer from 1 to 1000');
@@ -120,6 +133,8 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     problems.push('peers.maxConcurrency must be a positive integer');
   }
   const storage = resolveStorage(o.storage, problems);
+  const subscriptions = resolveSubscriptions(o.subscriptions, problems);
+  const mcp = resolveMcpOptions(o.mcp, problems);
   const trustTypes = resolveTrustTypes(o.trustTypes, problems);
   const defaultRelationship = o.defaultRelationship ?? 'associate';
   const knownTypes = new Set([...BUILT_IN_TRUST_TYPES, ...trustTypes].map((t) => t.name));
@@ -149,7 +164,9 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     info: o.info ?? null,
     specification: o.specification ?? null,
     formats: Object.freeze([...formats]),
-    optionTags: Object.freeze([...new Set([...BUILT_IN_OPTION_TAGS, ...extraTags])]),
+    optionTags: Object.freeze([
+      ...new Set([...BUILT_IN_OPTION_TAGS, ...(mcp.enabled ? ['mcp'] : []), ...extraTags]),
+    ]),
     defaultRelationship,
     trustTypes: Object.freeze(trustTypes),
     autoApprove: Object.freeze([...autoApprove]),
@@ -158,9 +175,52 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     storage: Object.freeze(storage),
     bodyLimit,
     maxJsonDepth,
+    requestContext: o.requestContext ?? Number(process.versions.node.split('.')[0]) >= 22,
     peerTimeoutMs,
     peerMaxConcurrency,
     authRealm: root ? new URL(root).host : '',
+    subscriptions,
+    mcp,
+  });
+}
+
+/** {@link SubscriptionOptions} with every default filled in. @publicApi */
+export interface ResolvedSubscriptionOptions {
+  maxConcurrentCallbacks: number;
+  callbackTimeoutMs: number;
+  retries: Readonly<{ attempts: number; baseDelayMs: number }>;
+  maxCallbackBytes: number;
+  breaker: Readonly<{ threshold: number; cooldownMs: number }>;
+}
+
+function resolveSubscriptions(
+  input: SubscriptionOptions | undefined,
+  problems: string[],
+): ResolvedSubscriptionOptions {
+  const o = input ?? {};
+  const int = (value: unknown, fallback: number, name: string, min: number): number => {
+    const n = value ?? fallback;
+    if (!Number.isInteger(n) || (n as number) < min) {
+      problems.push(`subscriptions.${name} must be an integer >= ${min}`);
+      return fallback;
+    }
+    return n as number;
+  };
+  if (typeof o !== 'object' || Array.isArray(o)) problems.push('subscriptions must be an object');
+  const retries = o.retries ?? { attempts: 0, baseDelayMs: 1000 };
+  const breaker = o.breaker ?? { threshold: 5, cooldownMs: 60_000 };
+  return Object.freeze({
+    maxConcurrentCallbacks: int(o.maxConcurrentCallbacks, 128, 'maxConcurrentCallbacks', 1),
+    callbackTimeoutMs: int(o.callbackTimeoutMs, 10_000, 'callbackTimeoutMs', 1),
+    retries: Object.freeze({
+      attempts: int(retries.attempts, 0, 'retries.attempts', 0),
+      baseDelayMs: int(retries.baseDelayMs, 1000, 'retries.baseDelayMs', 1),
+    }),
+    maxCallbackBytes: int(o.maxCallbackBytes, 256 * 1024, 'maxCallbackBytes', 1024),
+    breaker: Object.freeze({
+      threshold: int(breaker.threshold, 5, 'breaker.threshold', 1),
+      cooldownMs: int(breaker.cooldownMs, 60_000, 'breaker.cooldownMs', 1),
+    }),
   });
 }
 

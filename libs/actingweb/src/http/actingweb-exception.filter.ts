@@ -15,6 +15,7 @@ export class ActingWebExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const requestId = host.switchToHttp().getRequest<{ awRequestId?: string }>()?.awRequestId;
     let status = 500;
     let message = 'Internal server error';
     let headers: Readonly<Record<string, string>> = {};
@@ -34,7 +35,7 @@ export class ActingWebExceptionFilter implements ExceptionFilter {
     }
     if (status >= 500) {
       this.logger.error(
-        `${logPrefix()}${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+        `${requestId ? `[req ${requestId}] ` : logPrefix()}${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
       );
     }
     if (reply.sent) return;

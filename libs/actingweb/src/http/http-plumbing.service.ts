@@ -37,11 +37,22 @@ export class HttpPlumbingService implements OnModuleInit {
     (fastify as { awPlumbing?: boolean }).awPlumbing = true;
 
     this.installBodyParsers(fastify);
+    const carryContext = this.config.requestContext;
     fastify.addHook('onRequest', (request, reply, done) => {
       const requestId = requestIdFrom(request.headers['x-request-id']);
+      (request as { awRequestId?: string }).awRequestId = requestId;
       reply.header('x-request-id', requestId);
-      requestContextStorage.run({ requestId }, done);
+      done();
     });
+    if (carryContext) {
+      // After body parsing: the parser's stream callbacks would not keep a context entered earlier.
+      fastify.addHook('preValidation', (request, _reply, done) => {
+        requestContextStorage.run(
+          { requestId: (request as { awRequestId?: string }).awRequestId ?? '' },
+          done,
+        );
+      });
+    }
     installMethodOverride(adapter.getHttpServer() as Server);
     this.logger.log(`Body limit ${this.config.bodyLimit} bytes, JSON depth ${this.config.maxJsonDepth}`);
   }
