@@ -51,10 +51,43 @@ const getRoot = (t: Target): TargetRequest => ({
   headers: { authorization: basicAuth(t.actor.creator, t.actor.passphrase) },
 });
 
+const auth = (t: Target) => ({ authorization: basicAuth(t.actor.creator, t.actor.passphrase) });
+const getProperty =
+  (path: string) =>
+  (t: Target): TargetRequest => ({
+    url: `${t.server.url}${t.actor.id}/properties/${path}`,
+    headers: auth(t),
+  });
+const putProperty =
+  (path: string, value: unknown) =>
+  (t: Target): TargetRequest => ({
+    url: `${t.server.url}${t.actor.id}/properties/${path}`,
+    method: 'PUT',
+    headers: { ...auth(t), 'content-type': 'application/json' },
+    body: JSON.stringify(value),
+  });
+
 const SCENARIOS: Scenario[] = [
   { name: 'POST / (create actor)', raw: createActor, actingweb: createActor },
   { name: 'GET /{id}/meta', raw: getMeta, actingweb: getMeta },
   { name: 'GET /{id} (Basic auth)', raw: getRoot, actingweb: getRoot },
+  // Issue 3: properties, top-level and nested (seeded by seedProperties below).
+  { name: 'GET /{id}/properties/name', raw: getProperty('name'), actingweb: getProperty('name') },
+  {
+    name: 'GET /{id}/properties/loc/lat/min',
+    raw: getProperty('loc/lat/min'),
+    actingweb: getProperty('loc/lat/min'),
+  },
+  {
+    name: 'PUT /{id}/properties/name',
+    raw: putProperty('name', 'Bob'),
+    actingweb: putProperty('name', 'Bob'),
+  },
+  {
+    name: 'PUT /{id}/properties/loc/lat/min',
+    raw: putProperty('loc/lat/min', 5),
+    actingweb: putProperty('loc/lat/min', 5),
+  },
   {
     name: 'diag: GET no-op route',
     diagnostic: true,
@@ -106,6 +139,8 @@ export async function runFoundation(
       actor: (await seedActors(actingweb.url, settings.seed, CREATOR))[0],
     };
 
+    for (const target of [rawTarget, awTarget]) await seedProperties(target);
+
     for (const scenario of SCENARIOS) {
       if (scenario.diagnostic && !settings.diagnose) continue;
       const rawRequest = scenario.raw(rawTarget);
@@ -132,6 +167,16 @@ export async function runFoundation(
     await storage?.cleanup().catch((err: unknown) => log(`storage cleanup failed: ${String(err)}`));
   }
   return { comparisons, serverMaxRssMb: maxRss, cpuProfileDir };
+}
+
+/** The properties the property scenarios read and write. */
+async function seedProperties(t: Target): Promise<void> {
+  for (const req of [
+    putProperty('name', 'Alice')(t),
+    putProperty('loc', { name: 'Oslo', lat: { deg: 59, min: 4 } })(t),
+  ]) {
+    await assertAnswers2xx(req);
+  }
 }
 
 /** One request before the load, so a broken route fails fast instead of producing a table of errors. */

@@ -13,6 +13,8 @@ import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-o
 import { type AwConfig, resolveConfig } from '../../libs/actingweb/src/config/aw-config.js';
 import { ActingWebDatabase } from '../../libs/actingweb/src/storage/actingweb-database.js';
 import { ActorRepository, type ActorRecord } from '../../libs/actingweb/src/storage/actor.repository.js';
+import { PropertyRepository } from '../../libs/actingweb/src/storage/property.repository.js';
+import { getAt, setAt } from '../../libs/actingweb/src/properties/json-path.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 
 Logger.overrideLogger(['error', 'warn']);
@@ -24,6 +26,7 @@ const config = resolveConfig({
 });
 const database = new ActingWebDatabase(config);
 const actors = new ActorRepository(database);
+const properties = new PropertyRepository(database);
 const app = Fastify({ logger: false });
 
 const child = serveAsBenchChild(async () => {
@@ -71,6 +74,47 @@ app.get<{ Params: { id: string } }>('/:id', async (request, reply) => {
   if (!userOk || !passwordOk) return reply.status(403).send({ statusCode: 403 });
   return { id: actor.id, creator: actor.creator, passphrase: actor.passphrase };
 });
+
+/** Actor lookup + Basic check, as the access guard does for the creator. */
+async function authorized(id: string, header: string | undefined): Promise<ActorRecord | number> {
+  const actor = await actors.findById(id);
+  if (!actor) return 404;
+  if (!header?.toLowerCase().startsWith('basic ')) return 401;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const userOk = secretsEqual(colon < 0 ? decoded : decoded.slice(0, colon), actor.creator);
+  const passwordOk = secretsEqual(colon < 0 ? '' : decoded.slice(colon + 1), actor.passphrase);
+  return userOk && passwordOk ? actor : 403;
+}
+
+// Property read: the same two queries as ActingWeb (actor, then the property row), JSON parse, walk.
+app.get<{ Params: { id: string; '*': string } }>('/:id/properties/*', async (request, reply) => {
+  const actor = await authorized(request.params.id, request.headers.authorization);
+  if (typeof actor === 'number') return reply.status(actor).send({ statusCode: actor });
+  const [name, ...sub] = request.params['*'].split('/');
+  const stored = await properties.get(actor.id, name);
+  const value = stored === null ? undefined : getAt(JSON.parse(stored), sub);
+  if (value === undefined) return reply.status(404).send({ statusCode: 404 });
+  if (typeof value === 'string') reply.type('text/plain; charset=utf-8');
+  return value;
+});
+
+// Property write: one transaction with the per-name lock, read, merge, upsert (as PropertiesService.put).
+app.put<{ Params: { id: string; '*': string }; Body: unknown }>(
+  '/:id/properties/*',
+  async (request, reply) => {
+    const actor = await authorized(request.params.id, request.headers.authorization);
+    if (typeof actor === 'number') return reply.status(actor).send({ statusCode: actor });
+    const [name, ...sub] = request.params['*'].split('/');
+    await database.transaction(async (tx) => {
+      await database.lockInTransaction(tx, `${actor.id}/properties/${name}`);
+      const stored = await properties.get(actor.id, name, tx);
+      const root = setAt(stored === null ? undefined : JSON.parse(stored), sub, request.body);
+      await properties.put(actor.id, name, JSON.stringify(root), tx);
+    });
+    return reply.status(204).send();
+  },
+);
 
 app.get('/_bench/noop', async () => ({ ok: true }));
 
