@@ -6,6 +6,7 @@
  * unrs-resolver, so `npm install` cannot record them, and `npm ci` would then
  * refuse the lockfile as out of sync. Run after `npm install` changes the lock.
  */
+/* global console, URL */
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const file = new URL('../package-lock.json', import.meta.url);
