@@ -1,5 +1,5 @@
 /*
- * Benchmark entry: `npm run bench -- [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
+ * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
  * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1000' },
     diagnose: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    suite: { type: 'string', default: 'foundation' },
+    rounds: { type: 'string', default: '2' },
   },
 });
 
@@ -45,6 +47,33 @@ if (values.backend !== 'sqlite') {
   if (await postgresAvailable()) backends.push('postgres');
   else if (values.backend === 'postgres') fail(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}`);
   else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
+}
+
+if (!['foundation', 'trust', 'subscriptions', 'mcp'].includes(values.suite!))
+  fail('--suite must be foundation, trust, subscriptions or mcp');
+if (values.suite === 'mcp') {
+  // Issue 6: tools/call of a trivial tool vs a raw Fastify route calling the same function (bench/mcp.ts).
+  const { runMcpSuite } = await import('./mcp.js');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  await runMcpSuite({ ...settings, backends, rounds, resultsDir: RESULTS_DIR });
+  process.exit();
+}
+if (values.suite === 'subscriptions') {
+  // Issue 5: callback fan-out to N subscribers and write throughput with subscribers (bench/subscriptions.ts).
+  const { runSubscriptionSuite } = await import('./subscriptions.js');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  await runSubscriptionSuite({ ...settings, backends, rounds, resultsDir: RESULTS_DIR });
+  process.exit();
+}
+if (values.suite === 'trust') {
+  // Issue 4: peer fan-out and trust-authenticated reads (bench/trust.ts); each measurement runs --rounds times.
+  const { runTrustSuite } = await import('./trust.js');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  await runTrustSuite({ ...settings, backends, rounds, resultsDir: RESULTS_DIR });
+  process.exit();
 }
 
 process.stdout.write(

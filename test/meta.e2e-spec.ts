@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BUILT_IN_OPTION_TAGS } from '@app/actingweb/config/actingweb.constants.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-const SUPPORTED = [...BUILT_IN_OPTION_TAGS, 'www'].join(',');
+// `mcp` is advertised because the MCP server is enabled by default.
+const SUPPORTED = [...BUILT_IN_OPTION_TAGS, 'mcp', 'www'].join(',');
 
 /** `/meta` (protocol §5; checklist 14–25). */
 describe.each(STORAGES)('meta on $name', (storage) => {

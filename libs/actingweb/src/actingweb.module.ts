@@ -41,6 +41,27 @@ import { AttributeRepository } from './storage/attribute.repository.js';
 import { PropertyListRepository } from './storage/property-list.repository.js';
 import { PropertyRepository } from './storage/property.repository.js';
 import { TrustRepository } from './storage/trust.repository.js';
+import { SubscriptionRepository } from './storage/subscription.repository.js';
+import { CallbackDelivery } from './subscriptions/callback-delivery.service.js';
+import { DiffRegistrar } from './subscriptions/diff-registrar.service.js';
+import { SubscriptionManager } from './subscriptions/subscription-manager.service.js';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller.js';
+import { CallbackReceiver } from './callbacks/callback-receiver.service.js';
+import { CallbacksController } from './callbacks/callbacks.controller.js';
+import { PermissionCallbacks } from './callbacks/permission-callbacks.service.js';
+import { ActionsController, MethodsController } from './methods-actions/methods-actions.controller.js';
+import { MethodsActionsService } from './methods-actions/methods-actions.service.js';
+import { ResourcesController } from './resources/resources.controller.js';
+import { ResourcesService } from './resources/resources.service.js';
+import { McpAuthenticator } from './mcp/mcp-auth.service.js';
+import { McpCatalog } from './mcp/mcp-catalog.service.js';
+import { McpHttpRoutes } from './mcp/mcp-http.service.js';
+import { McpService } from './mcp/mcp.service.js';
+import { TrustSecretMcpTokenResolver } from './mcp/mcp-token-resolver.js';
+import { PeerTrusteeRepository } from './storage/peer-trustee.repository.js';
+import { DevtestController } from './devtest/devtest.controller.js';
+import { DevtestEnabledGuard } from './devtest/devtest-enabled.guard.js';
+import { DevtestService } from './devtest/devtest.service.js';
 
 const providers: Provider[] = [
   // Options are validated here, so a bad configuration fails at startup with every problem listed.
@@ -67,6 +88,12 @@ const providers: Provider[] = [
   PropertyChangeFeed,
   PropertyListsService,
   PropertiesService,
+  SubscriptionRepository,
+  CallbackDelivery,
+  DiffRegistrar,
+  CallbackReceiver,
+  PermissionCallbacks,
+  SubscriptionManager,
   HttpPlumbingService,
   AwProxy,
   TrustTypeRegistry,
@@ -74,6 +101,17 @@ const providers: Provider[] = [
   PermissionService,
   TrustManager,
   TrusteeService,
+  // Methods, actions, resources and MCP (issue 6)
+  MethodsActionsService,
+  ResourcesService,
+  TrustSecretMcpTokenResolver,
+  McpAuthenticator,
+  McpCatalog,
+  McpService,
+  McpHttpRoutes,
+  PeerTrusteeRepository,
+  DevtestEnabledGuard,
+  DevtestService,
 ];
 
 const controllers = [
@@ -83,6 +121,12 @@ const controllers = [
   PropertiesController,
   TrustController,
   PermissionQueryController,
+  SubscriptionsController,
+  CallbacksController,
+  MethodsController,
+  ActionsController,
+  ResourcesController,
+  DevtestController,
 ];
 
 const exported = [
@@ -97,6 +141,8 @@ const exported = [
   TrustManager,
   PermissionService,
   TrustTypeRegistry,
+  SubscriptionManager,
+  CallbackDelivery,
 ];
 
 /**

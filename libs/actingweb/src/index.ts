@@ -12,6 +12,7 @@ export type {
   ActingWebModuleExtras,
   StorageOptions,
   PeerOptions,
+  SubscriptionOptions,
 } from './config/actingweb-options.interface.js';
 export { AwConfig, resolveConfig } from './config/aw-config.js';
 export { ACTINGWEB_MODULE_OPTIONS, ACTINGWEB_SPEC_VERSION } from './config/actingweb.constants.js';
@@ -67,12 +68,52 @@ export type {
   PropertyOperation,
 } from './hooks/hook.types.js';
 export { HookRegistry } from './hooks/hook-registry.service.js';
+export type {
+  McpToolOptions,
+  McpPromptOptions,
+  McpPromptArgument,
+  McpResourceOptions,
+  MethodHookOptions,
+  ActionHookOptions,
+} from './hooks/hook.types.js';
+export type { ResourceHookData } from './resources/resources.service.js';
+
+// MCP
+export { MCP_TOKEN_RESOLVER } from './mcp/mcp-token-resolver.js';
+export type { McpTokenResolver, McpTokenBinding } from './mcp/mcp-token-resolver.js';
+export type { McpOptions } from './config/actingweb-options.interface.js';
+export type { ResolvedMcpOptions } from './mcp/mcp-options.js';
+export { jsonSchemaFromDto } from './mcp/dto-json-schema.js';
+export type { DtoSchemaOptions } from './mcp/dto-json-schema.js';
+export { validateBody } from './http/validate-body.js';
 
 // Storage
 export { ActingWebDatabase } from './storage/actingweb-database.js';
 export type { ActorRecord } from './storage/actor.repository.js';
 export { AttributeRepository } from './storage/attribute.repository.js';
 export type { Attribute } from './storage/attribute.repository.js';
+
+// Trust and peers
+export { TrustManager } from './trust/trust-manager.service.js';
+export type { CreateTrustInput } from './trust/trust-manager.service.js';
+export type { TrustRecord } from './storage/trust.repository.js';
+export { AwProxy } from './proxy/aw-proxy.service.js';
+export type { PeerTarget, PeerResponse, PeerCallOptions, PeerInfo } from './proxy/aw-proxy.service.js';
+
+// Subscriptions and callbacks
+export { SubscriptionManager, subscriptionView } from './subscriptions/subscription-manager.service.js';
+export type {
+  SubscriptionRequest,
+  SubscriptionWithDiffs,
+  SubscriptionRecord,
+  Granularity,
+  DiffRecord,
+  PeerSyncResult,
+  SubscriptionSyncResult,
+} from './subscriptions/subscription-manager.service.js';
+export { CallbackDelivery } from './subscriptions/callback-delivery.service.js';
+export type { DeliveryStats } from './subscriptions/callback-delivery.service.js';
+export type { PeerGrantedPermissions } from './callbacks/permission-callbacks.service.js';
 
 // Errors
 export {

@@ -84,7 +84,7 @@ export interface McpOptions {
 
 /** @publicApi */
 export interface SubscriptionOptions {
-  /** Callbacks in flight at once, over all subscribers. Default 128. */
+  /** Callbacks in flight at once, over all subscribers. Default 256. */
   maxConcurrentCallbacks?: number;
   /** Per-callback timeout, in ms. Default 10000. */
   callbackTimeoutMs?: number;

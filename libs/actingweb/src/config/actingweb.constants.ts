@@ -11,4 +11,10 @@ export const BUILT_IN_OPTION_TAGS: readonly string[] = [
   'trust',
   'trustpermissions',
   'permissionquery',
+  'subscriptions',
+  'subscriptionresync',
+  'callbacks',
+  'methods',
+  'actions',
+  'resources',
 ];

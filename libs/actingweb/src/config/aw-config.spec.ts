@@ -59,9 +59,28 @@ describe('resolveConfig', () => {
   it('advertises extra option tags once each', () => {
     expect(resolveConfig({ ...base, optionTags: ['www', 'www', 'bot'] }).optionTags).toEqual([
       ...BUILT_IN_OPTION_TAGS,
+      'mcp',
       'www',
       'bot',
     ]);
+  });
+
+  it('resolves the mcp options; the mcp tag follows mcp.enabled', () => {
+    expect(resolveConfig(base).mcp).toEqual({
+      enabled: true,
+      serverName: 'actingweb',
+      instructions: null,
+      allowedOrigins: [],
+    });
+    const off = resolveConfig({ ...base, mcp: { enabled: false, serverName: 'notes', instructions: 'Hi' } });
+    expect(off.mcp).toMatchObject({ enabled: false, serverName: 'notes', instructions: 'Hi' });
+    expect(off.optionTags).not.toContain('mcp');
+    expect(() =>
+      resolveConfig({
+        ...base,
+        mcp: { enabled: 'yes', serverName: '', allowedOrigins: ['localhost'] } as never,
+      }),
+    ).toThrow(/mcp.enabled must be true or false[\s\S]*mcp.serverName[\s\S]*mcp.allowedOrigins/);
   });
   it('validates and normalizes app trust types', () => {
     const c = resolveConfig({

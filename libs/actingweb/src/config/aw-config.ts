@@ -210,7 +210,7 @@ function resolveSubscriptions(
   const retries = o.retries ?? { attempts: 0, baseDelayMs: 1000 };
   const breaker = o.breaker ?? { threshold: 5, cooldownMs: 60_000 };
   return Object.freeze({
-    maxConcurrentCallbacks: int(o.maxConcurrentCallbacks, 128, 'maxConcurrentCallbacks', 1),
+    maxConcurrentCallbacks: int(o.maxConcurrentCallbacks, 256, 'maxConcurrentCallbacks', 1),
     callbackTimeoutMs: int(o.callbackTimeoutMs, 10_000, 'callbackTimeoutMs', 1),
     retries: Object.freeze({
       attempts: int(retries.attempts, 0, 'retries.attempts', 0),

@@ -288,8 +288,9 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
         wrap(() => null),
       );
       registry.registerHook(kind, '*', wrap(boom));
-      expect(await run('x')).toEqual({ handled: false, result: null });
-      expect(await run('none')).toEqual({ handled: false, result: null });
+      // The wildcard threw: the error is reported so callers can tell a failure from "no result".
+      expect(await run('x')).toEqual({ handled: false, result: null, error: expect.any(Error) });
+      expect(await run('none')).toEqual({ handled: false, result: null, error: expect.any(Error) });
     });
   });
 
@@ -446,7 +447,11 @@ describe('HookInvoker error logging', () => {
     registry.registerHook('action', 'a', () => {
       throw 'a string';
     });
-    expect(await invoker.runAction(actionCtx('a'))).toEqual({ handled: false, result: null });
+    expect(await invoker.runAction(actionCtx('a'))).toEqual({
+      handled: false,
+      result: null,
+      error: 'a string',
+    });
     expect(error.mock.calls.map((c) => c[0])).toEqual([
       expect.stringContaining('failed: with stack'),
       expect.stringContaining('failed: a string'),

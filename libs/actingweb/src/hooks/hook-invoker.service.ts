@@ -27,6 +27,11 @@ export interface HookDispatchResult {
   /** Some hook answered (methods/actions: a non-null result; callbacks: result !== false). */
   readonly handled: boolean;
   readonly result: unknown;
+  /**
+   * Methods/actions only: set when no hook answered and at least one threw
+   * (the last error), so callers can tell a failure from "no result".
+   */
+  readonly error?: unknown;
 }
 
 /** Marks a hook that threw, so callers can tell it from a hook that returned something. */
@@ -113,11 +118,14 @@ export class HookInvoker {
     ctx: HookContextByKind[K],
   ): Promise<HookDispatchResult> {
     // The '*' hooks only run when every named hook returned None.
+    let failure: { error: unknown } | undefined;
     for (const hook of this.hooksFor(kind, ctx.name)) {
-      const outcome = await this.call(hook, ctx.name, ctx);
+      const outcome = await this.call(hook, ctx.name, ctx, (error) => (failure = { error }));
       if (outcome !== FAILED && !isNone(outcome)) return { handled: true, result: outcome };
     }
-    return { handled: false, result: null };
+    return failure
+      ? { handled: false, result: null, error: failure.error }
+      : { handled: false, result: null };
   }
 
   /** Named hooks in run order, then the wildcard hooks. */
@@ -131,12 +139,14 @@ export class HookInvoker {
     hook: RegisteredHook<K>,
     name: string,
     ctx: HookContextByKind[K],
+    onError?: (error: unknown) => void,
   ): Promise<Outcome> {
     try {
       return await hook.handler(ctx);
     } catch (error: unknown) {
       this.logger.error(`Hook ${hook.label} (${hook.kind}:${name}) failed: ${errorMessage(error)}`);
       if (error instanceof Error && error.stack) this.logger.debug(error.stack);
+      onError?.(error);
       return FAILED;
     }
   }

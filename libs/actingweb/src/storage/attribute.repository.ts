@@ -135,6 +135,28 @@ export class AttributeRepository {
     return Number(result.numDeletedRows);
   }
 
+  /** Every live entry of every bucket of the actor, by bucket then name. */
+  async getAll(
+    actorId: string,
+    db: Executor = this.database.db,
+  ): Promise<Array<Attribute & { bucket: string }>> {
+    const rows = await db
+      .selectFrom('attributes')
+      .select(['bucket', 'name', 'data', 'updated_at', 'expires_at'])
+      .where('actor_id', '=', actorId)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', Date.now())]))
+      .orderBy('bucket')
+      .orderBy('name')
+      .execute();
+    return rows.map((row) => ({ bucket: row.bucket, ...toAttribute(row) }));
+  }
+
+  /** Deletes every bucket of the actor; returns how many entries. */
+  async deleteAll(actorId: string, db: Executor = this.database.db): Promise<number> {
+    const result = await db.deleteFrom('attributes').where('actor_id', '=', actorId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /** Removes expired entries of every actor; returns how many. */
   async deleteExpired(now = Date.now(), db: Executor = this.database.db): Promise<number> {
     const result = await db.deleteFrom('attributes').where('expires_at', '<=', now).executeTakeFirst();

@@ -15,6 +15,7 @@ import { logPrefix } from '../http/request-context.js';
 import { AwProxy, type PeerInfo } from '../proxy/aw-proxy.service.js';
 import { TrustRepository, type TrustPatch, type TrustRecord } from '../storage/trust.repository.js';
 import { PermissionService } from './permissions/permission.service.js';
+import { parseBoolean } from './trust-record.view.js';
 import { TrustTypeRegistry } from './trust-type-registry.service.js';
 
 /** 40 hex characters (160 bits) from a CSPRNG: trust secrets and verification tokens. */
@@ -240,6 +241,28 @@ export class TrustManager {
     const record = (await this.trusts.update(actor.id, peerId, { peerApproved: approved }))!;
     if (record.approved && record.peerApproved) await this.fire('trust_fully_approved_remote', actor, record);
     return record;
+  }
+
+  /**
+   * Polling instead of waiting for the approval notice (§8.4 step 9): asks the
+   * peer for its record of us (`GET <peer>/trust/<rel>/<me>` with the secret).
+   * 200 or 201 means the peer approved (sets `peer_approved`, fires
+   * `trust_fully_approved_remote` when both sides have); 202 means pending, and
+   * so does 403, which is what Python peers answer while pending (§10 item 7).
+   * Any other answer leaves the record as it is. Transport failures throw.
+   */
+  async refreshPeerApproval(actor: ActorHandle, peerId: string): Promise<TrustRecord> {
+    const record = await this.requireTrust(actor.id, peerId);
+    if (record.peerApproved) return record;
+    const answer = await this.proxy.getResource(
+      { baseuri: record.baseuri, secret: record.secret },
+      `trust/${encodeURIComponent(record.relationship)}/${encodeURIComponent(actor.id)}`,
+    );
+    if (answer.status !== 200 && answer.status !== 201) return record;
+    // A record that says `approved: false` (or `"false"`) is not an approval, whatever the status.
+    const body = answer.data as { approved?: unknown } | undefined;
+    if (typeof body === 'object' && body !== null && parseBoolean(body.approved) === false) return record;
+    return this.peerApproved(actor, peerId, true);
   }
 
   /** Deletes our record only; the peer is not told. */

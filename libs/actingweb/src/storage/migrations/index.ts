@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { SqlDialectName } from '../sql-dialect.js';
 import { initialSchema } from './0001-initial-schema.js';
+import { trustSecretIndex } from './0002-trust-secret-index.js';
 
 /**
  * Versioned migrations, applied in name order at startup. Add new ones with the
@@ -12,6 +13,7 @@ export class AwMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '0001-initial-schema': initialSchema(this.dialect),
+      '0002-trust-secret-index': trustSecretIndex(),
     };
   }
 }

@@ -1,0 +1,332 @@
+/*
+ * MCP benchmark (issue 6), `npm run bench -- --suite mcp`:
+ *
+ * `tools/call` of a trivial async tool over `POST /{actorId}/mcp`,
+ * authenticated with the Bearer secret of an `mcp_client` trust, against a
+ * raw Fastify server calling the same function in the same run, from two
+ * routes: one doing the same storage work (actor, trust secret, trust
+ * permissions: the same SQL through the library's repositories) and one
+ * doing nothing but calling the tool.
+ *
+ * Reported per backend and round:
+ * - throughput under load (autocannon, --duration x --connections), the
+ *   ratio ActingWeb ÷ raw, and server CPU time per request;
+ * - latency of sequential requests (one keep-alive connection, no load): the
+ *   median difference ActingWeb − raw is the server-side overhead per call.
+ *
+ * Targets: median overhead < 1 ms and throughput >= 0.5 x raw (against the
+ * raw route doing the same storage work).
+ */
+import { Agent, request as httpRequest } from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { resolveConfig } from '../libs/actingweb/src/config/aw-config.js';
+import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
+import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
+import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
+import {
+  measure,
+  type Comparison,
+  type Measurement,
+  type RunSettings,
+  type TargetRequest,
+} from './lib/compare.js';
+import { request, seedActors } from './lib/http.js';
+import { spawnServer, type ServerHandle } from './lib/server-process.js';
+import { fmt, loudWarning, markdownTable } from './lib/table.js';
+import { TOOL_CALL_BODY, toolResult } from './servers/mcp-tool.js';
+
+export interface McpSuiteOptions extends RunSettings {
+  backends: BackendName[];
+  /** How many times each measurement runs. */
+  rounds: number;
+  resultsDir: URL;
+  /** Write a CPU profile of the ActingWeb server (`--cpu-prof`) into the OS temp directory. */
+  cpuProf?: boolean;
+}
+
+const TARGET_OVERHEAD_MS = 1;
+const TARGET_RATIO = 0.5;
+const SEQUENTIAL_WARMUP = 300;
+const SEQUENTIAL_SAMPLES = 2000;
+const CREATOR = 'mcp-bench@example.com';
+const SECRET = 'mcp-bench-secret-'.padEnd(48, 'x');
+
+const RAW_SERVER = new URL('./servers/mcp-raw-server.js', import.meta.url);
+const ACTINGWEB_SERVER = new URL('./servers/mcp-actingweb-server.js', import.meta.url);
+
+/** Latency of sequential requests, in microseconds. */
+interface Sequential {
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+}
+
+interface McpRound {
+  backend: BackendName;
+  round: number;
+  /** Raw route with the same storage work vs ActingWeb. */
+  storage: Comparison;
+  /** Raw route calling only the tool vs ActingWeb. */
+  bare: Comparison;
+  sequential: { actingweb: Sequential; rawStorage: Sequential; rawBare: Sequential };
+  /** Median sequential latency, ActingWeb minus raw (same storage work), in ms. */
+  overheadMs: number;
+  /** The same against the bare route. */
+  overheadVsBareMs: number;
+}
+
+export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
+  log(
+    `MCP benchmark: tools/call of a trivial async tool, ${options.duration}s x ${options.connections} connections ` +
+      `(+${options.warmup}s warm-up), then ${SEQUENTIAL_SAMPLES} sequential calls; ${options.rounds} rounds on ` +
+      `${options.backends.join(', ')}; ${cpus().length} cores, node ${process.version}`,
+  );
+  const rounds: McpRound[] = [];
+  for (const backend of options.backends) rounds.push(...(await runBackend(backend, options)));
+
+  process.stdout.write('\n' + table(rounds) + '\n\n');
+  for (const r of rounds) {
+    const overheadOk = r.overheadMs < TARGET_OVERHEAD_MS;
+    const ratioOk = r.storage.ratio >= TARGET_RATIO;
+    log(
+      `${r.backend} round ${r.round}: median overhead ${r.overheadMs.toFixed(3)} ms (target < ${TARGET_OVERHEAD_MS}) ` +
+        `${overheadOk ? 'MET' : 'NOT MET'}; throughput ${fmt.ratio(r.storage.ratio)} x raw (target >= ${TARGET_RATIO}) ` +
+        `${ratioOk ? 'MET' : 'NOT MET'}; vs the bare route: +${r.overheadVsBareMs.toFixed(3)} ms, ${fmt.ratio(r.bare.ratio)} x`,
+    );
+  }
+
+  const file = new URL('mcp.json', options.resultsDir);
+  await writeFile(
+    file,
+    JSON.stringify(
+      {
+        benchmark: 'mcp',
+        date: new Date().toISOString(),
+        machine: {
+          cores: cpus().length,
+          cpu: cpus()[0]?.model,
+          memoryMb: Math.round(totalmem() / 2 ** 20),
+          node: process.version,
+        },
+        settings: {
+          duration: options.duration,
+          connections: options.connections,
+          warmup: options.warmup,
+          rounds: options.rounds,
+          sequentialSamples: SEQUENTIAL_SAMPLES,
+        },
+        targets: { maxMedianOverheadMs: TARGET_OVERHEAD_MS, minThroughputRatio: TARGET_RATIO },
+        rounds,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  log(`Wrote ${fileURLToPath(file)}`);
+
+  const broken = rounds.some((r) =>
+    [r.storage.baseline, r.storage.subject, r.bare.baseline].some((m) => m.non2xx + m.errors > 0),
+  );
+  if (broken) {
+    loudWarning('Some calls failed or answered non-2xx: the numbers above are not valid.');
+    process.exitCode = 1;
+  }
+}
+
+async function runBackend(backend: BackendName, options: McpSuiteOptions): Promise<McpRound[]> {
+  let storage: BenchStorage | undefined;
+  const servers: ServerHandle[] = [];
+  const results: McpRound[] = [];
+  try {
+    // One storage for both servers, started one after the other (see bench/foundation.ts).
+    storage = await createStorage(backend, 'mcp');
+    const env = { BENCH_STORAGE: JSON.stringify(storage.options) };
+    const raw = await spawnServer(RAW_SERVER, env);
+    servers.push(raw);
+    const profileDir = join(tmpdir(), `aw-bench-mcp-cpuprof-${backend}-${Date.now()}`);
+    const actingweb = await spawnServer(ACTINGWEB_SERVER, env, {
+      nodeArgs: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
+    if (options.cpuProf) log(`CPU profile of the ActingWeb server: ${profileDir}`);
+    servers.push(actingweb);
+
+    const [actor] = await seedActors(actingweb.url, 1, CREATOR);
+    await addMcpClientTrust(storage, actor.id);
+
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${SECRET}`,
+      'mcp-protocol-version': '2025-11-25',
+    };
+    const targets = {
+      actingweb: { url: `${actingweb.url}${actor.id}/mcp`, method: 'POST', headers, body: TOOL_CALL_BODY },
+      rawStorage: { url: `${raw.url}${actor.id}/tool`, method: 'POST', headers, body: TOOL_CALL_BODY },
+      rawBare: { url: `${raw.url}bare/tool`, method: 'POST', headers, body: TOOL_CALL_BODY },
+    } satisfies Record<string, TargetRequest>;
+    for (const target of Object.values(targets)) await assertToolResult(target);
+
+    for (let round = 1; round <= options.rounds; round++) {
+      log(`${backend} round ${round}: throughput`);
+      const rawStorage = await measure(raw, targets.rawStorage, options);
+      const rawBare = await measure(raw, targets.rawBare, options);
+      const aw = await measure(actingweb, targets.actingweb, options);
+      log(`${backend} round ${round}: sequential latency`);
+      const sequential = {
+        rawStorage: await sequentialLatency(targets.rawStorage),
+        rawBare: await sequentialLatency(targets.rawBare),
+        actingweb: await sequentialLatency(targets.actingweb),
+      };
+      const result: McpRound = {
+        backend,
+        round,
+        storage: comparison('tools/call vs raw (same storage work)', backend, rawStorage, aw),
+        bare: comparison('tools/call vs raw (tool only)', backend, rawBare, aw),
+        sequential,
+        overheadMs: (sequential.actingweb.p50Us - sequential.rawStorage.p50Us) / 1000,
+        overheadVsBareMs: (sequential.actingweb.p50Us - sequential.rawBare.p50Us) / 1000,
+      };
+      log(
+        `  raw ${fmt.int(rawStorage.requestsPerSec)} req/s (bare ${fmt.int(rawBare.requestsPerSec)}), ` +
+          `ActingWeb ${fmt.int(aw.requestsPerSec)} req/s, ratio ${fmt.ratio(result.storage.ratio)}; ` +
+          `sequential p50 ${us(sequential.rawStorage.p50Us)} / ${us(sequential.rawBare.p50Us)} / ${us(sequential.actingweb.p50Us)} µs`,
+      );
+      results.push(result);
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await storage?.cleanup().catch((err: unknown) => log(`storage cleanup failed: ${String(err)}`));
+  }
+  return results;
+}
+
+/** An approved `mcp_client` trust with a known secret, written straight to the shared storage. */
+async function addMcpClientTrust(storage: BenchStorage, actorId: string): Promise<void> {
+  const config = resolveConfig({
+    type: 'urn:actingweb:bench.example:mcp',
+    baseUrl: 'http://127.0.0.1/',
+    storage: storage.options,
+  });
+  const database = new ActingWebDatabase(config);
+  try {
+    await database.migrate();
+    await new TrustRepository(database).insert({
+      actorId,
+      peerId: 'benchclient0000000000000000000000',
+      baseuri: '',
+      peerType: 'urn:actingweb:bench.example:mcp-client',
+      relationship: 'mcp_client',
+      secret: SECRET,
+      description: 'benchmark MCP client',
+      approved: true,
+      peerApproved: true,
+      verified: true,
+      verificationToken: null,
+      establishedVia: 'bench',
+      createdAt: new Date().toISOString(),
+    });
+  } finally {
+    await database.onApplicationShutdown();
+  }
+}
+
+/** One request before the load: the answer must be the tool's result, so both sides do the same work. */
+async function assertToolResult(target: TargetRequest): Promise<void> {
+  const { status, json } = await request(target.url, {
+    method: target.method,
+    headers: target.headers,
+    body: JSON.parse(target.body!),
+  });
+  const expected = toolResult({ echoed: 'hello' });
+  if (status !== 200 || JSON.stringify(json?.result) !== JSON.stringify(expected)) {
+    throw new Error(`${target.url} answered ${status} ${JSON.stringify(json)} before the load`);
+  }
+}
+
+/** Sequential requests on one keep-alive connection; client-side round-trip times. */
+async function sequentialLatency(target: TargetRequest): Promise<Sequential> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const url = new URL(target.url);
+  const body = Buffer.from(target.body ?? '');
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const req = httpRequest(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: target.method,
+          headers: { ...target.headers, 'content-length': String(body.length) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200) reject(new Error(`${target.url} answered ${res.statusCode}`));
+            else resolve(Number(process.hrtime.bigint() - started) / 1000);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  try {
+    for (let i = 0; i < SEQUENTIAL_WARMUP; i++) await once();
+    const samples: number[] = [];
+    for (let i = 0; i < SEQUENTIAL_SAMPLES; i++) samples.push(await once());
+    samples.sort((a, b) => a - b);
+    const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+    return { p50Us: at(0.5), p90Us: at(0.9), p99Us: at(0.99) };
+  } finally {
+    agent.destroy();
+  }
+}
+
+function comparison(
+  scenario: string,
+  backend: string,
+  baseline: Measurement,
+  subject: Measurement,
+): Comparison {
+  return { scenario, backend, baseline, subject, ratio: subject.requestsPerSec / baseline.requestsPerSec };
+}
+
+function table(rounds: McpRound[]): string {
+  return markdownTable(
+    [
+      'Backend',
+      'Round',
+      'Raw req/s (storage / bare)',
+      'ActingWeb req/s',
+      'Ratio (storage / bare)',
+      'CPU µs/req raw (storage / bare) / AW',
+      'Sequential p50 µs raw (storage / bare) / AW',
+      'Median overhead ms (vs storage / bare)',
+      'Non-2xx',
+    ],
+    rounds.map((r) => [
+      r.backend,
+      String(r.round),
+      `${fmt.int(r.storage.baseline.requestsPerSec)} / ${fmt.int(r.bare.baseline.requestsPerSec)}`,
+      fmt.int(r.storage.subject.requestsPerSec),
+      `${fmt.ratio(r.storage.ratio)} / ${fmt.ratio(r.bare.ratio)}`,
+      `${fmt.int(r.storage.baseline.cpuUsPerRequest)} / ${fmt.int(r.bare.baseline.cpuUsPerRequest)} / ${fmt.int(r.storage.subject.cpuUsPerRequest)}`,
+      `${us(r.sequential.rawStorage.p50Us)} / ${us(r.sequential.rawBare.p50Us)} / ${us(r.sequential.actingweb.p50Us)}`,
+      `${r.overheadMs.toFixed(3)} / ${r.overheadVsBareMs.toFixed(3)}`,
+      String(
+        [r.storage.baseline, r.bare.baseline, r.storage.subject].reduce((n, m) => n + m.non2xx + m.errors, 0),
+      ),
+    ]),
+  );
+}
+
+function us(n: number): string {
+  return Math.round(n).toString();
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}

@@ -1,0 +1,55 @@
+/*
+ * Subscription benchmark publisher: ActingWebModule on Fastify, auto-approving
+ * `friend` trusts (so benchmark peers can subscribe without a human), with
+ * `BENCH_MAX_CONCURRENT_CALLBACKS` as `subscriptions.maxConcurrentCallbacks`
+ * when set. Storage from BENCH_STORAGE. `GET /_bench/idle` answers once every
+ * queued callback has been acknowledged (or given up), with the delivery
+ * counters; `GET /_bench/stats` answers with them at once.
+ */
+import type { AddressInfo } from 'node:net';
+import { Controller, Get, Inject, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ActingWebModule } from '../../libs/actingweb/src/actingweb.module.js';
+import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
+import { CallbackDelivery } from '../../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
+
+@Controller('_bench')
+class DeliveryController {
+  constructor(@Inject(CallbackDelivery) private readonly delivery: CallbackDelivery) {}
+
+  @Get('stats')
+  stats() {
+    return this.delivery.stats();
+  }
+
+  @Get('idle')
+  async idle() {
+    await this.delivery.whenIdle();
+    return this.delivery.stats();
+  }
+}
+
+const maxConcurrent = process.env.BENCH_MAX_CONCURRENT_CALLBACKS;
+
+@Module({
+  imports: [
+    ActingWebModule.forRoot({
+      type: 'urn:actingweb:bench.example:subscriptions',
+      baseUrl: 'http://127.0.0.1/',
+      storage: storageFromEnv<StorageOptions>(),
+      autoApprove: ['friend'],
+      subscriptions: maxConcurrent ? { maxConcurrentCallbacks: Number(maxConcurrent) } : {},
+    }),
+  ],
+  controllers: [DeliveryController],
+})
+class PublisherModule {}
+
+const app = await NestFactory.create<NestFastifyApplication>(PublisherModule, new FastifyAdapter(), {
+  logger: ['error'],
+});
+const child = serveAsBenchChild(() => app.close());
+await app.listen(0, '127.0.0.1');
+child.ready((app.getHttpServer().address() as AddressInfo).port);
