@@ -93,6 +93,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   private clearQueue: DiffKey[] = [];
   private clearFlush: Promise<void> | null = null;
   private closing = false;
+  private drained: Promise<void> = Promise.resolve();
   private readonly counters = { delivered: 0, failed: 0, undelivered: 0 };
 
   constructor(
@@ -167,8 +168,6 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     await this.beforeApplicationShutdown();
   }
 
-  private drained: Promise<void> = Promise.resolve();
-
   // ----------------------------------------------------------------- sending
 
   private async deliver(delivery: Delivery): Promise<Outcome> {
@@ -180,7 +179,9 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
 
     for (let attempt = 0; ; attempt++) {
       // Paused by back-pressure: with retries we wait it out (keeping order); without, skip (still pollable).
-      const pausedUntil = Math.max(this.pausedSubscriptions.get(key) ?? 0, peer.pausedUntil);
+      const subscriptionPause = this.pausedSubscriptions.get(key) ?? 0;
+      if (subscriptionPause !== 0 && subscriptionPause <= Date.now()) this.pausedSubscriptions.delete(key);
+      const pausedUntil = Math.max(subscriptionPause, peer.pausedUntil);
       if (pausedUntil > Date.now()) {
         if (retries.attempts === 0 || this.closing) return 'undelivered';
         await this.sleep(pausedUntil - Date.now());
