@@ -122,13 +122,15 @@ export async function runFoundation(
     // so a second fresh schema in the same database fails to migrate.
     storage = await createStorage(backend, 'foundation');
 
-    const raw = await spawnServer(RAW_SERVER, { BENCH_STORAGE: JSON.stringify(storage.options) });
+    // Extra V8 flags for both servers, e.g. BENCH_NODE_ARGS=--max-semi-space-size=4 (see docs/benchmarks.md).
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const raw = await spawnServer(RAW_SERVER, { BENCH_STORAGE: JSON.stringify(storage.options) }, { nodeArgs });
     servers.push(raw);
     if (cpuProfileDir) await mkdir(cpuProfileDir, { recursive: true });
     const actingweb = await spawnServer(
       ACTINGWEB_SERVER,
       { BENCH_STORAGE: JSON.stringify(storage.options), BENCH_DIAGNOSTICS: settings.diagnose ? '1' : '0' },
-      { nodeArgs: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [] },
+      { nodeArgs: [...nodeArgs, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])] },
     );
     servers.push(actingweb);
 
