@@ -239,8 +239,11 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
       expect((await put(b, 'n', n)).status).toBe(204);
       latencies.push(performance.now() - started);
     }
-    // No write waited for a callback (the callback timeout is 300 ms; a write takes a few ms).
-    expect(Math.max(...latencies)).toBeLessThan(250);
+    // No write waited for a callback: had each write waited for the hanging subscriber's 300 ms
+    // callback timeout, the writes would take at least writes × 300 ms in all. Half of that leaves
+    // room for a loaded machine without letting a waiting implementation pass.
+    const total = latencies.reduce((sum, ms) => sum + ms, 0);
+    expect(total).toBeLessThan((writes * 300) / 2);
     await idle();
 
     const all = Array.from({ length: writes }, (_, i) => i + 1);
@@ -275,8 +278,9 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     const elapsed = performance.now() - started;
     expect(many.every((f) => f.callbacks().length === 1)).toBe(true);
     expect(shared.max).toBe(4);
-    expect(elapsed).toBeGreaterThanOrEqual(290); // 10 callbacks, 4 at a time, 100 ms each
-    expect(elapsed).toBeLessThan(1000 - 1); // and not one after the other (1 s)
+    // 10 callbacks, 4 at a time, 100 ms each: at least three waves. (That they overlap at all is
+    // what shared.max shows; an upper bound on wall time would only measure the machine's load.)
+    expect(elapsed).toBeGreaterThanOrEqual(290);
   });
 
   it('with retries configured: a failed callback is retried with back-off, in order (429 Retry-After honoured)', async () => {

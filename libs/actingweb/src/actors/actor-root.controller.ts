@@ -1,15 +1,12 @@
-import { Controller, Delete, Get, HttpCode, Inject, UseFilters, UseGuards } from '@nestjs/common';
+import { Delete, Get, HttpCode, Inject } from '@nestjs/common';
 import { Access, CurrentActor } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { NotFoundError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { ActorService } from './actor.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 /** The actor root, `<root>/<id>` (`shared/docs/protocol.md` §4). Creator, trustee or admin only. */
-@Controller(':actorId')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('')
 export class ActorRootController {
   constructor(@Inject(ActorService) private readonly actors: ActorService) {}
 

@@ -1,38 +1,21 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Put,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { AwConfig } from '../config/aw-config.js';
 import { NotFoundError, UnauthorizedError } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import { SubscriptionManager } from '../subscriptions/subscription-manager.service.js';
 import { CallbackReceiver } from './callback-receiver.service.js';
 import { PermissionCallbacks } from './permission-callbacks.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 /**
  * `/<id>/callbacks...` (`shared/docs/protocol.md` §9): subscription callbacks
  * from publishers we subscribed to, permission callbacks, and everything else
  * for the application's `@CallbackHook`s (no hook answering → 404).
  */
-@Controller(':actorId/callbacks')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('callbacks')
 export class CallbacksController {
   constructor(
     @Inject(CallbackReceiver) private readonly receiver: CallbackReceiver,

@@ -1,30 +1,15 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Put,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Method } from 'axios';
 import type { FastifyReply } from 'fastify';
 import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { AwConfig } from '../config/aw-config.js';
 import { BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import { parsePropertyPath } from '../properties/property-path.js';
 import type { PeerResponse } from '../proxy/aw-proxy.service.js';
 import { DevtestEnabledGuard } from './devtest-enabled.guard.js';
 import { DevtestService } from './devtest.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 const ATTRIBUTE = ['attribute', 'attributes'];
 const MAX_KEY = 255;
@@ -33,9 +18,7 @@ const MAX_KEY = 255;
  * `/<id>/devtest/...` (Python reference `handlers/devtest.py`), only with the
  * `devtest` option; 404 otherwise. Creator, trustee and admin peers only.
  */
-@Controller(':actorId/devtest')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(DevtestEnabledGuard, ActorAccessGuard)
+@ActorController('devtest', [DevtestEnabledGuard])
 export class DevtestController {
   constructor(
     @Inject(DevtestService) private readonly devtest: DevtestService,

@@ -1,16 +1,13 @@
-import { Controller, Get, Inject, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Get, Inject, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Access, CurrentActor } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { NotFoundError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { MetaService } from './meta.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 /** `GET /<id>/meta[/<path>]`: public, no credentials needed. */
-@Controller(':actorId/meta')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('meta')
 export class MetaController {
   constructor(@Inject(MetaService) private readonly meta: MetaService) {}
 

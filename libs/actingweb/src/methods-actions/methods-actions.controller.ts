@@ -1,23 +1,9 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Inject,
-  Param,
-  Post,
-  Put,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Delete, Get, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import { isJsonRpc, MethodsActionsService, type HookEndpointKind } from './methods-actions.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -76,9 +62,7 @@ abstract class HookEndpointController {
 }
 
 /** `/<id>/methods[/<name>]`: method hooks, plus JSON-RPC 2.0 on POST. */
-@Controller(':actorId/methods')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('methods')
 export class MethodsController extends HookEndpointController {
   protected readonly kind = 'method';
   protected readonly postStatus = 200;
@@ -167,9 +151,7 @@ export class MethodsController extends HookEndpointController {
 }
 
 /** `/<id>/actions[/<name>]`: action hooks (the same hooks MCP tools run). */
-@Controller(':actorId/actions')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('actions')
 export class ActionsController extends HookEndpointController {
   protected readonly kind = 'action';
   protected readonly postStatus = 201;

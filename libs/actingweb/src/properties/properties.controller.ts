@@ -1,29 +1,15 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Post,
-  Put,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { AwConfig } from '../config/aw-config.js';
 import type { ActorHandle } from '../actors/actor-handle.js';
 import { BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import { PropertiesService, type PropertyListingOptions } from './properties.service.js';
 import { parseListIndex, PropertyListsService } from './property-lists.service.js';
 import { parsePropertyPath } from './property-path.js';
 import { PermissionService } from '../trust/permissions/permission.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 /**
  * `/<id>/properties[/<path>]` (`shared/docs/protocol.md` §6). Thin: parse, call the service, set status.
@@ -33,9 +19,7 @@ import { PermissionService } from '../trust/permissions/permission.service.js';
  * and `/<list>/items` the Python `/items` endpoint; `?index=N` is the Python
  * form of `/<list>/<N>`.
  */
-@Controller(':actorId/properties')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('properties')
 export class PropertiesController {
   constructor(
     @Inject(PropertiesService) private readonly properties: PropertiesService,

@@ -1,23 +1,9 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Inject,
-  Param,
-  Post,
-  Put,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Delete, Get, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { NotFoundError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import { ResourcesService } from './resources.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -34,9 +20,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  *
  * `GET /resources` lists the names that have a `resource_<name>` hook.
  */
-@Controller(':actorId/resources')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('resources')
 export class ResourcesController {
   constructor(@Inject(ResourcesService) private readonly resources: ResourcesService) {}
 

@@ -1,36 +1,18 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Put,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { BadRequestError, ForbiddenError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import { validateBody } from '../http/validate-body.js';
 import type { SubscriptionFilter } from '../storage/subscription.repository.js';
 import { CreateSubscriptionDto, InitiateSubscriptionDto } from './dto/subscription.dto.js';
 import { SubscriptionManager, subscriptionView } from './subscription-manager.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 type QueryValues = Record<string, string | string[] | undefined>;
 
 /** `/<id>/subscriptions...` (`shared/docs/protocol.md` §7.2–§7.8). Thin: parse, call the manager, set status. */
-@Controller(':actorId/subscriptions')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('subscriptions')
 export class SubscriptionsController {
   constructor(
     @Inject(SubscriptionManager) private readonly manager: SubscriptionManager,

@@ -1,18 +1,15 @@
-import { Controller, Get, Inject, Param, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Get, Inject, Param, Req } from '@nestjs/common';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { NotFoundError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import { TrustManager } from './trust-manager.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 /**
  * `GET /<id>/permissions/<peer>` (permissionquery, §8.8): a peer reads what it
  * has been granted. Only that peer (or the creator/admin) may ask; unlike the
  * reference, another peer's token gets 403 (§10 item 18).
  */
-@Controller(':actorId/permissions')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('permissions')
 export class PermissionQueryController {
   constructor(@Inject(TrustManager) private readonly trust: TrustManager) {}
 

@@ -1,35 +1,17 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  Post,
-  Put,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
-import { ActorAccessGuard } from '../auth/actor-access.guard.js';
 import { BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
-import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
 import { validateBody } from '../http/validate-body.js';
 import { InitiateTrustDto, TrusteeDto, TrustRequestDto } from './dto/trust.dto.js';
 import { normalizePeerUrl, TrustManager } from './trust-manager.service.js';
 import { parseBoolean, trustView } from './trust-record.view.js';
 import { TrusteeService } from './trustee.service.js';
+import { ActorController } from '../auth/actor-controller.decorator.js';
 
 /** `/<id>/trust...` (`shared/docs/protocol.md` §8.3). */
-@Controller(':actorId/trust')
-@UseFilters(ActingWebExceptionFilter)
-@UseGuards(ActorAccessGuard)
+@ActorController('trust')
 export class TrustController {
   constructor(
     @Inject(TrustManager) private readonly trust: TrustManager,
