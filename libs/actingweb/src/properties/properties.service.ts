@@ -144,8 +144,7 @@ export class PropertiesService {
     const [name, ...sub] = path;
     const accepted = await this.beforeWriteHooks(actor, caller, 'put', name, sub, value);
     await this.inTransaction(actor.id, [name], async (tx) => {
-      await this.assertNotList(actor.id, name, tx);
-      const stored = await this.properties.get(actor.id, name, tx);
+      const stored = await this.storedForWrite(actor.id, name, tx);
       const oldRoot = stored === null ? ABSENT : JSON.parse(stored);
       const newRoot = setAt(oldRoot, sub, accepted);
       await this.properties.put(actor.id, name, JSON.stringify(newRoot), tx);
@@ -186,8 +185,7 @@ export class PropertiesService {
           changes.push(...(await this.lists.bulkInTransaction(tx, actor.id, name, value.items)));
           continue;
         }
-        await this.assertNotList(actor.id, name, tx);
-        const stored = await this.properties.get(actor.id, name, tx);
+        const stored = await this.storedForWrite(actor.id, name, tx);
         await this.properties.put(actor.id, name, JSON.stringify(value), tx);
         changes.push({
           actorId: actor.id,
@@ -258,10 +256,15 @@ export class PropertiesService {
     });
   }
 
-  private async assertNotList(actorId: string, name: string, tx: Transaction<AwDatabase>): Promise<void> {
-    if (await this.properties.isList(actorId, name, tx)) {
-      throw new ConflictError(`${name} is a list property; address its items instead`, 'is_a_list');
-    }
+  /** The stored value for a write; 409 when the name is a list (one namespace, §6.6). */
+  private async storedForWrite(
+    actorId: string,
+    name: string,
+    tx: Transaction<AwDatabase>,
+  ): Promise<string | null> {
+    const { value, isList } = await this.properties.getForWrite(actorId, name, tx);
+    if (isList) throw new ConflictError(`${name} is a list property; address its items instead`, 'is_a_list');
+    return value;
   }
 
   private hasHooks(name: string): boolean {

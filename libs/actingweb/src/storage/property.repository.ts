@@ -64,6 +64,37 @@ export class PropertyRepository {
     return Number(result.numDeletedRows);
   }
 
+  /**
+   * For a write: the stored value (or null) and whether the name is a list, in
+   * one statement (writes hold the per-name lock, so every round trip counts).
+   */
+  async getForWrite(
+    actorId: string,
+    name: string,
+    db: Executor,
+  ): Promise<{ value: string | null; isList: boolean }> {
+    const row = await db
+      .selectNoFrom((eb) => [
+        eb
+          .selectFrom('properties')
+          .select('value')
+          .where('actor_id', '=', actorId)
+          .where('name', '=', name)
+          .as('value'),
+        eb
+          .exists(
+            eb
+              .selectFrom('property_lists')
+              .select('name')
+              .where('actor_id', '=', actorId)
+              .where('name', '=', name),
+          )
+          .as('is_list'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { value: row.value ?? null, isList: Boolean(Number(row.is_list)) };
+  }
+
   /** True when the name is taken by a list (lists and properties share one namespace, §6.6). */
   async isList(actorId: string, name: string, db: Executor = this.database.db): Promise<boolean> {
     const row = await db
