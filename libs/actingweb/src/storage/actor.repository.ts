@@ -26,6 +26,7 @@ export class ActorRepository {
       database,
       (id) => database.db.selectFrom('actors').selectAll().where('id', '=', id),
       1,
+      { read: true },
     );
   }
 

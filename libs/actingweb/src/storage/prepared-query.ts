@@ -16,6 +16,7 @@ export class PreparedQuery<R> {
     private readonly database: ActingWebDatabase,
     private readonly compiled: CompiledQuery<R>,
     placeholders: readonly string[],
+    private readonly useReader: boolean,
   ) {
     this.slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
     for (const name of placeholders) {
@@ -24,14 +25,18 @@ export class PreparedQuery<R> {
     }
   }
 
-  /** `build` receives placeholder values to use where parameters go. */
+  /**
+   * `build` receives placeholder values to use where parameters go. `read: true`
+   * marks a single-statement read that may use the read-only SQLite connection.
+   */
   static of<R>(
     database: ActingWebDatabase,
     build: (...placeholders: string[]) => Compilable<R>,
     arity: number,
+    options: { read?: boolean } = {},
   ): PreparedQuery<R> {
     const placeholders = Array.from({ length: arity }, (_, i) => `\u0000aw-param-${i}\u0000`);
-    return new PreparedQuery(database, build(...placeholders).compile(), placeholders);
+    return new PreparedQuery(database, build(...placeholders).compile(), placeholders, options.read === true);
   }
 
   /**
@@ -44,7 +49,8 @@ export class PreparedQuery<R> {
       this.slots[i] >= 0 ? values[this.slots[i]] : fixed,
     );
     const reader = this.database.sqliteReader;
-    if (reader && db === this.database.db) return reader.all(this.compiled.sql, parameters) as R[];
+    if (this.useReader && reader && db === this.database.db)
+      return reader.all(this.compiled.sql, parameters) as R[];
     const result: QueryResult<R> = await db.executeQuery<R>({ ...this.compiled, parameters });
     return result.rows;
   }

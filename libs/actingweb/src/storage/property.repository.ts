@@ -12,6 +12,8 @@ export interface PropertyRow {
 @Injectable()
 export class PropertyRepository {
   private readonly byName: PreparedQuery<{ value: string }>;
+  private readonly forWrite: PreparedQuery<{ value: string | null; is_list: unknown }>;
+  private readonly upsert: PreparedQuery<unknown>;
 
   constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {
     this.byName = PreparedQuery.of(
@@ -23,6 +25,39 @@ export class PropertyRepository {
           .where('actor_id', '=', actorId)
           .where('name', '=', name),
       2,
+      { read: true },
+    );
+    // The write path runs these under the per-name lock: compiled once, not per request.
+    this.forWrite = PreparedQuery.of(
+      database,
+      (actorId, name) =>
+        database.db.selectNoFrom((eb) => [
+          eb
+            .selectFrom('properties')
+            .select('value')
+            .where('actor_id', '=', actorId)
+            .where('name', '=', name)
+            .as('value'),
+          eb
+            .exists(
+              eb
+                .selectFrom('property_lists')
+                .select('name')
+                .where('actor_id', '=', actorId)
+                .where('name', '=', name),
+            )
+            .as('is_list'),
+        ]),
+      2,
+    );
+    this.upsert = PreparedQuery.of(
+      database,
+      (actorId, name, value, updatedAt) =>
+        database.db
+          .insertInto('properties')
+          .values({ actor_id: actorId, name, value, updated_at: updatedAt })
+          .onConflict((oc) => oc.columns(['actor_id', 'name']).doUpdateSet({ value, updated_at: updatedAt })),
+      4,
     );
   }
 
@@ -42,12 +77,7 @@ export class PropertyRepository {
   }
 
   async put(actorId: string, name: string, value: string, db: Executor = this.database.db): Promise<void> {
-    const updatedAt = new Date().toISOString();
-    await db
-      .insertInto('properties')
-      .values({ actor_id: actorId, name, value, updated_at: updatedAt })
-      .onConflict((oc) => oc.columns(['actor_id', 'name']).doUpdateSet({ value, updated_at: updatedAt }))
-      .execute();
+    await this.upsert.rows(db, actorId, name, value, new Date().toISOString());
   }
 
   async delete(actorId: string, name: string, db: Executor = this.database.db): Promise<boolean> {
@@ -73,26 +103,8 @@ export class PropertyRepository {
     name: string,
     db: Executor,
   ): Promise<{ value: string | null; isList: boolean }> {
-    const row = await db
-      .selectNoFrom((eb) => [
-        eb
-          .selectFrom('properties')
-          .select('value')
-          .where('actor_id', '=', actorId)
-          .where('name', '=', name)
-          .as('value'),
-        eb
-          .exists(
-            eb
-              .selectFrom('property_lists')
-              .select('name')
-              .where('actor_id', '=', actorId)
-              .where('name', '=', name),
-          )
-          .as('is_list'),
-      ])
-      .executeTakeFirstOrThrow();
-    return { value: row.value ?? null, isList: Boolean(Number(row.is_list)) };
+    const [row] = await this.forWrite.rows(db, actorId, name);
+    return { value: row?.value ?? null, isList: Boolean(Number(row?.is_list ?? 0)) };
   }
 
   /** True when the name is taken by a list (lists and properties share one namespace, §6.6). */

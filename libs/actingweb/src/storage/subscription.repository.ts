@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Permissions } from '../trust/permissions/permissions.types.js';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { AwDatabase, SubscriptionsTable } from './database.types.js';
 
 /** How a subscriber wants to hear about changes (`shared/docs/protocol.md` §7.1). @publicApi */
@@ -85,7 +86,31 @@ const CHUNK = 400;
  */
 @Injectable()
 export class SubscriptionRepository {
-  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {}
+  /** Run on every property write (inside its transaction), so compiled once. */
+  private readonly inboundOnTarget;
+
+  constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {
+    this.inboundOnTarget = PreparedQuery.of(
+      database,
+      (actorId, target) =>
+        database.db
+          .selectFrom('subscriptions as s')
+          .innerJoin('trusts as t', (join) =>
+            join.onRef('t.actor_id', '=', 's.actor_id').onRef('t.peer_id', '=', 's.peer_id'),
+          )
+          .leftJoin('trust_permissions as p', (join) =>
+            join.onRef('p.actor_id', '=', 's.actor_id').onRef('p.peer_id', '=', 's.peer_id'),
+          )
+          .selectAll('s')
+          .select(['t.relationship', 't.baseuri', 't.secret', 'p.permissions as override'])
+          .where('s.actor_id', '=', actorId)
+          .where('s.outbound', '=', 0)
+          .where('s.target', '=', target)
+          .orderBy('s.peer_id')
+          .orderBy('s.subscription_id'),
+      2,
+    );
+  }
 
   async insert(record: SubscriptionRecord, db: Executor = this.database.db): Promise<void> {
     await db
@@ -161,22 +186,7 @@ export class SubscriptionRepository {
    * trust is gone are left out.
    */
   async inboundWithTrust(actorId: string, target: string, db: Executor): Promise<InboundWithTrust[]> {
-    const rows = await db
-      .selectFrom('subscriptions as s')
-      .innerJoin('trusts as t', (join) =>
-        join.onRef('t.actor_id', '=', 's.actor_id').onRef('t.peer_id', '=', 's.peer_id'),
-      )
-      .leftJoin('trust_permissions as p', (join) =>
-        join.onRef('p.actor_id', '=', 's.actor_id').onRef('p.peer_id', '=', 's.peer_id'),
-      )
-      .selectAll('s')
-      .select(['t.relationship', 't.baseuri', 't.secret', 'p.permissions as override'])
-      .where('s.actor_id', '=', actorId)
-      .where('s.outbound', '=', 0)
-      .where('s.target', '=', target)
-      .orderBy('s.peer_id')
-      .orderBy('s.subscription_id')
-      .execute();
+    const rows = await this.inboundOnTarget.rows(db, actorId, target);
     return rows.map((row) => ({
       ...toRecord(row),
       relationship: row.relationship,

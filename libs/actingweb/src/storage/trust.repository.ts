@@ -59,6 +59,7 @@ export class TrustRepository {
           .where('actor_id', '=', actorId)
           .where('secret_hash', '=', digest),
       2,
+      { read: true },
     );
   }
 
