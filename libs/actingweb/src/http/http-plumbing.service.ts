@@ -1,5 +1,11 @@
 import type { Server } from 'node:http';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
@@ -16,8 +22,10 @@ type ParserDone = (err: Error | null, body?: unknown) => void;
  * Requires the Fastify adapter.
  */
 @Injectable()
-export class HttpPlumbingService implements OnModuleInit {
+export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('ActingWebHttp');
+  /** Set when the application starts shutting down (SIGTERM with enableShutdownHooks, or app.close()). */
+  private closing = false;
 
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
@@ -53,8 +61,18 @@ export class HttpPlumbingService implements OnModuleInit {
         );
       });
     }
+    // Graceful shutdown: a response finished while closing tells the client to drop the
+    // connection, so keep-alive sockets of in-flight requests don't hold the server open.
+    fastify.addHook('onSend', (_request, reply, payload, done) => {
+      if (this.closing) reply.header('connection', 'close');
+      done(null, payload);
+    });
     installMethodOverride(adapter.getHttpServer() as Server);
     this.logger.log(`Body limit ${this.config.bodyLimit} bytes, JSON depth ${this.config.maxJsonDepth}`);
+  }
+
+  beforeApplicationShutdown(): void {
+    this.closing = true;
   }
 
   private installBodyParsers(fastify: FastifyInstance): void {
