@@ -539,9 +539,10 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     expect((await call(viaCallbacks, { method: 'DELETE', headers: bearer(secret) })).status).toBe(404);
     await call(`${a.url}/subscriptions/${b.id}/${s3Id}`, { method: 'DELETE', headers: a.auth });
 
-    // Deleting the trust deletes every subscription with that peer, on both sides (checklist 70).
-    await subscribe(a, b);
-    await subscribe(a, b, { subtarget: 'x' });
+    // Deleting the trust deletes every subscription with that peer, on both sides (checklist 70),
+    // and each side's hooks hear about every subscription that went with it.
+    const t1 = await subscribe(a, b);
+    const t2 = await subscribe(a, b, { subtarget: 'x' });
     await call(`${b.url}/properties/x`, { method: 'PUT', headers: b.auth, body: 1 });
     expect(await list(b)).toHaveLength(2);
     expect((await call(`${a.url}/trust/friend/${b.id}`, { method: 'DELETE', headers: a.auth })).status).toBe(
@@ -549,6 +550,24 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     );
     expect(await list(a)).toEqual([]);
     expect(await list(b)).toEqual([]);
+    for (const subscriptionId of [t1, t2]) {
+      expect(logOf(s1).lifecycle).toContainEqual(
+        expect.objectContaining({
+          event: 'subscription_deleted',
+          subscriptionId,
+          initiatedByPeer: false,
+          outbound: true,
+        }),
+      );
+      expect(logOf(s2).lifecycle).toContainEqual(
+        expect.objectContaining({
+          event: 'subscription_deleted',
+          subscriptionId,
+          initiatedByPeer: true,
+          outbound: false,
+        }),
+      );
+    }
 
     // Deleting the publisher actor: the subscriber's trust and subscriptions go too.
     const b2 = await newActor(s2);

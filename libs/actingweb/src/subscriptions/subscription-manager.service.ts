@@ -402,6 +402,21 @@ export class SubscriptionManager {
     if (deleted) await this.fire('subscription_deleted', actor, deleted, options.initiatedByPeer);
   }
 
+  /**
+   * Runs `deleteTrust` (which removes the peer's subscriptions with the trust)
+   * and fires `subscription_deleted` for each subscription it took along.
+   */
+  async deletingTrust(
+    actor: ActorHandle,
+    peerId: string,
+    initiatedByPeer: boolean,
+    deleteTrust: () => Promise<unknown>,
+  ): Promise<void> {
+    const doomed = await this.subscriptions.list(actor.id, { peerId });
+    await deleteTrust();
+    for (const record of doomed) await this.fire('subscription_deleted', actor, record, initiatedByPeer);
+  }
+
   /** Best effort: the local delete happens whatever the peer answers. */
   private async tellPeer(actor: ActorHandle, record: SubscriptionRecord): Promise<void> {
     const trust = await this.trusts.get(actor.id, record.peerId);

@@ -14,6 +14,7 @@ import type { LifecycleEvent } from '../hooks/hook.types.js';
 import { logPrefix } from '../http/request-context.js';
 import { AwProxy, type PeerInfo } from '../proxy/aw-proxy.service.js';
 import { TrustRepository, type TrustPatch, type TrustRecord } from '../storage/trust.repository.js';
+import { SubscriptionManager } from '../subscriptions/subscription-manager.service.js';
 import { PermissionService } from './permissions/permission.service.js';
 import { parseBoolean } from './trust-record.view.js';
 import { TrustTypeRegistry } from './trust-type-registry.service.js';
@@ -63,6 +64,7 @@ export class TrustManager {
     @Inject(TrustTypeRegistry) private readonly types: TrustTypeRegistry,
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(PermissionService) private readonly permissions: PermissionService,
+    @Inject(SubscriptionManager) private readonly subscriptionManager: SubscriptionManager,
   ) {}
 
   getRelationship(actorId: string, peerId: string): Promise<TrustRecord | null> {
@@ -268,7 +270,9 @@ export class TrustManager {
   /** Deletes our record only; the peer is not told. */
   async deleteRelationship(actor: ActorHandle, peerId: string, initiatedByPeer = false): Promise<void> {
     const record = await this.requireTrust(actor.id, peerId);
-    await this.trusts.delete(actor.id, peerId);
+    await this.subscriptionManager.deletingTrust(actor, peerId, initiatedByPeer, () =>
+      this.trusts.delete(actor.id, peerId),
+    );
     await this.fire('trust_deleted', actor, record, { initiatedByPeer });
   }
 
@@ -281,7 +285,9 @@ export class TrustManager {
   async deletePeerTrust(actor: ActorHandle, peerId: string): Promise<void> {
     const record = await this.requireTrust(actor.id, peerId);
     const told = await this.tellPeerDeleted(actor, record);
-    await this.trusts.delete(actor.id, peerId);
+    await this.subscriptionManager.deletingTrust(actor, peerId, false, () =>
+      this.trusts.delete(actor.id, peerId),
+    );
     await this.fire('trust_deleted', actor, record, { initiatedByPeer: false });
     if (!told)
       throw new PeerBadGatewayError(
