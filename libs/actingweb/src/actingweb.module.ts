@@ -34,6 +34,7 @@ import { TrustPermissionRepository } from './storage/trust-permission.repository
 import { PropertiesController } from './properties/properties.controller.js';
 import { PropertiesService } from './properties/properties.service.js';
 import { PropertyChangeFeed } from './properties/property-change.js';
+import { PropertyHookGate } from './properties/property-hook-gate.js';
 import { PropertyListsService } from './properties/property-lists.service.js';
 import { ActingWebDatabase } from './storage/actingweb-database.js';
 import { ActorRepository } from './storage/actor.repository.js';
@@ -86,6 +87,7 @@ const providers: Provider[] = [
   ActorHandleFactory,
   MetaService,
   PropertyChangeFeed,
+  PropertyHookGate,
   PropertyListsService,
   PropertiesService,
   SubscriptionRepository,

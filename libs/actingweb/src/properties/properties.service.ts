@@ -2,10 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import type { ActorHandle } from '../actors/actor-handle.js';
 import type { Caller } from '../auth/caller.js';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors/actingweb.errors.js';
-import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { HookRegistry } from '../hooks/hook-registry.service.js';
-import type { PropertyOperation } from '../hooks/hook.types.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors/actingweb.errors.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
 import { PropertyRepository } from '../storage/property.repository.js';
@@ -20,6 +17,7 @@ import {
 } from './property-lists.service.js';
 import { validateSegment } from './property-path.js';
 import { writeProperties } from './property-write.js';
+import { PropertyHookGate } from './property-hook-gate.js';
 
 /** Marker for "no value": a missing property or a path that leads nowhere. */
 const ABSENT = undefined;
@@ -55,8 +53,7 @@ export class PropertiesService {
   constructor(
     @Inject(ActingWebDatabase) private readonly database: ActingWebDatabase,
     @Inject(PropertyRepository) private readonly properties: PropertyRepository,
-    @Inject(HookInvoker) private readonly hooks: HookInvoker,
-    @Inject(HookRegistry) private readonly registry: HookRegistry,
+    @Inject(PropertyHookGate) private readonly gate: PropertyHookGate,
     @Inject(PropertyChangeFeed) private readonly changes: PropertyChangeFeed,
     @Inject(PropertyListsService) private readonly lists: PropertyListsService,
     @Inject(PermissionService) private readonly permissions: PermissionService,
@@ -82,7 +79,7 @@ export class PropertiesService {
     const rows = await this.properties.all(actor.id);
     const result: Record<string, unknown> = {};
     for (const row of rows) {
-      const value = await this.afterGetHooks(actor, caller, row.name, [], JSON.parse(row.value));
+      const value = await this.gate.afterGet(actor, caller, row.name, [], JSON.parse(row.value));
       if (value !== null && value !== undefined) result[row.name] = value;
     }
     if (!options) return this.readableOnly(actor, caller, result);
@@ -128,7 +125,7 @@ export class PropertiesService {
     const value = stored === null ? ABSENT : getAt(JSON.parse(stored), sub);
     if (value === ABSENT)
       throw new NotFoundError(`Property ${path.join('/')} not found`, 'property_not_found');
-    const shown = await this.afterGetHooks(actor, caller, name, sub, value);
+    const shown = await this.gate.afterGet(actor, caller, name, sub, value);
     if (shown === null || shown === undefined)
       throw new NotFoundError(`Property ${path.join('/')} not found`, 'property_not_found');
     return shown;
@@ -142,7 +139,7 @@ export class PropertiesService {
   async put(actor: ActorHandle, caller: Caller, path: readonly string[], value: unknown): Promise<void> {
     if (value === undefined) throw new BadRequestError('A property value is required', 'missing_value');
     const [name, ...sub] = path;
-    const accepted = await this.beforeWriteHooks(actor, caller, 'put', name, sub, value);
+    const accepted = await this.gate.accept(actor, caller, 'put', name, sub, value);
     await this.inTransaction(actor.id, [name], async (tx) => {
       const stored = await this.storedForWrite(actor.id, name, tx);
       const oldRoot = stored === null ? ABSENT : JSON.parse(stored);
@@ -168,7 +165,7 @@ export class PropertiesService {
 
     const accepted: Record<string, unknown> = {};
     for (const [name, value] of entries) {
-      const result = await this.runWriteHooks(actor, caller, 'post', name, [], value);
+      const result = await this.gate.write(actor, caller, 'post', name, [], value);
       if (result.rejected)
         throw new ConflictError(`Property ${name} was not accepted; nothing was stored`, 'rejected_by_hook');
       accepted[name] = result.value;
@@ -267,77 +264,16 @@ export class PropertiesService {
     return value;
   }
 
-  private hasHooks(name: string): boolean {
-    return this.registry.has('property', name) || this.registry.has('property', '*');
-  }
-
-  private async afterGetHooks(
-    actor: ActorHandle,
-    caller: Caller,
-    name: string,
-    sub: readonly string[],
-    value: unknown,
-  ): Promise<unknown> {
-    if (!this.hasHooks(name)) return value;
-    const result = await this.hooks.runProperty({
-      actor,
-      operation: 'get',
-      name,
-      path: [...sub],
-      value,
-      caller,
-    });
-    return result.value;
-  }
-
-  private async runWriteHooks(
-    actor: ActorHandle,
-    caller: Caller,
-    operation: Extract<PropertyOperation, 'put' | 'post'>,
-    name: string,
-    sub: readonly string[],
-    value: unknown,
-  ): Promise<{ value: unknown; rejected: boolean }> {
-    if (!this.hasHooks(name)) return { value, rejected: false };
-    return this.hooks.runProperty({ actor, operation, name, path: [...sub], value, caller });
-  }
-
-  private async beforeWriteHooks(
-    actor: ActorHandle,
-    caller: Caller,
-    operation: 'put',
-    name: string,
-    sub: readonly string[],
-    value: unknown,
-  ): Promise<unknown> {
-    const result = await this.runWriteHooks(actor, caller, operation, name, sub, value);
-    if (result.rejected) throw new BadRequestError('Payload is not accepted', 'rejected_by_hook');
-    return result.value;
-  }
-
-  /**
-   * Delete hooks get the current value; a hook that turns it into null refuses
-   * the delete (403, §2c). `name` is `*` for "delete all".
-   */
+  /** Delete hooks get the current value (`name` is `*` for "delete all"; it reads nothing then). */
   private async deleteHooksAllow(
     actor: ActorHandle,
     caller: Caller,
     name: string,
     sub: readonly string[],
   ): Promise<void> {
-    if (!this.hasHooks(name)) return;
+    if (!this.gate.has(name)) return;
     const stored = name === '*' ? null : await this.properties.get(actor.id, name);
     const current = stored === null ? null : (getAt(JSON.parse(stored), sub) ?? null);
-    const result = await this.hooks.runProperty({
-      actor,
-      operation: 'delete',
-      name,
-      path: [...sub],
-      value: current ?? true,
-      caller,
-    });
-    if (result.value === null || result.value === undefined || result.rejected) {
-      throw new ForbiddenError('Delete refused by the application', 'rejected_by_hook');
-    }
+    await this.gate.allowDelete(actor, caller, name, sub, current);
   }
 }

@@ -3,10 +3,7 @@ import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import type { Transaction } from 'kysely';
 import type { ActorHandle } from '../actors/actor-handle.js';
 import type { Caller } from '../auth/caller.js';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../errors/actingweb.errors.js';
-import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { HookRegistry } from '../hooks/hook-registry.service.js';
-import type { PropertyOperation } from '../hooks/hook.types.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../errors/actingweb.errors.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
 import {
@@ -16,6 +13,7 @@ import {
 } from '../storage/property-list.repository.js';
 import { PropertyRepository } from '../storage/property.repository.js';
 import { deleteAt, getAt, isPlainObject, setAt, type JsonObject } from './json-path.js';
+import { PropertyHookGate } from './property-hook-gate.js';
 import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
 import { validateSegment } from './property-path.js';
 import { lockProperty, writeProperties, type RecordChange } from './property-write.js';
@@ -187,8 +185,7 @@ export class PropertyListsService {
     @Inject(ActingWebDatabase) private readonly database: ActingWebDatabase,
     @Inject(PropertyListRepository) private readonly lists: PropertyListRepository,
     @Inject(PropertyRepository) private readonly properties: PropertyRepository,
-    @Inject(HookInvoker) private readonly hooks: HookInvoker,
-    @Inject(HookRegistry) private readonly registry: HookRegistry,
+    @Inject(PropertyHookGate) private readonly gate: PropertyHookGate,
     @Inject(PropertyChangeFeed) private readonly changes: PropertyChangeFeed,
   ) {}
 
@@ -245,7 +242,7 @@ export class PropertyListsService {
   async summary(actor: ActorHandle, caller: Caller, name: string): Promise<ListSummary> {
     const list = await this.requireList(actor.id, name);
     let count: number;
-    if (this.hasHooks(name)) {
+    if (this.gate.has(name)) {
       const shown = await this.shown(
         actor,
         caller,
@@ -298,7 +295,7 @@ export class PropertyListsService {
     const stats = await this.lists.stats(actor.id);
     for (const list of lists) {
       let count = stats.get(list.name)?.count ?? 0;
-      if (this.hasHooks(list.name)) {
+      if (this.gate.has(list.name)) {
         const items = parseItems(await this.lists.items(actor.id, list.name));
         const shown = await this.shownOrHidden(actor, caller, list.name, items);
         if (shown === HIDDEN) continue;
@@ -325,7 +322,7 @@ export class PropertyListsService {
     > = {};
     for (const list of lists) {
       let { count, totalBytes } = stats.get(list.name) ?? { count: 0, totalBytes: 0 };
-      if (this.hasHooks(list.name)) {
+      if (this.gate.has(list.name)) {
         const shown = await this.shownOrHidden(
           actor,
           caller,
@@ -363,7 +360,7 @@ export class PropertyListsService {
   ): Promise<number> {
     validateListName(name);
     requireValue(value);
-    const accepted = await this.beforeWrite(actor, caller, 'post', name, [], value);
+    const accepted = await this.gate.accept(actor, caller, 'post', name, [], value);
     return this.write(actor.id, name, async (tx, record) => {
       const list = await this.lists.get(actor.id, name, tx);
       if (!list) {
@@ -395,7 +392,7 @@ export class PropertyListsService {
     value: unknown,
   ): Promise<number> {
     requireValue(value);
-    const accepted = await this.beforeWrite(actor, caller, 'post', name, [String(index)], value);
+    const accepted = await this.gate.accept(actor, caller, 'post', name, [String(index)], value);
     return this.write(actor.id, name, async (tx, record) => {
       await this.requireList(actor.id, name, tx);
       const count = await this.lists.count(actor.id, name, tx);
@@ -443,7 +440,7 @@ export class PropertyListsService {
     outOfRange: OutOfRange = 'not_found',
   ): Promise<void> {
     requireValue(value);
-    const accepted = await this.beforeWrite(actor, caller, 'put', name, [String(index), ...sub], value);
+    const accepted = await this.gate.accept(actor, caller, 'put', name, [String(index), ...sub], value);
     await this.write(actor.id, name, async (tx, record) => {
       await this.requireList(actor.id, name, tx);
       const { count, last } = await this.lists.tail(actor.id, name, tx);
@@ -496,7 +493,7 @@ export class PropertyListsService {
     value: unknown,
   ): Promise<void> {
     requireValue(value);
-    const accepted = await this.beforeWrite(actor, caller, 'put', name, [], value);
+    const accepted = await this.gate.accept(actor, caller, 'put', name, [], value);
     await this.write(actor.id, name, async (tx, record) => {
       await this.requireList(actor.id, name, tx);
       const rows = await this.lists.items(actor.id, name, tx);
@@ -527,10 +524,10 @@ export class PropertyListsService {
     sub: readonly string[] = [],
     outOfRange: OutOfRange = 'not_found',
   ): Promise<void> {
-    if (this.hasHooks(name)) {
+    if (this.gate.has(name)) {
       const row = await this.lists.at(actor.id, name, index);
       const current = row ? getAt(JSON.parse(row.value), sub) : undefined;
-      await this.deleteAllowed(actor, caller, name, [String(index), ...sub], current);
+      await this.gate.allowDelete(actor, caller, name, [String(index), ...sub], current);
     }
     await this.write(actor.id, name, async (tx, record) => {
       await this.requireList(actor.id, name, tx);
@@ -568,7 +565,7 @@ export class PropertyListsService {
 
   /** Deletes the one item equal to `value` (none → 404, several → 409); recorded as `remove`. */
   async deleteByValue(actor: ActorHandle, caller: Caller, name: string, value: unknown): Promise<void> {
-    if (this.hasHooks(name)) await this.deleteAllowed(actor, caller, name, [], value);
+    if (this.gate.has(name)) await this.gate.allowDelete(actor, caller, name, [], value);
     await this.write(actor.id, name, async (tx, record) => {
       await this.requireList(actor.id, name, tx);
       const rows = await this.lists.items(actor.id, name, tx);
@@ -588,9 +585,9 @@ export class PropertyListsService {
 
   /** Deletes the list, its items and its metadata (`DELETE /properties/<list>`). */
   async delete(actor: ActorHandle, caller: Caller, name: string): Promise<void> {
-    if (this.hasHooks(name)) {
+    if (this.gate.has(name)) {
       const items = parseItems(await this.lists.items(actor.id, name));
-      await this.deleteAllowed(actor, caller, name, [], items);
+      await this.gate.allowDelete(actor, caller, name, [], items);
     }
     await this.write(actor.id, name, async (tx, record) => {
       if (!(await this.lists.delete(actor.id, name, tx))) throw listNotFound(name);
@@ -801,10 +798,6 @@ export class PropertyListsService {
       throw new ConflictError(`${name} is a simple property, not a list`, 'is_a_property');
   }
 
-  private hasHooks(name: string): boolean {
-    return this.registry.has('property', name) || this.registry.has('property', '*');
-  }
-
   /** The value after get hooks; a hook returning null hides it (404). */
   private async shown(
     actor: ActorHandle,
@@ -827,49 +820,8 @@ export class PropertyListsService {
     value: unknown,
     path: readonly string[] = [],
   ): Promise<unknown> {
-    if (!this.hasHooks(name)) return value;
-    const result = await this.hooks.runProperty({
-      actor,
-      operation: 'get',
-      name,
-      path: [...path],
-      value,
-      caller,
-    });
-    return result.value === null || result.value === undefined ? HIDDEN : result.value;
-  }
-
-  private async beforeWrite(
-    actor: ActorHandle,
-    caller: Caller,
-    operation: Extract<PropertyOperation, 'put' | 'post'>,
-    name: string,
-    path: readonly string[],
-    value: unknown,
-  ): Promise<unknown> {
-    if (!this.hasHooks(name)) return value;
-    const result = await this.hooks.runProperty({ actor, operation, name, path: [...path], value, caller });
-    if (result.rejected) throw new BadRequestError('Payload is not accepted', 'rejected_by_hook');
-    return result.value;
-  }
-
-  private async deleteAllowed(
-    actor: ActorHandle,
-    caller: Caller,
-    name: string,
-    path: readonly string[],
-    current: unknown,
-  ): Promise<void> {
-    const result = await this.hooks.runProperty({
-      actor,
-      operation: 'delete',
-      name,
-      path: [...path],
-      value: current ?? true,
-      caller,
-    });
-    if (result.value === null || result.value === undefined || result.rejected)
-      throw new ForbiddenError('Delete refused by the application', 'rejected_by_hook');
+    const shown = await this.gate.afterGet(actor, caller, name, path, value);
+    return shown === null || shown === undefined ? HIDDEN : shown;
   }
 }
 
