@@ -39,7 +39,7 @@ const THROUGHPUT_SUBSCRIBERS = 100;
 /** 1000 subscribers acknowledged within this (ms). */
 const TARGET_1000_MS = 1000;
 
-const PEER_SERVER = new URL('./servers/callback-peer-server.js', import.meta.url);
+const PEER_SERVER = new URL('./servers/slow-peer-server.js', import.meta.url);
 const PUBLISHER = new URL('./servers/subscriptions-publisher.js', import.meta.url);
 
 interface Publisher {
