@@ -3,8 +3,8 @@ import { IsArray, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 
 const PEER_ID = /^[A-Za-z0-9._:@-]+$/;
 const GRANULARITIES = ['high', 'low', 'none'];
 
-/** `POST /<me>/subscriptions/<peer>`: the peer subscribes to this actor (§7.2). */
-export class CreateSubscriptionDto {
+/** What a subscription watches and how it is told (§7.1); shared by both ways of subscribing. */
+export class SubscriptionScopeDto {
   @IsString()
   @Length(1, 64)
   target!: string;
@@ -22,7 +22,10 @@ export class CreateSubscriptionDto {
   @IsOptional()
   @IsIn(GRANULARITIES, { message: 'granularity must be high, low or none' })
   granularity?: 'high' | 'low' | 'none' | null;
+}
 
+/** `POST /<me>/subscriptions/<peer>`: the peer subscribes to this actor (§7.2). */
+export class CreateSubscriptionDto extends SubscriptionScopeDto {
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
@@ -36,27 +39,9 @@ export class CreateSubscriptionDto {
 }
 
 /** `POST /<me>/subscriptions`: the creator asks this actor to subscribe to a peer (§7.3). */
-export class InitiateSubscriptionDto {
+export class InitiateSubscriptionDto extends SubscriptionScopeDto {
   @IsString()
   @Length(1, 100)
   @Matches(PEER_ID, { message: 'peerid must be an actor id' })
   peerid!: string;
-
-  @IsString()
-  @Length(1, 64)
-  target!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
-  subtarget?: string | null;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  resource?: string | null;
-
-  @IsOptional()
-  @IsIn(GRANULARITIES, { message: 'granularity must be high, low or none' })
-  granularity?: 'high' | 'low' | 'none' | null;
 }
