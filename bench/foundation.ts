@@ -124,13 +124,19 @@ export async function runFoundation(
 
     // Extra V8 flags for both servers, e.g. BENCH_NODE_ARGS=--max-semi-space-size=4 (see docs/benchmarks.md).
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const raw = await spawnServer(RAW_SERVER, { BENCH_STORAGE: JSON.stringify(storage.options) }, { nodeArgs });
+    const raw = await spawnServer(
+      RAW_SERVER,
+      { BENCH_STORAGE: JSON.stringify(storage.options) },
+      { nodeArgs },
+    );
     servers.push(raw);
     if (cpuProfileDir) await mkdir(cpuProfileDir, { recursive: true });
     const actingweb = await spawnServer(
       ACTINGWEB_SERVER,
       { BENCH_STORAGE: JSON.stringify(storage.options), BENCH_DIAGNOSTICS: settings.diagnose ? '1' : '0' },
-      { nodeArgs: [...nodeArgs, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])] },
+      {
+        nodeArgs: [...nodeArgs, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
+      },
     );
     servers.push(actingweb);
 

@@ -18,7 +18,7 @@
  * raw route doing the same storage work).
  */
 import { Agent, request as httpRequest } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ import {
 } from './lib/compare.js';
 import { request, seedActors } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
+import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
 import { TOOL_CALL_BODY, toolResult } from './servers/mcp-tool.js';
 
@@ -105,12 +106,7 @@ export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
       {
         benchmark: 'mcp',
         date: new Date().toISOString(),
-        machine: {
-          cores: cpus().length,
-          cpu: cpus()[0]?.model,
-          memoryMb: Math.round(totalmem() / 2 ** 20),
-          node: process.version,
-        },
+        machine: machineInfo(),
         settings: {
           duration: options.duration,
           connections: options.connections,

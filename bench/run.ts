@@ -3,13 +3,14 @@
  * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runFoundation, type FoundationRun } from './foundation.js';
 import { POSTGRES_URL, postgresAvailable, type BackendName } from './lib/backends.js';
 import { COMPARISON_HEADERS, comparisonRow, type Comparison } from './lib/compare.js';
+import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
 
 const TARGET_AUTH_GET_RATIO = 0.6;
@@ -93,12 +94,7 @@ for (const backend of backends) {
     benchmark: 'foundation',
     backend,
     date: new Date().toISOString(),
-    machine: {
-      cores: cpus().length,
-      cpu: cpus()[0]?.model,
-      memoryMb: Math.round(totalmem() / 2 ** 20),
-      node: process.version,
-    },
+    machine: machineInfo(),
     settings,
     targets: { authGetRatio: TARGET_AUTH_GET_RATIO, maxRssMb: TARGET_RSS_MB },
     serverMaxRssMb: run.serverMaxRssMb,

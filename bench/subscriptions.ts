@@ -18,12 +18,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
 import { measure, type Measurement, type RunSettings } from './lib/compare.js';
 import { basicAuth, request } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
+import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
 
 export interface SubscriptionSuiteOptions extends RunSettings {
@@ -124,12 +125,7 @@ export async function runSubscriptionSuite(options: SubscriptionSuiteOptions): P
           benchmark: 'subscriptions',
           backend,
           date: new Date().toISOString(),
-          machine: {
-            cores: cpus().length,
-            cpu: cpus()[0]?.model,
-            memoryMb: Math.round(totalmem() / 2 ** 20),
-            node: process.version,
-          },
+          machine: machineInfo(),
           settings: { ...options, resultsDir: undefined, peerDelayMs: PEER_DELAY_MS },
           fanOut: run.fanOut,
           throughput: run.throughput,

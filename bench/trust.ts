@@ -13,7 +13,7 @@
  *
  * Every measurement runs `rounds` times (default 2): the machine is shared.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -25,6 +25,7 @@ import { createStorage, type BackendName, type BenchStorage } from './lib/backen
 import { compare, type Comparison, type RunSettings } from './lib/compare.js';
 import { basicAuth, request, seedActors } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
+import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
 
 export interface TrustSuiteOptions extends RunSettings {
@@ -100,12 +101,7 @@ export async function runTrustSuite(options: TrustSuiteOptions): Promise<void> {
       {
         benchmark: 'trust',
         date: new Date().toISOString(),
-        machine: {
-          cores: cpus().length,
-          cpu: cpus()[0]?.model,
-          memoryMb: Math.round(totalmem() / 2 ** 20),
-          node: process.version,
-        },
+        machine: machineInfo(),
         settings: {
           duration: options.duration,
           connections: options.connections,
