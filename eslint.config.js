@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.bench-dist/**', '.bench-mcp-dist/**', 'node_modules/**', 'coverage/**', 'data/**', '*.cjs', '**/*.cjs'] },
+  { ignores: ['dist/**', 'libs/*/dist/**', '.bench-dist/**', '.bench-mcp-dist/**', 'node_modules/**', 'coverage/**', 'data/**', '*.cjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

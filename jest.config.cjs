@@ -3,9 +3,8 @@ const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
-    '^@app/actingweb$': '<rootDir>/libs/actingweb/src/index.ts',
-    '^@app/actingweb/(.*)\\.js$': '<rootDir>/libs/actingweb/src/$1',
-    '^@app/actingweb/(.*)$': '<rootDir>/libs/actingweb/src/$1',
+    // The library by its package name, from source (no build needed to test).
+    '^@actingweb/nestjs$': '<rootDir>/libs/actingweb/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ActingWebModule, type ActingWebModuleOptions } from '@app/actingweb';
+import { ActingWebModule, type ActingWebModuleOptions } from '@actingweb/nestjs';
 import { DemoHooks } from './demo.hooks.js';
 
 /** The example ActingWeb server: the module plus one provider with demo hooks. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ActionHook, LifecycleHook, type ActionHookContext, type LifecycleHookContext } from '@app/actingweb';
+import { ActionHook, LifecycleHook, type ActionHookContext, type LifecycleHookContext } from '@actingweb/nestjs';
 
 /**
  * Demo hooks: plain methods on a provider, found by the module at startup.

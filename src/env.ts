@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LogLevel } from '@nestjs/common';
-import type { ActingWebModuleOptions } from '@app/actingweb';
+import type { ActingWebModuleOptions } from '@actingweb/nestjs';
 
 /** The example server's settings, read from the environment (see README "Configuration"). */
 export interface ExampleEnv {

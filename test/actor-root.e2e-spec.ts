@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TrustRepository } from '@app/actingweb/storage/trust.repository.js';
+import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /** Actor root `GET/DELETE /<id>` and the credential rules of protocol §1 and §4 (checklist 7–13). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ActorService } from '@app/actingweb';
+import { ActorService } from '@actingweb/nestjs';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 interface Actor {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { LifecycleHook, type LifecycleHookContext } from '@app/actingweb';
+import { LifecycleHook, type LifecycleHookContext } from '@actingweb/nestjs';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 @Injectable()

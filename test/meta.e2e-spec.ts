@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BUILT_IN_OPTION_TAGS } from '@app/actingweb/config/actingweb.constants.js';
+import { BUILT_IN_OPTION_TAGS } from '../libs/actingweb/src/config/actingweb.constants.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 // `mcp` is advertised because the MCP server is enabled by default.

@@ -8,7 +8,7 @@ import {
   type CallbackHookContext,
   type MethodHookContext,
   type ResourceHookData,
-} from '@app/actingweb';
+} from '@actingweb/nestjs';
 import { addTrust } from './support/mcp-fixtures.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 

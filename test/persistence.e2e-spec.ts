@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import type { StorageOptions } from '@app/actingweb';
+import type { StorageOptions } from '@actingweb/nestjs';
 import { basic, call, startServer, STORAGES } from './support/test-app.js';
 
 /** Data written survives a restart of the server (embedded file and PostgreSQL). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ActingWebDatabase } from '@app/actingweb';
-import { TrustRepository } from '@app/actingweb/storage/trust.repository.js';
+import { ActingWebDatabase } from '@actingweb/nestjs';
+import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
 import { basic, call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /** `/properties` for simple values (protocol §6; checklist 26–39). */

@@ -8,7 +8,7 @@ import {
   type LifecycleHookContext,
   type PropertyChange,
   type PropertyHookContext,
-} from '@app/actingweb';
+} from '@actingweb/nestjs';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 @Injectable()
@@ -179,7 +179,7 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
     fail = false;
     expect((await call(`${a.props}/atomic`, { method: 'PUT', raw: 'v', headers: a.auth })).status).toBe(204);
     const seen = await server.app
-      .get((await import('@app/actingweb')).ActingWebDatabase)
+      .get((await import('@actingweb/nestjs')).ActingWebDatabase)
       .db.selectFrom('attributes')
       .select('name')
       .where('actor_id', '=', a.id)

@@ -6,8 +6,8 @@ import {
   PropertyHook,
   type PropertyChange,
   type PropertyHookContext,
-} from '@app/actingweb';
-import { TrustRepository } from '@app/actingweb/storage/trust.repository.js';
+} from '@actingweb/nestjs';
+import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
 import { basic, call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /** List properties (protocol §6.6, §6.2 query parameters; checklist 40–48; reference-sdk §7d). */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ActorService, AwProxy, TrustManager } from '@app/actingweb';
+import { ActorService, AwProxy, TrustManager } from '@actingweb/nestjs';
 import { startPythonPeer, PYTHON_TYPE, type PythonPeer } from './support/python-peer.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 

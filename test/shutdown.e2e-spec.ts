@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { LifecycleHook } from '@app/actingweb';
+import { LifecycleHook } from '@actingweb/nestjs';
 import { basic, call, startServer } from './support/test-app.js';
 
 @Injectable()

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { CallbackDelivery } from '@app/actingweb';
+import { CallbackDelivery } from '@actingweb/nestjs';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 import {
   bearer,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ActorService, CallbackDelivery, SubscriptionManager } from '@app/actingweb';
+import { ActorService, CallbackDelivery, SubscriptionManager } from '@actingweb/nestjs';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 import {
   bearer,

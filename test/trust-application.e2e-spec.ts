@@ -8,7 +8,7 @@ import {
   NotFoundError,
   TrustManager,
   type LifecycleHookContext,
-} from '@app/actingweb';
+} from '@actingweb/nestjs';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /**

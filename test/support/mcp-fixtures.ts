@@ -11,9 +11,9 @@ import {
   validateBody,
   type ActionHookContext,
   type MethodHookContext,
-} from '@app/actingweb';
+} from '@actingweb/nestjs';
 import type { TestServer } from './test-app.js';
-import { TrustRepository } from '@app/actingweb/storage/trust.repository.js';
+import { TrustRepository } from '../../libs/actingweb/src/storage/trust.repository.js';
 
 export class SearchDto {
   @IsString()

@@ -8,7 +8,7 @@ import {
   type CallbackHookContext,
   type LifecycleHookContext,
   type SubscriptionHookContext,
-} from '@app/actingweb';
+} from '@actingweb/nestjs';
 import { startFakePeer, type FakePeer } from './fake-peer.js';
 import { basic, call, type TestServer } from './test-app.js';
 

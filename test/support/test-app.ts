@@ -2,8 +2,8 @@ import { createServer } from 'node:net';
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { ActingWebModule, type ActingWebModuleOptions, type StorageOptions } from '@app/actingweb';
-import { testStorages, type TestStorage } from '@app/actingweb/testing/test-storage.js';
+import { ActingWebModule, type ActingWebModuleOptions, type StorageOptions } from '@actingweb/nestjs';
+import { testStorages, type TestStorage } from '../../libs/actingweb/src/testing/test-storage.js';
 
 /** A running ActingWeb server on a real port, for tests. */
 export interface TestServer {

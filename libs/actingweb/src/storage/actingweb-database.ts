@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
-import { Migrator } from 'kysely/migration';
-import pg from 'pg';
+import { Migrator } from 'kysely';
 import { AwConfig } from '../config/aw-config.js';
 import type { StorageOptions } from '../config/actingweb-options.interface.js';
 import type { AwDatabase } from './database.types.js';
 import { AwMigrationProvider } from './migrations/index.js';
 import type { SqlDialectName } from './sql-dialect.js';
+import { loadPg } from './load-pg.js';
 import { openSqlite, openSqliteReader, type SqliteReader } from './sqlite-connection.js';
 
 /** A database handle or an open transaction; repository methods accept either. */
@@ -109,19 +109,23 @@ function createKysely(storage: Readonly<StorageOptions>): {
   dialect: SqlDialectName;
 } {
   if (storage.type === 'postgres') {
-    const pool = new pg.Pool({
-      connectionString: storage.connectionString,
-      max: storage.poolSize ?? 10,
-      // Search path per connection, so every query (and the migrator) lands in the schema.
-      options: storage.schema ? `-c search_path=${storage.schema}` : undefined,
-      // int8 (bigint, count(*)) as JS numbers: our values stay far below 2^53.
-      types: {
-        getTypeParser: ((oid: number, format?: string) =>
-          oid === 20
-            ? (v: string) => Number(v)
-            : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-      },
-    });
+    // The pool is created on first use, so `pg` (an optional peer dependency) loads only when selected.
+    const pool = async () => {
+      const pg = await loadPg();
+      return new pg.Pool({
+        connectionString: storage.connectionString,
+        max: storage.poolSize ?? 10,
+        // Search path per connection, so every query (and the migrator) lands in the schema.
+        options: storage.schema ? `-c search_path=${storage.schema}` : undefined,
+        // int8 (bigint, count(*)) as JS numbers: our values stay far below 2^53.
+        types: {
+          getTypeParser: ((oid: number, format?: string) =>
+            oid === 20
+              ? (v: string) => Number(v)
+              : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+        },
+      });
+    };
     return { db: new Kysely<AwDatabase>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
   }
   const { kyselyDatabase } = openSqlite(storage.filename ?? './data/actingweb.sqlite');

@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialectName } from '../sql-dialect.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { trustSecretIndex } from './0002-trust-secret-index.js';
