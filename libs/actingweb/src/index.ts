@@ -12,6 +12,7 @@ export type {
   ActingWebModuleExtras,
   StorageOptions,
   PeerOptions,
+  TrustOptions,
   SubscriptionOptions,
 } from './config/actingweb-options.interface.js';
 export { AwConfig, resolveConfig } from './config/aw-config.js';
@@ -125,8 +126,10 @@ export {
   ConflictError,
   PayloadTooLargeError,
   PeerTimeoutError,
+  PeerRequestFailedError,
   PeerBadGatewayError,
   ServiceUnavailableError,
+  TooManyRequestsError,
   HookFailedError,
 } from './errors/actingweb.errors.js';
 

@@ -59,6 +59,8 @@ export interface ActingWebModuleOptions {
   requestContext?: boolean;
   /** Peer HTTP settings. */
   peers?: PeerOptions;
+  /** Limits on trust requests from peers; see `docs/trust.md`. */
+  trust?: TrustOptions;
   /** Subscription callback delivery (publisher side); see `docs/subscriptions.md`. */
   subscriptions?: SubscriptionOptions;
   /** The MCP server at `/mcp` and `/{actorId}/mcp`; see `docs/mcp.md`. Enabled by default. */
@@ -98,6 +100,17 @@ export interface SubscriptionOptions {
   maxCallbackBytes?: number;
   /** Per-peer circuit breaker: open after `threshold` consecutive failures, for `cooldownMs`, then one probe. Default 5 / 60000. */
   breaker?: { threshold: number; cooldownMs: number };
+}
+
+/** @publicApi */
+export interface TrustOptions {
+  /**
+   * Unapproved trust requests (`POST /<id>/trust/<rel>`, anyone may send one)
+   * one actor keeps at most; beyond it new requests get 429 with `Retry-After`
+   * until the creator approves or deletes some. Approved trusts never count.
+   * Default 100.
+   */
+  maxPendingRequests?: number;
 }
 
 /** @publicApi */

@@ -19,11 +19,13 @@ export class ActingWebExceptionFilter implements ExceptionFilter {
     let status = 500;
     let message = 'Internal server error';
     let headers: Readonly<Record<string, string>> = {};
+    let details: Readonly<Record<string, unknown>> = {};
 
     if (exception instanceof ActingWebError) {
       status = exception.statusCode;
       message = exception.message;
       headers = exception.headers;
+      details = exception.details;
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const response = exception.getResponse();
@@ -40,7 +42,7 @@ export class ActingWebExceptionFilter implements ExceptionFilter {
     }
     if (reply.sent) return;
     reply.status(status).headers(headers).type('application/json; charset=utf-8');
-    reply.send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message });
+    reply.send({ ...details, statusCode: status, error: STATUS_CODES[status] ?? 'Error', message });
   }
 }
 

@@ -9,7 +9,7 @@ import { WILDCARD } from '../hooks/hook.constants.js';
 import { isPlainObject } from '../hooks/hook.utils.js';
 import { idOf, JSONRPC_ERRORS, jsonRpcError, jsonRpcResult, type JsonRpcId } from '../mcp/json-rpc.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { evaluatePermission } from '../trust/permissions/permission-evaluator.js';
+import { evaluatePermission, leastPrivilege } from '../trust/permissions/permission-evaluator.js';
 import { PermissionService } from '../trust/permissions/permission.service.js';
 
 /** `method` hooks answer `/methods`, `action` hooks `/actions`. */
@@ -56,13 +56,14 @@ export class MethodsActionsService {
     if (caller.kind === 'peer') {
       const { category, operation } = PERMISSION[kind];
       try {
-        const { permissions } = await this.permissions.effective(
+        const { permissions, typed } = await this.permissions.effective(
           actor.id,
           caller.peerId,
           caller.relationship,
         );
         listings = listings.filter(
-          (l) => evaluatePermission(permissions, category, l.name, operation) !== 'denied',
+          (l) =>
+            leastPrivilege(evaluatePermission(permissions, category, l.name, operation), typed) !== 'denied',
         );
       } catch {
         listings = []; // fail closed, as property listings do

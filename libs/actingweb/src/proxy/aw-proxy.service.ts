@@ -14,6 +14,7 @@ import {
 import { currentRequestId, logPrefix } from '../http/request-context.js';
 import { TrustRepository } from '../storage/trust.repository.js';
 import { MAX_PEER_RESPONSE_BYTES, peerHttpAgent, peerHttpsAgent } from './peer-http.js';
+import { callablePeerUrl } from './peer-url.js';
 
 /** Where to send a peer request: the peer's root URL and, for authenticated calls, the trust secret. @publicApi */
 export interface PeerTarget {
@@ -127,6 +128,7 @@ export class AwProxy {
       throw new PeerBadGatewayError(
         `Peer ${url} did not answer /meta (status ${response.status})`,
         'peer_meta_unavailable',
+        response.status,
       );
     }
     const nested = (meta.actingweb ?? {}) as Record<string, unknown>;
@@ -175,6 +177,10 @@ export class AwProxy {
     body?: unknown,
     options: PeerCallOptions = {},
   ): Promise<PeerResponse<T>> {
+    if (callablePeerUrl(target.baseuri) === null) {
+      // Nothing is sent: a peer root that is not an absolute http(s) URL is unreachable by definition.
+      throw new ServiceUnavailableError('Peer root is not an absolute http(s) URL', 'peer_unreachable');
+    }
     const url = joinUrl(target.baseuri, path);
     const headers: Record<string, string> = {
       accept: 'application/json',

@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { peerHttpAgent, peerHttpsAgent } from '../proxy/peer-http.js';
 import { joinUrl } from '../proxy/aw-proxy.service.js';
+import { callablePeerUrl } from '../proxy/peer-url.js';
 
 /** A callback's answer: status 0 when there was none (timeout, refused, reset, unparseable). */
 export interface CallbackAnswer {
@@ -28,13 +29,12 @@ export function postCallback(
   options: { timeoutMs: number; headers?: Record<string, string> },
 ): Promise<CallbackAnswer> {
   return new Promise((resolve) => {
-    let url: URL;
-    try {
-      url = new URL(joinUrl(baseuri, path));
-    } catch {
+    // Never sent to a peer root that is not an absolute http(s) URL.
+    if (callablePeerUrl(baseuri) === null) {
       resolve({ status: 0 });
       return;
     }
+    const url = new URL(joinUrl(baseuri, path));
     const https = url.protocol === 'https:';
     let settled = false;
     const done = (answer: CallbackAnswer) => {

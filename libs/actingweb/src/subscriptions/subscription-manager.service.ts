@@ -138,7 +138,8 @@ export class SubscriptionManager {
 
   /**
    * A peer subscribes to `actor` (§7.2). The caller must be that peer; it needs
-   * read permission on what it subscribes to. Fires `subscription_created`.
+   * read permission on what it subscribes to (`PermissionService.maySubscribe`).
+   * Fires `subscription_created`.
    */
   async createInbound(
     actor: ActorHandle,
@@ -152,15 +153,9 @@ export class SubscriptionManager {
     const category = PERMISSION_CATEGORY[scope.target];
     if (category) {
       const path = scopePath(scope).join('/');
-      const decision = await this.permissions.decide(
-        actor.id,
-        caller.peerId,
-        caller.relationship,
-        category,
-        path,
-        'read',
-      );
-      if (decision === 'denied')
+      if (
+        !(await this.permissions.maySubscribe(actor.id, caller.peerId, caller.relationship, category, path))
+      )
         throw new ForbiddenError(`Not allowed to read ${scope.target}/${path}`, 'permission_denied');
     }
     const record: SubscriptionRecord = {
