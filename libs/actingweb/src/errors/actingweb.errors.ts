@@ -101,16 +101,19 @@ export class PeerTimeoutError extends ActingWebError {
  * @publicApi
  */
 export class PeerRequestFailedError extends ActingWebError {
-  constructor(step: string, message: string, peerStatus?: number) {
+  constructor(
+    /** Which peer call failed, e.g. `meta` or `trust_request`. */
+    readonly step: string,
+    message: string,
+    /** The peer's HTTP status, when it answered. */
+    readonly peerStatus?: number,
+  ) {
     super(
       408,
       'peer_request_failed',
       message,
       {},
-      {
-        step,
-        ...(peerStatus !== undefined && { peer_status: peerStatus }),
-      },
+      { step, ...(peerStatus !== undefined && { peer_status: peerStatus }) },
     );
   }
 }
