@@ -233,6 +233,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     await down.close();
 
     const writes = 25;
+    const firstWrite = performance.now();
     const latencies: number[] = [];
     for (let n = 1; n <= writes; n++) {
       const started = performance.now();
@@ -245,6 +246,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     const total = latencies.reduce((sum, ms) => sum + ms, 0);
     expect(total).toBeLessThan((writes * 300) / 2);
     await idle();
+    const elapsed = performance.now() - firstWrite;
 
     const all = Array.from({ length: writes }, (_, i) => i + 1);
     expect(healthy.callbacks().map((c) => c.sequence)).toEqual(all);
@@ -256,8 +258,12 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     // Back-pressure and the breaker kept the misbehaving ones from being hammered.
     expect(limited.callbacks()).toHaveLength(1);
     expect(unavailable.callbacks().length).toBeLessThan(writes);
-    expect(hanging.callbacks().length).toBeLessThanOrEqual(6);
-    expect(garbage.callbacks().length).toBeLessThanOrEqual(6);
+    // The breaker opens after 5 failures; then one probe per 400 ms cool-down at most (a loaded
+    // machine makes the run longer and so allows more probes, never more than that).
+    const breakerBound = 5 + Math.floor(elapsed / 400);
+    expect(hanging.callbacks().length).toBeLessThanOrEqual(breakerBound);
+    expect(garbage.callbacks().length).toBeLessThanOrEqual(breakerBound);
+    expect(garbage.callbacks().length).toBeLessThan(writes);
   });
 
   it('callbacks to many subscribers run concurrently, never more than maxConcurrentCallbacks at once', async () => {
