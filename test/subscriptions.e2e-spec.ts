@@ -318,9 +318,12 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
       headers: a.auth,
       body: { peerid: b.id, target: 'properties', subtarget: 'test', granularity: 'high' },
     });
-    expect(asked.status).toBe(201);
-    const subId = asked.json.subscriptionid;
-    expect(asked.headers.get('location')).toBe(`${b.url}/subscriptions/${a.id}/${subId}`);
+    // §7.3 and the reference: 204, no body, Location = the subscription at the peer.
+    expect(asked.status).toBe(204);
+    expect(asked.text).toBe('');
+    const location = asked.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^${b.url}/subscriptions/${a.id}/[0-9a-f]{32}$`));
+    const subId = location.split('/').at(-1)!;
     expect(
       (
         await call(`${a.url}/subscriptions`, {

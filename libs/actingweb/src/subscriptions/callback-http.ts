@@ -16,7 +16,8 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
  * One subscription callback: `POST <baseuri>/<path>` with the trust secret as
- * Bearer and a JSON body, on the shared keep-alive agents of every peer call.
+ * Bearer and a JSON body (bytes when compressed; `options.headers` then says
+ * how), on the shared keep-alive agents of every peer call.
  * Plain `node:http` rather than the general peer client: a publisher may send
  * thousands of these per change, and only the status (and `Retry-After`)
  * matters. Never throws.
@@ -25,7 +26,7 @@ export function postCallback(
   baseuri: string,
   path: string,
   secret: string,
-  body: string,
+  body: string | Buffer,
   options: { timeoutMs: number; headers?: Record<string, string> },
 ): Promise<CallbackAnswer> {
   return new Promise((resolve) => {
@@ -51,7 +52,7 @@ export function postCallback(
         headers: {
           authorization: `Bearer ${secret}`,
           'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(body, 'utf8'),
+          'content-length': typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length,
           accept: 'application/json',
           'x-request-id': randomUUID(),
           ...options.headers,

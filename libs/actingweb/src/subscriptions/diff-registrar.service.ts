@@ -234,6 +234,7 @@ export class DiffRegistrar implements OnModuleInit {
         dataBytes: Buffer.byteLength(json.get(diff.data) ?? 'null', 'utf8'),
         baseuri: sub.baseuri,
         secret: sub.secret,
+        acceptEncoding: sub.acceptEncoding,
       });
     }
     return deliveries;
