@@ -8,6 +8,10 @@ import { ActingWebError } from '../errors/actingweb.errors.js';
 import { normalizeOverride } from '../trust/permissions/permission-evaluator.js';
 import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from '../trust/trust-types.js';
 import { resolveMcpOptions, type ResolvedMcpOptions } from '../mcp/mcp-options.js';
+import {
+  resolveOutgoingRequestOptions,
+  type ResolvedOutgoingRequestOptions,
+} from '../proxy/outgoing-request-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -40,6 +44,8 @@ export class AwConfig {
   readonly requestContext!: boolean;
   readonly peerTimeoutMs!: number;
   readonly peerMaxConcurrency!: number;
+  /** Exceptions to the outgoing-request policy (`peers.allowedHosts`, `peers.allowedCidrs`). */
+  readonly outgoingRequests!: ResolvedOutgoingRequestOptions;
   /** The `realm` of `WWW-Authenticate: Basic` challenges (the host of `root`). */
   readonly authRealm!: string;
   /** Subscription callback delivery, with defaults applied. */
@@ -132,6 +138,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   if (!Number.isInteger(peerMaxConcurrency) || peerMaxConcurrency < 1) {
     problems.push('peers.maxConcurrency must be a positive integer');
   }
+  const outgoingRequests = resolveOutgoingRequestOptions(o.peers, problems);
   const storage = resolveStorage(o.storage, problems);
   const subscriptions = resolveSubscriptions(o.subscriptions, problems);
   const mcp = resolveMcpOptions(o.mcp, problems);
@@ -178,6 +185,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     requestContext: o.requestContext ?? Number(process.versions.node.split('.')[0]) >= 22,
     peerTimeoutMs,
     peerMaxConcurrency,
+    outgoingRequests,
     authRealm: root ? new URL(root).host : '',
     subscriptions,
     mcp,
