@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList, SocketAddress, isIP } from 'node:net';
 
 /**
  * What kind of address an IP is, after the IANA IPv4 and IPv6 Special-Purpose
@@ -104,6 +104,11 @@ const CLASS_LISTS: ReadonlyArray<readonly [AddressClass, BlockList]> = RANGES.ma
   return [cls, list] as const;
 });
 
+/** Every range above in one list: most addresses are public, and need only this check. */
+const ANY_SPECIAL = new BlockList();
+for (const [, ranges] of RANGES)
+  for (const [address, prefix] of ranges) ANY_SPECIAL.addSubnet(address, prefix, familyOf(address));
+
 /** 2000::/3, the only IPv6 space IANA allocates as global unicast. */
 const GLOBAL_UNICAST_V6 = new BlockList();
 GLOBAL_UNICAST_V6.addSubnet('2000::', 3, 'ipv6');
@@ -118,10 +123,14 @@ export function classifyAddress(address: string): AddressClass {
   const family = isIP(address);
   if (family === 0) return 'reserved';
   const embedded = family === 6 ? embeddedIpv4(address) : null;
-  const ip = embedded ?? address;
-  const type = embedded || family === 4 ? 'ipv4' : 'ipv6';
-  for (const [cls, list] of CLASS_LISTS) if (list.check(ip, type)) return cls;
-  if (type === 'ipv6' && !GLOBAL_UNICAST_V6.check(ip, 'ipv6')) return 'reserved';
+  const ip = new SocketAddress({
+    address: embedded ?? address.replace(/%.*$/, ''),
+    family: embedded || family === 4 ? 'ipv4' : 'ipv6',
+  });
+  if (ANY_SPECIAL.check(ip)) {
+    for (const [cls, list] of CLASS_LISTS) if (list.check(ip)) return cls;
+  }
+  if (ip.family === 'ipv6' && !GLOBAL_UNICAST_V6.check(ip)) return 'reserved';
   return 'public';
 }
 

@@ -42,6 +42,7 @@ const systemResolveAll: ResolveAll = (hostname, options, callback) => dnsLookup(
 export class OutgoingRequestPolicy {
   private static readonly logger = new Logger('OutgoingRequestPolicy');
   private readonly allowedNetworks = new BlockList();
+  private readonly hasAllowedNetworks: boolean;
   private readonly exactHosts: ReadonlySet<string>;
   private readonly hostSuffixes: readonly string[];
 
@@ -53,6 +54,7 @@ export class OutgoingRequestPolicy {
   ) {
     for (const network of options.allowedCidrs)
       this.allowedNetworks.addSubnet(network.address, network.prefix, network.family);
+    this.hasAllowedNetworks = options.allowedCidrs.length > 0;
     this.exactHosts = new Set(options.allowedHosts.filter((h) => !h.startsWith('*.')));
     this.hostSuffixes = options.allowedHosts.filter((h) => h.startsWith('*.')).map((h) => h.slice(1));
   }
@@ -85,7 +87,8 @@ export class OutgoingRequestPolicy {
     const ip = unmapIpv4(address.replace(/%.*$/, ''));
     const family = isIP(ip);
     if (family === 0) return false;
-    if (this.allowedNetworks.check(ip, family === 4 ? 'ipv4' : 'ipv6')) return true;
+    if (this.hasAllowedNetworks && this.allowedNetworks.check(ip, family === 4 ? 'ipv4' : 'ipv6'))
+      return true;
     const cls = classifyAddress(ip);
     return cls === 'public' || this.allowedClasses.has(cls);
   }
