@@ -103,13 +103,15 @@ describe.each(STORAGES)('asking an actor to subscribe at a peer on $name', (stor
     expect(res.json).toMatchObject({ statusCode: 408 });
     expect(res.json.message).toContain(`Could not create the subscription at peer ${id}`);
     expect(res.json.message).toMatch(message);
+    expect(res.json.step).toBe('subscription_request');
     expect(await stored(a)).toEqual([]);
   });
 
-  it('no trust with the peer: 404, nothing is sent', async () => {
+  it('no trust with the peer: 408 as in the reference, saying so', async () => {
     const a = await newActor(server);
     const res = await ask(a, 'f'.repeat(32));
-    expect(res.status).toBe(404);
-    expect(res.json.message).toMatch(/No trust/);
+    expect(res.status).toBe(408);
+    expect(res.json).toMatchObject({ statusCode: 408, step: 'trust' });
+    expect(res.json.message).toMatch(/no trust/);
   });
 });

@@ -119,6 +119,22 @@ export interface PeerOptions {
   timeoutMs?: number;
   /** How many peer calls one fan-out runs at once. Default 32. */
   maxConcurrency?: number;
+  /**
+   * Host names peer calls may reach even when they resolve to a loopback,
+   * private, link-local or other special-purpose address, which the
+   * outgoing-request policy refuses by default (see `docs/security.md`).
+   * Exact names (`peer.internal`) or `*.` suffixes (`*.svc.cluster.local`);
+   * an IP address here counts as an `allowedCidrs` entry. Default none.
+   */
+  allowedHosts?: string[];
+  /** Address ranges (`10.0.0.0/8`, `fd00::/8`) or addresses peer calls may reach despite the policy. Default none. */
+  allowedCidrs?: string[];
+  /**
+   * Allow peers on the same class of special-purpose address as `baseUrl`'s
+   * host (loopback for `http://localhost:3000/`, private for
+   * `http://192.168.1.20/`), so local development needs no list. Default `true`.
+   */
+  allowBaseUrlClass?: boolean;
 }
 
 /**

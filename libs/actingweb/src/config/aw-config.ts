@@ -9,6 +9,10 @@ import { normalizeOverride } from '../trust/permissions/permission-evaluator.js'
 import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from '../trust/trust-types.js';
 import { RESERVED_ROLE_NAMES } from '../trust/relationship-name.js';
 import { resolveMcpOptions, type ResolvedMcpOptions } from '../mcp/mcp-options.js';
+import {
+  resolveOutgoingRequestOptions,
+  type ResolvedOutgoingRequestOptions,
+} from '../proxy/outgoing-request-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -43,6 +47,8 @@ export class AwConfig {
   readonly peerMaxConcurrency!: number;
   /** Unapproved inbound trust requests kept per actor (`trust.maxPendingRequests`). */
   readonly maxPendingTrustRequests!: number;
+  /** Exceptions to the outgoing-request policy (`peers.allowedHosts`, `peers.allowedCidrs`). */
+  readonly outgoingRequests!: ResolvedOutgoingRequestOptions;
   /** The `realm` of `WWW-Authenticate: Basic` challenges (the host of `root`). */
   readonly authRealm!: string;
   /** Subscription callback delivery, with defaults applied. */
@@ -139,6 +145,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   if (!Number.isInteger(maxPendingTrustRequests) || maxPendingTrustRequests < 0) {
     problems.push('trust.maxPendingRequests must be an integer >= 0');
   }
+  const outgoingRequests = resolveOutgoingRequestOptions(o.peers, problems);
   const storage = resolveStorage(o.storage, problems);
   const subscriptions = resolveSubscriptions(o.subscriptions, problems);
   const mcp = resolveMcpOptions(o.mcp, problems);
@@ -186,6 +193,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     peerTimeoutMs,
     peerMaxConcurrency,
     maxPendingTrustRequests,
+    outgoingRequests,
     authRealm: root ? new URL(root).host : '',
     subscriptions,
     mcp,

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AwConfig } from '../config/aw-config.js';
+import { PeerAgents } from '../proxy/peer-http.js';
 import { SubscriptionRepository, type DiffKey } from '../storage/subscription.repository.js';
 import { encodeCallbackBody } from './callback-encoding.js';
 import { postCallback } from './callback-http.js';
@@ -102,6 +103,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(SubscriptionRepository) private readonly subscriptions: SubscriptionRepository,
+    @Inject(PeerAgents) private readonly agents: PeerAgents,
   ) {
     this.limit = pLimit(config.subscriptions.maxConcurrentCallbacks);
   }
@@ -195,6 +197,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
 
       const answer = await postCallback(delivery.baseuri, path, delivery.secret, body, {
         timeoutMs: this.config.subscriptions.callbackTimeoutMs,
+        agents: this.agents,
         headers,
       });
       const status = answer.status;

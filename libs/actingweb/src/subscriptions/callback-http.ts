@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { peerHttpAgent, peerHttpsAgent } from '../proxy/peer-http.js';
+import type { PeerAgents } from '../proxy/peer-http.js';
 import { joinUrl } from '../proxy/aw-proxy.service.js';
 import { callablePeerUrl } from '../proxy/peer-url.js';
 
@@ -17,7 +17,8 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 /**
  * One subscription callback: `POST <baseuri>/<path>` with the trust secret as
  * Bearer and a JSON body (bytes when compressed; `options.headers` then says
- * how), on the shared keep-alive agents of every peer call.
+ * how), on the keep-alive agents of every peer call (so the outgoing-request
+ * policy applies; a refused subscriber gets status 0).
  * Plain `node:http` rather than the general peer client: a publisher may send
  * thousands of these per change, and only the status (and `Retry-After`)
  * matters. Never throws.
@@ -27,7 +28,7 @@ export function postCallback(
   path: string,
   secret: string,
   body: string | Buffer,
-  options: { timeoutMs: number; headers?: Record<string, string> },
+  options: { timeoutMs: number; agents: PeerAgents; headers?: Record<string, string> },
 ): Promise<CallbackAnswer> {
   return new Promise((resolve) => {
     // Never sent to a peer root that is not an absolute http(s) URL.
@@ -48,7 +49,7 @@ export function postCallback(
       url,
       {
         method: 'POST',
-        agent: https ? peerHttpsAgent : peerHttpAgent,
+        agent: https ? options.agents.https : options.agents.http,
         headers: {
           authorization: `Bearer ${secret}`,
           'content-type': 'application/json; charset=utf-8',

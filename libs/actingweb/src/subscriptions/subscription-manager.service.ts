@@ -12,7 +12,7 @@ import {
   BadRequestError,
   ForbiddenError,
   NotFoundError,
-  PeerTimeoutError,
+  PeerRequestFailedError,
 } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { logPrefix } from '../http/request-context.js';
@@ -280,9 +280,10 @@ export class SubscriptionManager {
   /**
    * Subscribes `actor` to a peer it trusts (§7.2 from the subscriber's side):
    * `POST <peer>/subscriptions/<me>`, then stores the outbound subscription.
-   * Fires `subscription_created`. No trust with the peer → NotFoundError; the
-   * peer unreachable, or answering anything but 201 with a `subscriptionid`
-   * → PeerTimeoutError (408, §7.3), saying what failed.
+   * Fires `subscription_created`. No trust with the peer (step `trust`), the
+   * peer unreachable or answering anything but 201 with a `subscriptionid`
+   * (step `subscription_request`) → PeerRequestFailedError (408, §7.3),
+   * saying what failed.
    */
   async subscribeToPeer(
     actor: ActorHandle,
@@ -293,7 +294,13 @@ export class SubscriptionManager {
     granularity: Granularity = 'high',
   ): Promise<SubscriptionRecord> {
     const scope = validateRequest({ target, subtarget, resource, granularity }, 'high');
-    const trust = await this.requireTrust(actor.id, peerId);
+    // As in the reference, no trust means no remote subscription can be made: 408 too.
+    const trust = await this.trusts.get(actor.id, peerId);
+    if (!trust)
+      throw new PeerRequestFailedError(
+        'trust',
+        `Could not create the subscription at peer ${peerId}: there is no trust with it`,
+      );
     let answer: PeerResponse<Record<string, unknown>>;
     try {
       answer = await this.proxy.createResource<Record<string, unknown>>(
@@ -310,16 +317,23 @@ export class SubscriptionManager {
       );
     } catch (err) {
       if (!(err instanceof ActingWebError)) throw err;
-      throw new PeerTimeoutError(`Could not create the subscription at peer ${peerId}: ${err.message}`);
+      throw new PeerRequestFailedError(
+        'subscription_request',
+        `Could not create the subscription at peer ${peerId}: ${err.message}`,
+      );
     }
     const body = answer.data;
     if (answer.status !== 201)
-      throw new PeerTimeoutError(
+      throw new PeerRequestFailedError(
+        'subscription_request',
         `Could not create the subscription at peer ${peerId}: it answered ${answer.status}`,
+        answer.status,
       );
     if (!isPlainObject(body) || typeof body.subscriptionid !== 'string' || !body.subscriptionid)
-      throw new PeerTimeoutError(
+      throw new PeerRequestFailedError(
+        'subscription_request',
         `Could not create the subscription at peer ${peerId}: its answer has no subscriptionid`,
+        answer.status,
       );
     const sequence =
       typeof body.sequence === 'number' && Number.isSafeInteger(body.sequence) ? body.sequence : 0;
