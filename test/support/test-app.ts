@@ -81,12 +81,14 @@ export async function startFreshServer(
 /** JSON request helper over real HTTP (fetch). */
 export async function call(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string | Uint8Array } = {},
 ): Promise<{ status: number; headers: Headers; text: string; json: any }> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   // A raw body with no content-type header is sent as bytes, so fetch adds no content type either.
   let body: string | Uint8Array | undefined =
-    init.raw !== undefined && !('content-type' in headers) ? new TextEncoder().encode(init.raw) : init.raw;
+    typeof init.raw === 'string' && !('content-type' in headers)
+      ? new TextEncoder().encode(init.raw)
+      : init.raw;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';

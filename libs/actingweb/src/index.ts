@@ -124,6 +124,7 @@ export {
   NotFoundError,
   ConflictError,
   PayloadTooLargeError,
+  UnsupportedMediaTypeError,
   PeerTimeoutError,
   PeerBadGatewayError,
   ServiceUnavailableError,

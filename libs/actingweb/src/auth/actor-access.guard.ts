@@ -14,7 +14,8 @@ import { CredentialResolver } from './credential-resolver.service.js';
  * The one gate in front of every actor route: unknown actor → 404; no
  * credentials where the rules want some → 401 with `WWW-Authenticate`; wrong
  * credentials → 403; authenticated but not allowed (or an unapproved peer
- * outside its own trust record) → 403.
+ * outside its own trust record) → 403. Only a caller who passes all of that
+ * learns that the body could not be read (400, 415).
  */
 @Injectable()
 export class ActorAccessGuard implements CanActivate {
@@ -70,6 +71,7 @@ export class ActorAccessGuard implements CanActivate {
     if (caller.kind === 'peer' && !caller.approved && !AccessPolicy.unapprovedPeerMayAccess(access)) {
       throw new ForbiddenError('Trust relationship is not approved yet', 'trust_not_approved');
     }
+    if (request.awBodyError) throw request.awBodyError;
     request.aw = { actor, caller };
     return true;
   }
