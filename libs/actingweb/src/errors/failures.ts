@@ -19,9 +19,7 @@ const origins = new WeakMap<object, string>();
  * These are logged as one warn line; anything else is a bug worth a stack.
  */
 export function isExpectedFailure(error: unknown): error is ActingWebError {
-  return (
-    error instanceof ActingWebError && (error.statusCode < 500 || PEER_FAILURES.has(error.statusCode))
-  );
+  return error instanceof ActingWebError && (error.statusCode < 500 || PEER_FAILURES.has(error.statusCode));
 }
 
 /** Notes where `error` came from (e.g. `Hook onSearch (action:search)`); the log line names it. */
