@@ -84,14 +84,11 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
     const options = { parseAs: 'buffer' as const, bodyLimit };
     const wrap =
       (parse: (text: string, req: FastifyRequest) => unknown) =>
-      (req: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+      (req: FastifyRequest, body: Buffer, done: ParserDone) => {
         try {
           const encoding = req.headers['content-encoding'];
-          const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-          const text = (encoding === undefined ? bytes : decodeContent(bytes, encoding, bodyLimit)).toString(
-            'utf8',
-          );
-          done(null, parse(text, req));
+          const bytes = encoding === undefined ? body : decodeContent(body, encoding, bodyLimit);
+          done(null, parse(bytes.toString('utf8'), req));
         } catch (err) {
           holdOrFail(req, err as Error, done);
         }
