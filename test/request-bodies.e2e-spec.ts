@@ -173,6 +173,20 @@ describe.each(STORAGES)('request bodies on $name', (storage) => {
       expect(res.status).toBe(413);
     });
 
+    it('a route that does not exist answers 404 or 400 for a bad body, never 500', async () => {
+      for (const [, body] of MALFORMED) {
+        const res = await call(`${server.url}a/b/c/d/e`, { method: 'POST', ...body });
+        expect([400, 404]).toContain(res.status);
+        expect(res.json).toMatchObject({ statusCode: res.status });
+      }
+      const form = await call(`${server.url}a/b/c/d/e`, {
+        method: 'PUT',
+        raw: '__proto__=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect([400, 404]).toContain(form.status);
+    });
+
     it('an unknown actor is still 404 (there is no one to authenticate against)', async () => {
       const res = await call(`${server.url}${'0'.repeat(32)}/subscriptions`, {
         method: 'POST',

@@ -106,7 +106,7 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
       'application/x-www-form-urlencoded',
       options,
       wrap((t, req) =>
-        (req.routeOptions.config as AwRouteFlags).awFormAsText
+        (req.routeOptions.config as AwRouteFlags | undefined)?.awFormAsText
           ? parseSniffedBody(t, maxJsonDepth)
           : parseFormBody(t, maxJsonDepth),
       ),
@@ -134,7 +134,7 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
 function holdOrFail(req: FastifyRequest, err: Error, done: ParserDone): void {
   if (
     (err as { statusCode?: number }).statusCode !== 413 &&
-    (req.routeOptions.config as AwRouteFlags).awAuthFirst
+    (req.routeOptions.config as AwRouteFlags | undefined)?.awAuthFirst
   ) {
     (req as AwRequest).awBodyError = err;
     done(null, undefined);
