@@ -125,6 +125,7 @@ export {
   NotFoundError,
   ConflictError,
   PayloadTooLargeError,
+  UnsupportedMediaTypeError,
   PeerTimeoutError,
   PeerRequestFailedError,
   PeerBadGatewayError,

@@ -28,6 +28,8 @@ const PERMISSION_ROUTES: Readonly<Record<string, PermissionCategory>> = {
  * configured trust type (so no access rule names it) reaches a
  * permission-checked route only when the creator's override for its trust
  * grants something in that category (`docs/trust.md`).
+ * Only a caller who passes all of that learns that the body could not be read
+ * (400, 415).
  */
 @Injectable()
 export class ActorAccessGuard implements CanActivate {
@@ -87,6 +89,7 @@ export class ActorAccessGuard implements CanActivate {
     if (caller.kind === 'peer' && !caller.approved && !AccessPolicy.unapprovedPeerMayAccess(access)) {
       throw new ForbiddenError('Trust relationship is not approved yet', 'trust_not_approved');
     }
+    if (request.awBodyError) throw request.awBodyError;
     request.aw = { actor, caller };
     return true;
   }

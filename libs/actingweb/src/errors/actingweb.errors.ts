@@ -85,6 +85,13 @@ export class PayloadTooLargeError extends ActingWebError {
   }
 }
 
+/** 415: the body's content coding (`Content-Encoding`) is not one we decode. @publicApi */
+export class UnsupportedMediaTypeError extends ActingWebError {
+  constructor(message = 'Unsupported media type', code = 'unsupported_media_type') {
+    super(415, code, message);
+  }
+}
+
 /** 408: a peer did not answer in time (the protocol's status for failed peer calls). @publicApi */
 export class PeerTimeoutError extends ActingWebError {
   constructor(message = 'Peer did not answer in time') {
