@@ -345,7 +345,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
           body: { peerid: 'f'.repeat(32), target: 'properties' },
         })
       ).status,
-    ).toBe(404);
+    ).toBe(408); // no trust with that peer: as the reference, 408
     await call(`${b.url}/subscriptions/${other.id}`, {
       method: 'POST',
       headers: bearer(otherSecret),
