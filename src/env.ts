@@ -24,6 +24,14 @@ function flag(value: string | undefined, name: string): boolean {
   throw new Error(`${name} must be true or false (got "${value}")`);
 }
 
+/** A comma list (`a, b,c`) as its non-empty items. */
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** Parses the environment contract of ARCHITECTURE §8; throws with a clear message on bad values. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
   const port = Number(env.PORT ?? 3000);
@@ -52,10 +60,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
       description: 'ActingWeb demo actor {id}',
       devtest: flag(env.AW_DEVTEST, 'AW_DEVTEST'),
       uniqueCreator: flag(env.AW_UNIQUE_CREATOR, 'AW_UNIQUE_CREATOR'),
-      autoApprove: (env.AW_AUTO_APPROVE ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+      autoApprove: list(env.AW_AUTO_APPROVE),
+      peers: {
+        allowedHosts: list(env.AW_PEERS_ALLOWED_HOSTS),
+        allowedCidrs: list(env.AW_PEERS_ALLOWED_CIDRS),
+      },
       storage,
     },
   };

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Injectable } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Injectable, Logger } from '@nestjs/common';
 import { CallbackHook, type CallbackHookContext } from '@actingweb/nestjs';
 import { PermissionCallbacks } from '../libs/actingweb/src/callbacks/permission-callbacks.service.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
@@ -126,6 +126,66 @@ describe.each(STORAGES)('callbacks on $name', (storage) => {
     );
     // b's real sequence is 1 (< our 2): nothing moves backwards and nothing is replayed.
     expect(log.seen(a.id, sub)).toHaveLength(2);
+  });
+
+  it('a callback with no diff fields on a known subscription: 204, the subscription callback hooks get it as it is (warn), the sequence stays', async () => {
+    const a = await newActor(s1);
+    const b = await newActor(s2);
+    const c = await newActor(s2);
+    const secret = await befriend(a, b);
+    const otherSecret = await befriend(a, c);
+    const sub = await subscribe(a, b, { granularity: 'none' });
+    const url = `${a.url}/callbacks/subscriptions/${b.id}/${sub}`;
+    const log = s1.app.get(SubscriberLog);
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const res = await call(url, { method: 'POST', headers: bearer(secret), body: { test: 'fake' } });
+      expect(res.status).toBe(204);
+      expect(warn.mock.calls.map((args) => String(args[0]))).toContainEqual(
+        expect.stringContaining(`Callback from ${b.id} on subscription ${sub} carries no diff`),
+      );
+    } finally {
+      warn.mockRestore();
+    }
+    expect(log.callbacks.filter((cb) => cb.actor.id === a.id)).toEqual([
+      expect.objectContaining({
+        name: 'subscription',
+        caller: expect.objectContaining({ kind: 'peer', peerId: b.id }),
+        data: {
+          peerid: b.id,
+          subscription: {
+            subscriptionid: sub,
+            target: 'properties',
+            subtarget: '',
+            resource: '',
+            granularity: 'none',
+          },
+          data: { test: 'fake' },
+          type: 'opaque',
+        },
+      }),
+    ]);
+    // Not a diff: the diff hooks saw nothing and the next expected sequence is still 1.
+    expect(log.seen(a.id, sub)).toEqual([]);
+    expect((await call(`${a.url}/subscriptions`, { headers: a.auth })).json.data[0].sequence).toBe(0);
+    // Authentication and existence are checked as for any callback.
+    expect((await call(url, { method: 'POST', body: { test: 'fake' } })).status).toBe(401);
+    expect(
+      (await call(url, { method: 'POST', headers: bearer(otherSecret), body: { test: 'fake' } })).status,
+    ).toBe(403);
+    expect(
+      (
+        await call(`${a.url}/callbacks/subscriptions/${b.id}/unknown`, {
+          method: 'POST',
+          headers: bearer(secret),
+          body: { test: 'fake' },
+        })
+      ).status,
+    ).toBe(404);
+    // Bodies that are not a JSON object, or carry callback fields that are wrong, are still 400.
+    for (const body of [['test'], 'fake', { sequence: 'x' }, { data: 1 }])
+      expect((await call(url, { method: 'POST', headers: bearer(secret), body })).status).toBe(400);
+    expect(log.callbacks.filter((cb) => cb.actor.id === a.id)).toHaveLength(1);
   });
 
   it('a gap makes the subscriber poll; out-of-order arrivals are applied once, in order', async () => {

@@ -64,7 +64,7 @@ describe.each([true, false])('request context %s', (requestContext) => {
         headers: { authorization: basic('rc', actor.json.passphrase), 'x-request-id': 'trace-me-123' },
         body: { url: peer.url, relationship: 'friend' },
       });
-      expect(res.status).toBe(502); // the fake peer has no /meta
+      expect(res.status).toBe(408); // the fake peer has no /meta
       expect(peer.requests).toHaveLength(1);
       expect(peer.requests[0].parentRequestId).toBe(requestContext ? 'trace-me-123' : undefined);
     } finally {

@@ -132,19 +132,19 @@ describe.each(STORAGES)('methods, actions and resources on $name', (storage) => 
       });
     });
 
-    it('GET runs the hook with the query as data: 200 JSON, 404 when nothing answers', async () => {
+    it('GET runs the hook with the query as data: 200 JSON, 404 when nothing answers, 500 when it throws', async () => {
       const res = await call(`${base}/methods/get_profile?fields=name`, { headers: creator });
       expect(res.status).toBe(200);
       expect(res.json).toEqual({ id, method: 'GET', data: { fields: 'name' }, caller: 'creator' });
       expect((await call(`${base}/methods/nothing`, { headers: creator })).status).toBe(404);
       expect((await call(`${base}/methods/unknown`, { headers: creator })).status).toBe(404);
-      expect((await call(`${base}/methods/broken`, { headers: creator })).status).toBe(404);
+      expect((await call(`${base}/methods/broken`, { headers: creator })).status).toBe(500);
       expect((await call(`${base}/methods/wild_card`, { headers: creator })).json).toEqual({
         wildcard: 'wild_card',
       });
     });
 
-    it('POST and PUT answer 200 JSON, or 400 when nothing answers', async () => {
+    it('POST and PUT answer 200 JSON, 400 when nothing answers, 500 when the hook throws', async () => {
       for (const method of ['POST', 'PUT']) {
         const res = await call(`${base}/methods/echo`, {
           method,
@@ -158,7 +158,7 @@ describe.each(STORAGES)('methods, actions and resources on $name', (storage) => 
           400,
         );
         expect((await call(`${base}/methods/broken`, { method, headers: creator, body: {} })).status).toBe(
-          400,
+          500,
         );
       }
       const text = await call(`${base}/methods/text`, { method: 'POST', headers: creator });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import {
   ActorService,
+  BadRequestError,
   LifecycleHook,
   PropertyChangeFeed,
   PropertyHook,
@@ -39,9 +40,10 @@ class PropertyHooks {
     return { value, via: path.join('/') };
   }
 
-  /** A hook that throws on write rejects it; never a crash. */
+  /** A hook that throws answers with its error; nothing is stored. */
   @PropertyHook('explosive', { operations: ['put'] })
-  explode(): never {
+  explode({ value }: PropertyHookContext): never {
+    if (value === 'refuse') throw new BadRequestError('explosive values must not be "refuse"');
     throw new Error('boom');
   }
 
@@ -91,7 +93,7 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
     expect(all).toHaveProperty('profile');
   });
 
-  it('put hooks transform values; a null result rejects the write with 400 and changes nothing', async () => {
+  it('put hooks transform values; a null result rejects the write with 400, a throw answers with its error; nothing changes', async () => {
     const a = await newActor();
     expect((await call(`${a.props}/shout`, { method: 'PUT', raw: 'hello', headers: a.auth })).status).toBe(
       204,
@@ -101,7 +103,11 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
     expect(rejected.status).toBe(400);
     expect((await call(`${a.props}/shout`, { headers: a.auth })).text).toBe('HELLO');
     const exploded = await call(`${a.props}/explosive`, { method: 'PUT', raw: 'x', headers: a.auth });
-    expect(exploded.status).toBe(400);
+    expect(exploded.status).toBe(500);
+    expect(exploded.json.requestId).toBe(exploded.headers.get('x-request-id'));
+    const refused = await call(`${a.props}/explosive`, { method: 'PUT', raw: 'refuse', headers: a.auth });
+    expect(refused.status).toBe(400);
+    expect(refused.json.message).toBe('explosive values must not be "refuse"');
     expect((await call(`${a.props}/explosive`, { headers: a.auth })).status).toBe(404);
   });
 
@@ -174,6 +180,7 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
       statusCode: 500,
       error: 'Internal Server Error',
       message: 'Internal server error',
+      requestId: failed.headers.get('x-request-id'),
     });
     expect((await call(`${a.props}/atomic`, { headers: a.auth })).status).toBe(404);
     fail = false;

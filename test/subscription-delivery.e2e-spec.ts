@@ -233,6 +233,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     await down.close();
 
     const writes = 25;
+    const firstWrite = performance.now();
     const latencies: number[] = [];
     for (let n = 1; n <= writes; n++) {
       const started = performance.now();
@@ -245,6 +246,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     const total = latencies.reduce((sum, ms) => sum + ms, 0);
     expect(total).toBeLessThan((writes * 300) / 2);
     await idle();
+    const elapsed = performance.now() - firstWrite;
 
     const all = Array.from({ length: writes }, (_, i) => i + 1);
     expect(healthy.callbacks().map((c) => c.sequence)).toEqual(all);
@@ -256,8 +258,12 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     // Back-pressure and the breaker kept the misbehaving ones from being hammered.
     expect(limited.callbacks()).toHaveLength(1);
     expect(unavailable.callbacks().length).toBeLessThan(writes);
-    expect(hanging.callbacks().length).toBeLessThanOrEqual(6);
-    expect(garbage.callbacks().length).toBeLessThanOrEqual(6);
+    // The breaker opens after 5 failures; then one probe per 400 ms cool-down at most (a loaded
+    // machine makes the run longer and so allows more probes, never more than that).
+    const breakerBound = 5 + Math.floor(elapsed / 400);
+    expect(hanging.callbacks().length).toBeLessThanOrEqual(breakerBound);
+    expect(garbage.callbacks().length).toBeLessThanOrEqual(breakerBound);
+    expect(garbage.callbacks().length).toBeLessThan(writes);
   });
 
   it('callbacks to many subscribers run concurrently, never more than maxConcurrentCallbacks at once', async () => {
@@ -312,16 +318,61 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     expect(f.inFlight.now).toBe(0); // it was answered before close() returned
   });
 
-  it('compression is not offered: callbacks go out uncompressed even when gzip is accepted (checklist 106)', async () => {
-    const b = await newActor(pub);
-    const supported = await call(`${b.url}/meta/actingweb/supported`);
-    expect(supported.text.split(',')).not.toContain('callbackcompression');
-    const f = await fake(b, () => ok);
-    await f.subscribe({ target: 'properties', granularity: 'high', accept_encoding: ['gzip'] });
-    await put(b, 'x', 'z'.repeat(2000));
-    await idle();
-    expect(f.headers[0]['content-encoding']).toBeUndefined();
-    expect(f.callbacks()[0].data).toEqual({ x: 'z'.repeat(2000) });
+  describe('compression (tag callbackcompression, checklist 106)', () => {
+    const big = 'z'.repeat(2000);
+    const postedCallbacks = (f: FakeSubscriber) => f.peer.requests.filter((r) => r.method === 'POST');
+
+    it('is advertised in /meta', async () => {
+      const b = await newActor(pub);
+      const supported = await call(`${b.url}/meta/actingweb/supported`);
+      expect(supported.text.split(',')).toContain('callbackcompression');
+    });
+
+    it.each([
+      [['gzip'], 'gzip'],
+      [['br', 'gzip'], 'br'],
+      [['deflate', 'br'], 'deflate'],
+      [['zstd', 'GZIP', 'br'], 'gzip'],
+    ])(
+      'accept_encoding %j: a callback over 1 KB goes out as %s with Content-Encoding; small ones as they are',
+      async (acceptEncoding, encoding) => {
+        const b = await newActor(pub);
+        const f = await fake(b, () => ok);
+        const sub = await f.subscribe({
+          target: 'properties',
+          granularity: 'high',
+          accept_encoding: acceptEncoding,
+        });
+        await put(b, 'x', big);
+        await put(b, 'y', 'small');
+        await idle();
+        const [large, small] = postedCallbacks(f);
+        expect(large.contentEncoding).toBe(encoding);
+        expect(f.headers[0]['content-type']).toMatch(/^application\/json/);
+        expect(Number(f.headers[0]['content-length'])).toBe(large.raw.length);
+        expect(large.raw.length).toBeLessThan(1000);
+        // The same callback as uncompressed: content and sequence unchanged.
+        expect(f.callbacks()[0]).toMatchObject({ subscriptionid: sub, sequence: 1, data: { x: big } });
+        expect(small.contentEncoding).toBeUndefined();
+        expect(JSON.parse(small.body)).toMatchObject({ sequence: 2, data: { y: 'small' } });
+        // 2xx cleared both diffs, as for plain callbacks.
+        expect(await pending(b, f, sub)).toEqual([]);
+      },
+    );
+
+    it.each([[undefined], [[]], [['identity', 'gzip']], [['zstd', 'compress']]])(
+      'accept_encoding %j: callbacks go out uncompressed',
+      async (acceptEncoding) => {
+        const b = await newActor(pub);
+        const f = await fake(b, () => ok);
+        await f.subscribe({ target: 'properties', granularity: 'high', accept_encoding: acceptEncoding });
+        await put(b, 'x', big);
+        await idle();
+        const [request] = postedCallbacks(f);
+        expect(request.contentEncoding).toBeUndefined();
+        expect(JSON.parse(request.body)).toMatchObject({ sequence: 1, data: { x: big } });
+      },
+    );
   });
 
   it('permission-filtered: a peer never sees changes it may not read, not even by polling', async () => {

@@ -1,6 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { CallbackDelivery } from '@actingweb/nestjs';
-import { call, startFreshServer, startServer, STORAGES, type TestServer } from './support/test-app.js';
+import {
+  call,
+  describeOnPostgres,
+  startFreshServer,
+  startServer,
+  type TestServer,
+} from './support/test-app.js';
 import {
   bearer,
   befriend,
@@ -11,15 +17,13 @@ import {
   type TestActor,
 } from './support/subscriptions.js';
 
-const POSTGRES = STORAGES.filter((s) => s.name === 'postgres');
-
 /**
  * Two instances of the app sharing one PostgreSQL schema serve the same
  * actors (issue 5, scope 6): changes made through either are delivered once
  * per subscriber, with no duplicate or skipped sequence numbers. Runs only
  * when TEST_DATABASE_URL is set.
  */
-describe.each(POSTGRES)('subscriptions across two instances on one $name database', (storage) => {
+describeOnPostgres('subscriptions across two instances on one $name database', (storage) => {
   let one: TestServer;
   let two: TestServer;
   let subscriber: TestServer;

@@ -318,9 +318,12 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
       headers: a.auth,
       body: { peerid: b.id, target: 'properties', subtarget: 'test', granularity: 'high' },
     });
-    expect(asked.status).toBe(201);
-    const subId = asked.json.subscriptionid;
-    expect(asked.headers.get('location')).toBe(`${b.url}/subscriptions/${a.id}/${subId}`);
+    // §7.3 and the reference: 204, no body, Location = the subscription at the peer.
+    expect(asked.status).toBe(204);
+    expect(asked.text).toBe('');
+    const location = asked.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^${b.url}/subscriptions/${a.id}/[0-9a-f]{32}$`));
+    const subId = location.split('/').at(-1)!;
     expect(
       (
         await call(`${a.url}/subscriptions`, {
@@ -342,7 +345,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
           body: { peerid: 'f'.repeat(32), target: 'properties' },
         })
       ).status,
-    ).toBe(404);
+    ).toBe(408); // no trust with that peer: as the reference, 408
     await call(`${b.url}/subscriptions/${other.id}`, {
       method: 'POST',
       headers: bearer(otherSecret),

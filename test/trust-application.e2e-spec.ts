@@ -131,7 +131,7 @@ describe.each(STORAGES)('TrustManager from application code on $name', (storage)
       memberTrust.createReciprocalTrust(memberHandle, { url: member.url, relationship: 'friend' }),
     ).rejects.toBeInstanceOf(BadRequestError);
     await expect(
-      memberTrust.createReciprocalTrust(memberHandle, { url: hub.url, relationship: 'no_such_type' }),
+      memberTrust.createReciprocalTrust(memberHandle, { url: hub.url, relationship: 'no such type' }),
     ).rejects.toBeInstanceOf(BadRequestError);
 
     // deletePeerTrust: gone on both sides; each side's trust_deleted fires.

@@ -23,6 +23,10 @@ class TrustEvents {
   remote(c: LifecycleHookContext) {
     this.events.push(`approved-remote ${c.actor.id}<->${c.peerId}`);
   }
+  @LifecycleHook('trust_approved')
+  approved(c: LifecycleHookContext) {
+    this.events.push(`approved ${c.actor.id}<->${c.peerId} ${c.relationship}`);
+  }
   @LifecycleHook('trust_deleted')
   deleted(c: LifecycleHookContext) {
     this.events.push(`deleted ${c.actor.id}-x-${c.peerId} byPeer=${String(c.initiatedByPeer)}`);
@@ -136,13 +140,39 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     ).toBe(204);
     expect((await call(`${a.url}/properties`, { headers: bearer(secret) })).status).toBe(200);
 
-    expect(events1).toEqual([`initiated ${a.id}->${b.id} friend`, `approved-remote ${a.id}<->${b.id}`]);
-    expect(events2).toEqual([`received ${b.id}<-${a.id} friend`, `approved-local ${b.id}<->${a.id}`]);
+    // trust_approved fires on each side once the trust is approved on both (here: B's PUT, A's notice).
+    expect(events1).toEqual([
+      `initiated ${a.id}->${b.id} friend`,
+      `approved-remote ${a.id}<->${b.id}`,
+      `approved ${a.id}<->${b.id} friend`,
+    ]);
+    expect(events2).toEqual([
+      `received ${b.id}<-${a.id} friend`,
+      `approved-local ${b.id}<->${a.id}`,
+      `approved ${b.id}<->${a.id} friend`,
+    ]);
+
+    // Approving again changes nothing and fires nothing.
+    events2.length = 0;
+    expect(
+      (
+        await call(`${b.url}/trust/friend/${a.id}`, {
+          method: 'PUT',
+          headers: b.auth,
+          body: { approved: true },
+        })
+      ).status,
+    ).toBe(204);
+    expect(events2).toEqual([]);
   });
 
   it('approved immediately when the peer auto-approves the relationship', async () => {
     const a = await newActor(s1);
     const c = await newActor(auto);
+    const events1 = s1.app.get(TrustEvents).events;
+    const eventsAuto = auto.app.get(TrustEvents).events;
+    events1.length = 0;
+    eventsAuto.length = 0;
     const created = await call(`${a.url}/trust`, {
       method: 'POST',
       headers: a.auth,
@@ -153,6 +183,37 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     const atC = await call(`${c.url}/trust/friend/${a.id}`, { headers: c.auth });
     expect(atC.status).toBe(200);
     expect(atC.json).toMatchObject({ approved: true, peer_approved: true, verified: true });
+    // Approved on both sides at once: trust_approved fires on both.
+    expect(events1).toEqual([`initiated ${a.id}->${c.id} friend`, `approved ${a.id}<->${c.id} friend`]);
+    expect(eventsAuto).toEqual([`received ${c.id}<-${a.id} friend`, `approved ${c.id}<->${a.id} friend`]);
+  });
+
+  it('asks for any relationship name; one without a trust type is pending at the peer', async () => {
+    const a = await newActor(s1);
+    const b = await newActor(s2);
+    const created = await call(`${a.url}/trust`, {
+      method: 'POST',
+      headers: a.auth,
+      body: { url: b.url, relationship: 'lover' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe(`${a.url}/trust/lover/${b.id}`);
+    expect(created.json).toMatchObject({ relationship: 'lover', approved: true, peer_approved: false });
+    const atB = await call(`${b.url}/trust/lover/${a.id}`, { headers: b.auth });
+    expect(atB.status).toBe(202);
+    expect(atB.json).toMatchObject({ relationship: 'lover', verified: true, approved: false });
+    // A name that is no token, or a role name, is refused before any peer call.
+    for (const relationship of ['no such type', 'creator', 'x'.repeat(65)])
+      expect(
+        (
+          await call(`${a.url}/trust`, {
+            method: 'POST',
+            headers: a.auth,
+            body: { url: b.url, relationship },
+          })
+        ).status,
+      ).toBe(400);
+    expect((await call(`${b.url}/trust`, { headers: b.auth })).json).toHaveLength(1);
   });
 
   it('lists and filters trusts; unknown peers are 404 (checklist 58–61)', async () => {
@@ -327,14 +388,16 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     expect(
       (await call(target, { method: 'POST', body: { id: 'a/b', baseuri: 'http://x.example/a' } })).status,
     ).toBe(400);
-    expect(
-      (
-        await call(`${b.url}/trust/no_such_type`, {
-          method: 'POST',
-          body: { id: 'abc', baseuri: 'http://x.example/a', secret: 's'.repeat(40) },
-        })
-      ).status,
-    ).toBe(403);
+    // Relationship names are tokens; names of access-rule roles are refused.
+    for (const name of ['no%20such%20type', 'x'.repeat(65), 'creator', 'owner', 'trustee', '%C3%BC'])
+      expect(
+        (
+          await call(`${b.url}/trust/${name}`, {
+            method: 'POST',
+            body: { id: 'abc', baseuri: 'http://x.example/a', secret: 's'.repeat(40) },
+          })
+        ).status,
+      ).toBe(400);
     expect(
       (await call(`${b.url}/trust`, { method: 'POST', headers: b.auth, body: { relationship: 'friend' } }))
         .status,
@@ -408,13 +471,34 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     try {
       const attempt = (url: string) =>
         call(`${a.url}/trust`, { method: 'POST', headers: a.auth, body: { url, relationship: 'friend' } });
-      const results = {
-        down: (await attempt(downUrl)).status,
-        garbage: (await attempt(garbage.url)).status,
-        failing: (await attempt(failing.url)).status,
-        refusing: (await attempt(refusing.url)).status,
+      // Every failure is 408 (§8.4 step 7, as the reference), and the body says which step failed.
+      const failure = async (url: string) => {
+        const res = await attempt(url);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        return { status: res.status, step: res.json.step, peer_status: res.json.peer_status };
       };
-      expect(results).toEqual({ down: 503, garbage: 502, failing: 502, refusing: 502 });
+      const results = {
+        down: await failure(downUrl),
+        garbage: await failure(garbage.url),
+        failing: await failure(failing.url),
+        refusing: await failure(refusing.url),
+      };
+      expect(results).toEqual({
+        down: { status: 408, step: 'meta', peer_status: undefined },
+        garbage: { status: 408, step: 'meta', peer_status: 200 }, // answered, but not with /meta JSON
+        failing: { status: 408, step: 'trust_request', peer_status: 500 },
+        refusing: { status: 408, step: 'trust_request', peer_status: 403 },
+      });
+      // A /meta answered with an error status names that status.
+      const noMeta = await startFakePeer((_req, res) => {
+        res.writeHead(404);
+        res.end();
+      });
+      try {
+        expect(await failure(noMeta.url)).toEqual({ status: 408, step: 'meta', peer_status: 404 });
+      } finally {
+        await noMeta.close();
+      }
       expect((await call(`${a.url}/trust`, { headers: a.auth })).json).toEqual([]);
       // The slow peer: the module's timeout (set below) ends it with 408.
       const slowServer = await startFreshServer(storage, { peers: { timeoutMs: 300 } });
@@ -427,6 +511,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
           body: { url: slow.url, relationship: 'friend' },
         });
         expect(res.status).toBe(408);
+        expect(res.json.step).toBe('trust_request');
         expect(Date.now() - started).toBeLessThan(5000);
         expect((await call(`${x.url}/trust`, { headers: x.auth })).json).toEqual([]);
       } finally {
@@ -521,6 +606,60 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
       ).status,
     ).toBe(204);
     expect((await call(`${a.url}/meta/trustee_root`)).status).toBe(404);
+  });
+});
+
+/** `PUT /trust/trustee` may rename the creator; with `uniqueCreator` only to a name no other actor holds. */
+describe.each(STORAGES)('renaming the creator on $name', (storage) => {
+  let unique: TestServer;
+  let shared: TestServer;
+  beforeAll(async () => {
+    unique = await startFreshServer(storage, { uniqueCreator: true });
+    shared = await startFreshServer(storage);
+  });
+  afterAll(async () => {
+    await Promise.all([unique.close(), shared.close()]);
+  });
+
+  const rename = (actor: Actor, creator: string) =>
+    call(`${actor.url}/trust/trustee`, { method: 'PUT', headers: actor.auth, body: { creator } });
+
+  it('refuses, with uniqueCreator, a creator another actor holds (409), normalised as at creation', async () => {
+    const alice = await newActor(unique, 'alice@example.com');
+    const bob = await newActor(unique, 'bob@example.com');
+    for (const creator of ['alice@example.com', '  Alice@Example.COM ']) {
+      const res = await rename(bob, creator);
+      expect(res.status).toBe(409);
+      expect(res.json).toMatchObject({ statusCode: 409, message: expect.stringContaining('creator') });
+    }
+    // Nothing changed: bob's credentials still work, and alice's creator still names only alice.
+    expect((await call(bob.url, { headers: bob.auth })).json.creator).toBe('bob@example.com');
+    const bobPassphrase = Buffer.from(bob.auth.authorization.slice(6), 'base64').toString().split(':')[1];
+    expect(
+      (
+        await call(unique.url, {
+          method: 'POST',
+          body: { creator: 'alice@example.com', passphrase: bobPassphrase },
+        })
+      ).status,
+    ).toBe(403);
+    // Its own name, or a free one, is fine; the new name is then taken.
+    expect((await rename(bob, 'bob@example.com')).status).toBe(204);
+    expect((await rename(bob, 'Carol@Example.com')).status).toBe(204);
+    const carolAuth = { authorization: basic('carol@example.com', bobPassphrase) };
+    expect((await call(bob.url, { headers: carolAuth })).json.creator).toBe('carol@example.com');
+    expect((await call(unique.url, { method: 'POST', body: { creator: 'carol@example.com' } })).status).toBe(
+      403,
+    );
+    expect((await rename(alice, 'carol@example.com')).status).toBe(409);
+    // Too long a name is a 400, as at creation.
+    expect((await rename(alice, 'x'.repeat(256))).status).toBe(400);
+  });
+
+  it('allows a shared creator without uniqueCreator', async () => {
+    await newActor(shared, 'alice@example.com');
+    const bob = await newActor(shared, 'bob@example.com');
+    expect((await rename(bob, 'alice@example.com')).status).toBe(204);
   });
 });
 
@@ -623,6 +762,45 @@ describe.each(STORAGES)('trust permissions on $name', (storage) => {
     expect(
       (await call(`${b.url}/properties/notes/t`, { method: 'PUT', headers: b.auth, body: 3 })).status,
     ).toBe(204);
+  });
+
+  it('public/* lets a peer subscribe to public itself, never to all properties', async () => {
+    const { a, b, secret } = await pair('associate');
+    const peer = bearer(secret);
+    const subscribe = (body: Record<string, string>) =>
+      call(`${b.url}/subscriptions/${a.id}`, { method: 'POST', headers: peer, body });
+    // associate: public/* read. Reading public/x is allowed, so is watching public.
+    await call(`${b.url}/properties`, {
+      method: 'POST',
+      headers: b.auth,
+      body: { public: { x: 1 }, other: 'o' },
+    });
+    expect((await call(`${b.url}/properties/public/x`, { headers: peer })).status).toBe(200);
+    const sub = await subscribe({ target: 'properties', subtarget: 'public' });
+    expect(sub.status).toBe(201);
+    expect((await subscribe({ target: 'properties', subtarget: 'public', resource: 'x' })).status).toBe(201);
+    // Not the whole target, nor a neighbour.
+    expect((await subscribe({ target: 'properties' })).status).toBe(403);
+    expect((await subscribe({ target: 'properties', subtarget: 'other' })).status).toBe(403);
+    expect((await subscribe({ target: 'properties', subtarget: 'publicity' })).status).toBe(403);
+
+    // The subscription carries the changes below public, and nothing else.
+    await call(`${b.url}/properties/public/x`, { method: 'PUT', headers: b.auth, body: 2 });
+    await call(`${b.url}/properties/other`, { method: 'PUT', headers: b.auth, body: 'p' });
+    const diffs = await call(`${b.url}/subscriptions/${a.id}/${sub.json.subscriptionid}`, { headers: peer });
+    expect(diffs.status).toBe(200);
+    expect(diffs.json.data.map((d: { data: unknown }) => d.data)).toEqual([{ x: 2 }]);
+
+    // A friend (`*` read, private/* excluded) may watch everything but private.
+    const friends = await pair('friend');
+    const friendSubscribe = (body: Record<string, string>) =>
+      call(`${friends.b.url}/subscriptions/${friends.a.id}`, {
+        method: 'POST',
+        headers: bearer(friends.secret),
+        body,
+      });
+    expect((await friendSubscribe({ target: 'properties' })).status).toBe(201);
+    expect((await friendSubscribe({ target: 'properties', subtarget: 'private' })).status).toBe(403);
   });
 
   it('answers the permission query to the peer itself only (checklist 78)', async () => {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 /** A misbehaving "peer" on loopback, for failure tests. */
 export interface FakePeer {
@@ -8,7 +9,11 @@ export interface FakePeer {
     url: string;
     authorization?: string;
     parentRequestId?: string;
+    /** The body as UTF-8 text (compressed bodies: see {@link decodedBody}). */
     body: string;
+    /** The body's bytes as received. */
+    raw: Buffer;
+    contentEncoding?: string;
   }>;
   close(): Promise<void>;
 }
@@ -18,16 +23,19 @@ export async function startFakePeer(
 ): Promise<FakePeer> {
   const requests: FakePeer['requests'] = [];
   const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString('utf8');
       requests.push({
         method: req.method ?? '',
         url: req.url ?? '',
         authorization: req.headers.authorization,
         parentRequestId: req.headers['x-parent-request-id'] as string | undefined,
         body,
+        raw,
+        contentEncoding: req.headers['content-encoding'],
       });
       void handler(req, res, body);
     });
@@ -58,4 +66,20 @@ export function metaThen(
     }
     rest(req, res, body);
   };
+}
+
+/** A recorded request's body as text, decompressed by its `Content-Encoding` (gzip, br, deflate). */
+export function decodedBody(request: FakePeer['requests'][number]): string {
+  switch (request.contentEncoding) {
+    case undefined:
+      return request.body;
+    case 'gzip':
+      return gunzipSync(request.raw).toString('utf8');
+    case 'br':
+      return brotliDecompressSync(request.raw).toString('utf8');
+    case 'deflate':
+      return inflateSync(request.raw).toString('utf8');
+    default:
+      throw new Error(`Unexpected Content-Encoding ${request.contentEncoding}`);
+  }
 }

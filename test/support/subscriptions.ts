@@ -9,7 +9,7 @@ import {
   type LifecycleHookContext,
   type SubscriptionHookContext,
 } from '@actingweb/nestjs';
-import { startFakePeer, type FakePeer } from './fake-peer.js';
+import { decodedBody, startFakePeer, type FakePeer } from './fake-peer.js';
 import { basic, call, type TestServer } from './test-app.js';
 
 /** An actor created over HTTP, with its creator's credentials. */
@@ -53,7 +53,10 @@ export async function befriend(a: TestActor, b: TestActor, relationship = 'frien
   return created.json.secret as string;
 }
 
-/** `a` (creator call) subscribes to `b` through `POST /a/subscriptions`; returns the subscription id. */
+/**
+ * `a` (creator call) subscribes to `b` through `POST /a/subscriptions` (204,
+ * `Location: <b>/subscriptions/<a>/<subid>`); returns the subscription id.
+ */
 export async function subscribe(
   a: TestActor,
   b: TestActor,
@@ -64,8 +67,11 @@ export async function subscribe(
     headers: a.auth,
     body: { peerid: b.id, target: 'properties', granularity: 'high', ...body },
   });
-  expect(res.status).toBe(201);
-  return res.json.subscriptionid as string;
+  expect(res.status).toBe(204);
+  const prefix = `${b.url}/subscriptions/${a.id}/`;
+  const location = res.headers.get('location') ?? '';
+  expect(location.startsWith(prefix)).toBe(true);
+  return location.slice(prefix.length);
 }
 
 /** Everything the subscriber-side hooks saw, per actor. */
@@ -186,7 +192,7 @@ export async function fakeSubscriber(
     callbacks: () =>
       peer.requests
         .filter((r) => r.method === 'POST' && r.url.includes('/callbacks/subscriptions/'))
-        .map((r) => JSON.parse(r.body) as Record<string, any>),
+        .map((r) => JSON.parse(decodedBody(r)) as Record<string, any>),
     subscribe: async (body) => {
       const res = await call(`${publisher.url}/subscriptions/${id}`, {
         method: 'POST',

@@ -1,12 +1,38 @@
 /**
  * Prints one plain closing line, "N passed, N failed[, N skipped]", after Jest's
- * own summary, so CI and humans read the same verdict.
+ * own summary, so CI and humans read the same verdict. A test file that fails
+ * outside its tests (it cannot be loaded, a hook throws) counts as one failure
+ * and is named on the line, so the line can never say "0 failed" when Jest did
+ * not pass. Suites skipped for want of PostgreSQL are noted (see
+ * `describeOnPostgres` in test-app.ts).
  */
+const POSTGRES_SKIPPED = 'PostgreSQL suites skipped: TEST_DATABASE_URL is not set';
+
 class SummaryReporter {
   onRunComplete(_contexts, results) {
+    const brokenFiles = results.testResults.filter(
+      (file) => file.testExecError || (file.numFailingTests === 0 && file.failureMessage),
+    ).length;
+    const failed = results.numFailedTests + brokenFiles;
     const skipped = results.numPendingTests + results.numTodoTests;
-    const line = `${results.numPassedTests} passed, ${results.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : '');
-    process.stdout.write(`\n${line}\n`);
+    let line = `${results.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
+    if (brokenFiles)
+      line += ` (${brokenFiles} test file${brokenFiles === 1 ? '' : 's'} failed to load or in a hook)`;
+
+    const postgresSkipped = new Set(
+      results.testResults.flatMap((file) =>
+        file.testResults
+          .filter(
+            (test) =>
+              test.status === 'pending' && test.ancestorTitles.some((t) => t.includes(POSTGRES_SKIPPED)),
+          )
+          .map((test) => test.ancestorTitles.join(' > ')),
+      ),
+    ).size;
+    const note = postgresSkipped
+      ? `${POSTGRES_SKIPPED} (${postgresSkipped} suite${postgresSkipped === 1 ? '' : 's'})\n`
+      : '';
+    process.stdout.write(`\n${note}${line}\n`);
   }
 }
 module.exports = SummaryReporter;

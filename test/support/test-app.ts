@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { describe, it } from '@jest/globals';
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -14,6 +15,25 @@ export interface TestServer {
 }
 
 export const STORAGES: TestStorage[] = testStorages();
+
+/** Why PostgreSQL-only suites did not run; the closing summary line repeats it (summary-reporter.cjs). */
+export const POSTGRES_SKIPPED = 'PostgreSQL suites skipped: TEST_DATABASE_URL is not set';
+
+/**
+ * `describe.each` over the PostgreSQL storage only (e.g. several instances on
+ * one database). Without TEST_DATABASE_URL the suite is reported as skipped,
+ * with the reason in its title, instead of failing on an empty `.each`.
+ */
+export function describeOnPostgres(title: string, suite: (storage: TestStorage) => void): void {
+  const postgres = STORAGES.filter((s) => s.name === 'postgres');
+  if (postgres.length > 0) {
+    describe.each(postgres)(title, suite);
+    return;
+  }
+  describe.skip(`${title.replace('$name', 'postgres')} (${POSTGRES_SKIPPED})`, () => {
+    it('runs with TEST_DATABASE_URL set', () => undefined);
+  });
+}
 
 /** A free TCP port on loopback (the kernel picks it). */
 export async function freePort(): Promise<number> {
@@ -81,12 +101,14 @@ export async function startFreshServer(
 /** JSON request helper over real HTTP (fetch). */
 export async function call(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; raw?: string | Uint8Array } = {},
 ): Promise<{ status: number; headers: Headers; text: string; json: any }> {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   // A raw body with no content-type header is sent as bytes, so fetch adds no content type either.
   let body: string | Uint8Array | undefined =
-    init.raw !== undefined && !('content-type' in headers) ? new TextEncoder().encode(init.raw) : init.raw;
+    typeof init.raw === 'string' && !('content-type' in headers)
+      ? new TextEncoder().encode(init.raw)
+      : init.raw;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers['content-type'] ??= 'application/json';

@@ -24,6 +24,8 @@ import { HttpPlumbingService } from './http/http-plumbing.service.js';
 import { MetaController } from './meta/meta.controller.js';
 import { MetaService } from './meta/meta.service.js';
 import { AwProxy } from './proxy/aw-proxy.service.js';
+import { OutgoingRequestPolicy } from './proxy/outgoing-request-policy.js';
+import { PeerAgents } from './proxy/peer-http.js';
 import { PermissionService } from './trust/permissions/permission.service.js';
 import { TrustController } from './trust/trust.controller.js';
 import { PermissionQueryController } from './trust/permission-query.controller.js';
@@ -97,6 +99,13 @@ const providers: Provider[] = [
   PermissionCallbacks,
   SubscriptionManager,
   HttpPlumbingService,
+  {
+    provide: OutgoingRequestPolicy,
+    useFactory: (config: AwConfig) =>
+      OutgoingRequestPolicy.forServer(config.root, config.outgoingRequests, config.peerTimeoutMs),
+    inject: [AwConfig],
+  },
+  PeerAgents,
   AwProxy,
   TrustTypeRegistry,
   TrustPermissionRepository,

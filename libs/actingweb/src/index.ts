@@ -12,6 +12,7 @@ export type {
   ActingWebModuleExtras,
   StorageOptions,
   PeerOptions,
+  TrustOptions,
   SubscriptionOptions,
 } from './config/actingweb-options.interface.js';
 export { AwConfig, resolveConfig } from './config/aw-config.js';
@@ -124,9 +125,12 @@ export {
   NotFoundError,
   ConflictError,
   PayloadTooLargeError,
+  UnsupportedMediaTypeError,
   PeerTimeoutError,
+  PeerRequestFailedError,
   PeerBadGatewayError,
   ServiceUnavailableError,
+  TooManyRequestsError,
   HookFailedError,
 } from './errors/actingweb.errors.js';
 

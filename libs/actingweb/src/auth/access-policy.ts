@@ -1,5 +1,6 @@
 import type { AccessRule } from './access-rules.js';
 import type { Caller } from './caller.js';
+import { RESERVED_ROLE_NAMES } from '../trust/relationship-name.js';
 
 /** What is being accessed: the route's path key, the HTTP method and the peer id named in the path, if any. */
 export interface AccessRequest {
@@ -42,10 +43,15 @@ function rolesOf(caller: Caller, pathPeerId: string | undefined): string[] {
       return ['creator'];
     case 'trustee':
       return ['trustee'];
-    case 'peer':
-      return pathPeerId !== undefined && caller.peerId === pathPeerId
-        ? [caller.relationship, 'owner']
+    case 'peer': {
+      // A relationship named like a pseudo-role (`creator`, `owner`, ...) grants nothing by its name.
+      const relationship = RESERVED_ROLE_NAMES.has(caller.relationship.toLowerCase())
+        ? []
         : [caller.relationship];
+      return pathPeerId !== undefined && caller.peerId === pathPeerId
+        ? [...relationship, 'owner']
+        : relationship;
+    }
     default:
       return [];
   }

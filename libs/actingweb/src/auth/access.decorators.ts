@@ -1,5 +1,6 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { RouteFlags } from '../http/route-flags.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import type { Caller } from './caller.js';
 
@@ -15,10 +16,14 @@ export interface AccessMetadata {
 
 /**
  * Marks an actor route with its access-table path key. The guard then loads the
- * actor (404), resolves the caller (401/403) and applies the rules (403).
+ * actor (404), resolves the caller (401/403) and applies the rules (403); only
+ * then is a body that could not be read answered (400).
  */
 export const Access = (pathKey: string, options: { peerParam?: string } = {}) =>
-  SetMetadata(ACCESS_METADATA, { pathKey, peerParam: options.peerParam } satisfies AccessMetadata);
+  applyDecorators(
+    SetMetadata(ACCESS_METADATA, { pathKey, peerParam: options.peerParam } satisfies AccessMetadata),
+    RouteFlags({ awAuthFirst: true }),
+  );
 
 /** What the guard leaves on the request for the handler. */
 export interface ActorRequestState {
@@ -26,7 +31,11 @@ export interface ActorRequestState {
   caller: Caller;
 }
 
-export type AwRequest = FastifyRequest & { aw?: ActorRequestState };
+export type AwRequest = FastifyRequest & {
+  aw?: ActorRequestState;
+  /** A body error the parser held back until the access guard passed (see `AwRouteFlags.awAuthFirst`). */
+  awBodyError?: Error;
+};
 
 /** The actor the route addresses (set by the access guard). */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): ActorRecord => {

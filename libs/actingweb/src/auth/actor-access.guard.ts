@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AwConfig } from '../config/aw-config.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors/actingweb.errors.js';
 import { ActorRepository } from '../storage/actor.repository.js';
+import { PermissionService } from '../trust/permissions/permission.service.js';
+import type { PermissionCategory } from '../trust/permissions/permissions.types.js';
 import { ACCESS_METADATA, type AccessMetadata, type AwRequest } from './access.decorators.js';
 import { AccessPolicy } from './access-policy.js';
 import { ACCESS_RULES } from './access-rules.token.js';
@@ -10,11 +12,24 @@ import type { AccessRule } from './access-rules.js';
 import { ANONYMOUS, type Caller } from './caller.js';
 import { CredentialResolver } from './credential-resolver.service.js';
 
+/** Routes whose every request is checked against trust permissions, by category. */
+const PERMISSION_ROUTES: Readonly<Record<string, PermissionCategory>> = {
+  properties: 'properties',
+  resources: 'resources',
+  methods: 'methods',
+  actions: 'actions',
+};
+
 /**
  * The one gate in front of every actor route: unknown actor → 404; no
  * credentials where the rules want some → 401 with `WWW-Authenticate`; wrong
  * credentials → 403; authenticated but not allowed (or an unapproved peer
- * outside its own trust record) → 403.
+ * outside its own trust record) → 403. A peer whose relationship has no
+ * configured trust type (so no access rule names it) reaches a
+ * permission-checked route only when the creator's override for its trust
+ * grants something in that category (`docs/trust.md`).
+ * Only a caller who passes all of that learns that the body could not be read
+ * (400, 415).
  */
 @Injectable()
 export class ActorAccessGuard implements CanActivate {
@@ -28,6 +43,7 @@ export class ActorAccessGuard implements CanActivate {
     @Inject(CredentialResolver) private readonly credentials: CredentialResolver,
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(ACCESS_RULES) rules: readonly AccessRule[],
+    @Inject(PermissionService) private readonly permissions: PermissionService,
   ) {
     this.policy = new AccessPolicy(rules);
   }
@@ -61,7 +77,10 @@ export class ActorAccessGuard implements CanActivate {
       caller = ANONYMOUS;
     }
 
-    if (!this.policy.allows(caller, access)) {
+    if (
+      !this.policy.allows(caller, access) &&
+      !(await this.openedByOverride(actor.id, caller, access.pathKey))
+    ) {
       if (caller.kind === 'anonymous') {
         throw new UnauthorizedError('Authentication required', `Basic realm="${this.config.authRealm}"`);
       }
@@ -70,7 +89,14 @@ export class ActorAccessGuard implements CanActivate {
     if (caller.kind === 'peer' && !caller.approved && !AccessPolicy.unapprovedPeerMayAccess(access)) {
       throw new ForbiddenError('Trust relationship is not approved yet', 'trust_not_approved');
     }
+    if (request.awBodyError) throw request.awBodyError;
     request.aw = { actor, caller };
     return true;
+  }
+
+  private async openedByOverride(actorId: string, caller: Caller, pathKey: string): Promise<boolean> {
+    const category = PERMISSION_ROUTES[pathKey];
+    if (caller.kind !== 'peer' || !caller.approved || !category) return false;
+    return this.permissions.overrideOpensCategory(actorId, caller.peerId, caller.relationship, category);
   }
 }

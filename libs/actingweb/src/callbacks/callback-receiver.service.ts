@@ -79,11 +79,23 @@ export class CallbackReceiver {
   /**
    * `POST /<me>/callbacks/subscriptions/<peer>/<subid>`: unknown subscription →
    * 404; a malformed body → 400; a gap we cannot fill now (publisher
-   * unreachable) → 503, so the publisher keeps the diff.
+   * unreachable) → 503, so the publisher keeps the diff. A JSON object with
+   * none of the callback fields is not a diff: the `subscription` callback
+   * hooks get it as it is (`type: 'opaque'`), the sequence does not move.
    */
   async receive(actor: ActorHandle, peerId: string, subscriptionId: string, body: unknown): Promise<void> {
     const sub = await this.subscriptions.get(actor.id, peerId, subscriptionId, true);
     if (!sub) throw new NotFoundError('Subscription not found', 'subscription_not_found');
+    if (isOpaque(body)) {
+      this.logger.warn(
+        `${logPrefix()}Callback from ${peerId} on subscription ${subscriptionId} carries no diff; passed to the hooks as it is`,
+      );
+      await this.runCallbackHooks(actor, sub, await this.requireTrust(actor.id, peerId), {
+        data: body,
+        type: 'opaque',
+      });
+      return;
+    }
     const callback = parseCallback(body);
     await this.serialized(sub, () => this.process(actor, sub, callback));
   }
@@ -270,6 +282,16 @@ export class CallbackReceiver {
       data,
       type,
     });
+    await this.runCallbackHooks(actor, sub, trust, { data, sequence, type });
+  }
+
+  /** The `subscription` `@CallbackHook`s: `{peerid, subscription, data, sequence?, type}`. */
+  private async runCallbackHooks(
+    actor: ActorHandle,
+    sub: SubscriptionRecord,
+    trust: TrustRecord,
+    payload: { data: unknown; sequence?: number; type: 'diff' | 'resync' | 'opaque' },
+  ): Promise<void> {
     const caller: Caller = {
       kind: 'peer',
       peerId: trust.peerId,
@@ -288,9 +310,7 @@ export class CallbackReceiver {
           resource: sub.resource,
           granularity: sub.granularity,
         },
-        data,
-        sequence,
-        type,
+        ...payload,
       },
       caller,
       httpMethod: 'POST',
@@ -389,6 +409,13 @@ export class CallbackReceiver {
 
 function target(trust: TrustRecord): PeerTarget {
   return { baseuri: trust.baseuri, secret: trust.secret };
+}
+
+/** What makes a body a subscription callback (§7.9); a body with none of them is passed on as it is. */
+const CALLBACK_FIELDS = ['sequence', 'data', 'url', 'type'] as const;
+
+function isOpaque(body: unknown): body is Record<string, unknown> {
+  return isPlainObject(body) && CALLBACK_FIELDS.every((field) => !Object.hasOwn(body, field));
 }
 
 /** The callback body: `sequence` (positive integer), `type`, and `data` (high) or `url` (low/resync). */

@@ -106,7 +106,7 @@ export class CallbacksController {
   /**
    * Any other `/callbacks/<name>`: the `@CallbackHook`s for `<name>` (then
    * `*`). A plain object they return is the 200 answer; another truthy result
-   * is 204; no hook answering is 404.
+   * is 204; no hook answering is 404; a hook that throws answers with its error.
    */
   private async hook(req: AwRequest, body: unknown, reply: FastifyReply): Promise<unknown> {
     const name = ((req.params as Record<string, string | undefined>)['*'] ?? '').replace(/\/+$/, '');
@@ -115,13 +115,17 @@ export class CallbacksController {
     if (reserved && caller.kind === 'anonymous')
       throw new UnauthorizedError('Authentication required', `Basic realm="${this.config.authRealm}"`);
     if (!name || reserved) throw new NotFoundError('No such callback', 'callback_not_found');
-    const outcome = await this.hooks.runCallback({
-      actor: this.handles.create(req.aw!.actor),
-      name,
-      data: body ?? req.query ?? {},
-      caller,
-      httpMethod: req.method,
-    });
+    const outcome = await this.hooks.runCallback(
+      {
+        actor: this.handles.create(req.aw!.actor),
+        name,
+        data: body ?? req.query ?? {},
+        caller,
+        httpMethod: req.method,
+      },
+      { answersWithError: true },
+    );
+    if (outcome.error !== undefined) throw outcome.error;
     if (!outcome.handled) throw new NotFoundError('No such callback', 'callback_not_found');
     if (outcome.result !== null && typeof outcome.result === 'object') {
       reply.status(200);

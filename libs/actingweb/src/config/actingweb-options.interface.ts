@@ -59,6 +59,8 @@ export interface ActingWebModuleOptions {
   requestContext?: boolean;
   /** Peer HTTP settings. */
   peers?: PeerOptions;
+  /** Limits on trust requests from peers; see `docs/trust.md`. */
+  trust?: TrustOptions;
   /** Subscription callback delivery (publisher side); see `docs/subscriptions.md`. */
   subscriptions?: SubscriptionOptions;
   /** The MCP server at `/mcp` and `/{actorId}/mcp`; see `docs/mcp.md`. Enabled by default. */
@@ -101,11 +103,38 @@ export interface SubscriptionOptions {
 }
 
 /** @publicApi */
+export interface TrustOptions {
+  /**
+   * Unapproved trust requests (`POST /<id>/trust/<rel>`, anyone may send one)
+   * one actor keeps at most; beyond it new requests get 429 with `Retry-After`
+   * until the creator approves or deletes some. Approved trusts never count.
+   * Default 100.
+   */
+  maxPendingRequests?: number;
+}
+
+/** @publicApi */
 export interface PeerOptions {
   /** Per-call timeout for requests to peers, in ms. Default 5000. */
   timeoutMs?: number;
   /** How many peer calls one fan-out runs at once. Default 32. */
   maxConcurrency?: number;
+  /**
+   * Host names peer calls may reach even when they resolve to a loopback,
+   * private, link-local or other special-purpose address, which the
+   * outgoing-request policy refuses by default (see `docs/security.md`).
+   * Exact names (`peer.internal`) or `*.` suffixes (`*.svc.cluster.local`);
+   * an IP address here counts as an `allowedCidrs` entry. Default none.
+   */
+  allowedHosts?: string[];
+  /** Address ranges (`10.0.0.0/8`, `fd00::/8`) or addresses peer calls may reach despite the policy. Default none. */
+  allowedCidrs?: string[];
+  /**
+   * Allow peers on the same class of special-purpose address as `baseUrl`'s
+   * host (loopback for `http://localhost:3000/`, private for
+   * `http://192.168.1.20/`), so local development needs no list. Default `true`.
+   */
+  allowBaseUrlClass?: boolean;
 }
 
 /**

@@ -13,6 +13,7 @@ export const BUILT_IN_OPTION_TAGS: readonly string[] = [
   'permissionquery',
   'subscriptions',
   'subscriptionresync',
+  'callbackcompression',
   'callbacks',
   'methods',
   'actions',

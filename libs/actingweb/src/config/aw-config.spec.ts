@@ -131,5 +131,17 @@ describe('resolveConfig', () => {
       /defaultRelationship must be a built-in or configured trust type \(got "stranger"; known: associate, viewer, friend, partner, admin, mcp_client, proxy\)/,
     );
     expect(resolveConfig({ ...base, defaultRelationship: 'proxy' }).defaultRelationship).toBe('proxy');
+    // Names of access-rule roles cannot name a trust type.
+    expect(() => resolveConfig({ ...base, trustTypes: [{ name: 'creator', permissions: {} }] })).toThrow(
+      /trustTypes\[0\] \("creator"\)\.name is reserved/,
+    );
+  });
+
+  it('bounds pending trust requests: trust.maxPendingRequests, default 100', () => {
+    expect(resolveConfig(base).maxPendingTrustRequests).toBe(100);
+    expect(resolveConfig({ ...base, trust: { maxPendingRequests: 5 } }).maxPendingTrustRequests).toBe(5);
+    expect(() => resolveConfig({ ...base, trust: { maxPendingRequests: -1 } })).toThrow(
+      /trust\.maxPendingRequests must be an integer >= 0/,
+    );
   });
 });

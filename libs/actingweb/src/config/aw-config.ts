@@ -7,7 +7,12 @@ import type {
 import { ActingWebError } from '../errors/actingweb.errors.js';
 import { normalizeOverride } from '../trust/permissions/permission-evaluator.js';
 import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from '../trust/trust-types.js';
+import { RESERVED_ROLE_NAMES } from '../trust/relationship-name.js';
 import { resolveMcpOptions, type ResolvedMcpOptions } from '../mcp/mcp-options.js';
+import {
+  resolveOutgoingRequestOptions,
+  type ResolvedOutgoingRequestOptions,
+} from '../proxy/outgoing-request-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -40,6 +45,10 @@ export class AwConfig {
   readonly requestContext!: boolean;
   readonly peerTimeoutMs!: number;
   readonly peerMaxConcurrency!: number;
+  /** Unapproved inbound trust requests kept per actor (`trust.maxPendingRequests`). */
+  readonly maxPendingTrustRequests!: number;
+  /** Exceptions to the outgoing-request policy (`peers.allowedHosts`, `peers.allowedCidrs`). */
+  readonly outgoingRequests!: ResolvedOutgoingRequestOptions;
   /** The `realm` of `WWW-Authenticate: Basic` challenges (the host of `root`). */
   readonly authRealm!: string;
   /** Subscription callback delivery, with defaults applied. */
@@ -132,6 +141,11 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   if (!Number.isInteger(peerMaxConcurrency) || peerMaxConcurrency < 1) {
     problems.push('peers.maxConcurrency must be a positive integer');
   }
+  const maxPendingTrustRequests = o.trust?.maxPendingRequests ?? 100;
+  if (!Number.isInteger(maxPendingTrustRequests) || maxPendingTrustRequests < 0) {
+    problems.push('trust.maxPendingRequests must be an integer >= 0');
+  }
+  const outgoingRequests = resolveOutgoingRequestOptions(o.peers, problems);
   const storage = resolveStorage(o.storage, problems);
   const subscriptions = resolveSubscriptions(o.subscriptions, problems);
   const mcp = resolveMcpOptions(o.mcp, problems);
@@ -178,6 +192,8 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     requestContext: o.requestContext ?? Number(process.versions.node.split('.')[0]) >= 22,
     peerTimeoutMs,
     peerMaxConcurrency,
+    maxPendingTrustRequests,
+    outgoingRequests,
     authRealm: root ? new URL(root).host : '',
     subscriptions,
     mcp,
@@ -249,6 +265,10 @@ function resolveTrustTypes(input: unknown, problems: string[]): TrustTypeDefinit
     }
     if (typeof t.name !== 'string' || !TRUST_TYPE_NAME.test(t.name)) {
       problems.push(`${label}.name must match /^[a-z][a-z0-9_-]{0,63}$/`);
+    } else if (RESERVED_ROLE_NAMES.has(t.name)) {
+      problems.push(
+        `${label}.name is reserved for an access-rule role (${[...RESERVED_ROLE_NAMES].join(', ')})`,
+      );
     } else if (seen.has(t.name)) {
       problems.push(`${label}.name is defined more than once`);
     } else {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Method } from 'axios';
 import type { ActorHandle } from '../actors/actor-handle.js';
 import { AwConfig } from '../config/aw-config.js';
-import { ActingWebError, PeerBadGatewayError } from '../errors/actingweb.errors.js';
+import { PeerBadGatewayError, PeerRequestFailedError } from '../errors/actingweb.errors.js';
 import { LifecycleHook } from '../hooks/hook.decorators.js';
 import type { LifecycleHookContext } from '../hooks/hook.types.js';
 import { logPrefix } from '../http/request-context.js';
@@ -153,8 +153,9 @@ export class DevtestService {
         await this.ensureTrust(actor, existing);
         return existing;
       } catch (err) {
-        // The twin is gone (its /meta no longer answers): forget it and make a new one.
-        if (!(err instanceof ActingWebError) || err.code !== 'peer_meta_unavailable') throw err;
+        // The twin is gone (its /meta answers with an error): forget it and make a new one.
+        if (!(err instanceof PeerRequestFailedError) || err.step !== 'meta' || err.peerStatus === undefined)
+          throw err;
         this.logger.warn(`${logPrefix()}Twin ${existing.peerId} of ${actor.id} is gone; creating a new one`);
         await this.peerTrustees.delete(actor.id, existing.peerId);
       }

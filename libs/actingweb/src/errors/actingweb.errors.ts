@@ -14,8 +14,10 @@ export class ActingWebError extends Error {
   readonly statusCode: number;
   /** Short machine-readable code, e.g. `actor_not_found`. */
   readonly code: string;
-  /** Extra response headers (e.g. `WWW-Authenticate`). */
+  /** Extra response headers (e.g. `WWW-Authenticate`, `Retry-After`). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Extra fields of the JSON error body (wire names), e.g. which step of a peer exchange failed. */
+  readonly details: Readonly<Record<string, unknown>>;
   /**
    * `status` and `expose` make this an "http-errors"-shaped error, which Nest maps
    * to the right status when it is raised outside our routes (e.g. by a body parser).
@@ -23,7 +25,13 @@ export class ActingWebError extends Error {
   readonly status: number;
   readonly expose: boolean;
 
-  constructor(statusCode: number, code: string, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    statusCode: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = new.target.name;
     this.statusCode = statusCode;
@@ -31,6 +39,7 @@ export class ActingWebError extends Error {
     this.expose = statusCode < 500;
     this.code = code;
     this.headers = headers;
+    this.details = details;
   }
 }
 
@@ -76,6 +85,13 @@ export class PayloadTooLargeError extends ActingWebError {
   }
 }
 
+/** 415: the body's content coding (`Content-Encoding`) is not one we decode. @publicApi */
+export class UnsupportedMediaTypeError extends ActingWebError {
+  constructor(message = 'Unsupported media type', code = 'unsupported_media_type') {
+    super(415, code, message);
+  }
+}
+
 /** 408: a peer did not answer in time (the protocol's status for failed peer calls). @publicApi */
 export class PeerTimeoutError extends ActingWebError {
   constructor(message = 'Peer did not answer in time') {
@@ -83,10 +99,44 @@ export class PeerTimeoutError extends ActingWebError {
   }
 }
 
+/**
+ * 408: a request this actor had to make to a peer failed: the peer was
+ * unreachable or too slow, or answered with an error (the protocol's status
+ * for a failed outbound trust or subscription attempt). The body says which
+ * `step` failed and, when the peer answered, its `peer_status`.
+ *
+ * @publicApi
+ */
+export class PeerRequestFailedError extends ActingWebError {
+  constructor(
+    /** Which peer call failed, e.g. `meta` or `trust_request`. */
+    readonly step: string,
+    message: string,
+    /** The peer's HTTP status, when it answered. */
+    readonly peerStatus?: number,
+  ) {
+    super(
+      408,
+      'peer_request_failed',
+      message,
+      {},
+      { step, ...(peerStatus !== undefined && { peer_status: peerStatus }) },
+    );
+  }
+}
+
+/** 429: too many requests of this kind; `Retry-After` says when to try again. @publicApi */
+export class TooManyRequestsError extends ActingWebError {
+  constructor(message: string, code: string, retryAfterSeconds: number) {
+    super(429, code, message, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
 /** 502: a peer answered with something we cannot use, or TLS failed. @publicApi */
 export class PeerBadGatewayError extends ActingWebError {
-  constructor(message = 'Peer answered with an error', code = 'peer_bad_gateway') {
-    super(502, code, message);
+  /** `peerStatus`: the peer's HTTP status, when it answered (goes out as `peer_status`). */
+  constructor(message = 'Peer answered with an error', code = 'peer_bad_gateway', peerStatus?: number) {
+    super(502, code, message, {}, peerStatus === undefined ? {} : { peer_status: peerStatus });
   }
 }
 

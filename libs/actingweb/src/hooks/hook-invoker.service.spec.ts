@@ -11,6 +11,8 @@ import type {
 } from './hook.types.js';
 import { HookInvoker } from './hook-invoker.service.js';
 import { HookRegistry } from './hook-registry.service.js';
+import { BadRequestError, ForbiddenError, PeerTimeoutError } from '../errors/actingweb.errors.js';
+import { logFailure } from '../errors/failures.js';
 
 const actor = {
   id: 'a'.repeat(32),
@@ -126,7 +128,7 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
       expect((await invoker.runProperty(propertyCtx({ operation: 'put' }))).value).toBe('from-put-hook');
     });
 
-    it('get: null flows on to the next hook, and an error counts as null', async () => {
+    it('get: null flows on to the next hook', async () => {
       const seen: unknown[] = [];
       registry.registerHook(
         'property',
@@ -135,18 +137,35 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
       );
       registry.registerHook(
         'property',
-        'email',
-        wrap((ctx) => (seen.push(ctx.value), boom())),
-      );
-      registry.registerHook(
-        'property',
         '*',
         wrap((ctx) => (seen.push(ctx.value), ctx.value)),
       );
       expect(await invoker.runProperty(propertyCtx())).toEqual({ value: null, rejected: false });
-      expect(seen).toEqual([null, null]);
-      expect(errors).toEqual([expect.stringMatching(/^Hook \w+ \(property:email\) failed: boom$/)]);
+      expect(seen).toEqual([null]);
     });
+
+    it.each(['get', 'put', 'post', 'delete'] as const)(
+      '%s: a throwing hook ends the chain with its error, noted with its label for whoever answers',
+      async (operation) => {
+        const later = jest.fn(() => 'never');
+        const thrown = new Error('boom');
+        registry.registerHook(
+          'property',
+          'email',
+          wrap(() => {
+            throw thrown;
+          }),
+          { label: 'DemoHooks.onEmail' },
+        );
+        registry.registerHook('property', '*', later);
+        await expect(invoker.runProperty(propertyCtx({ operation }))).rejects.toBe(thrown);
+        expect(later).not.toHaveBeenCalled();
+        expect(errors).toEqual([]); // the transport that answers with it logs it
+        const logged: string[] = [];
+        logFailure({ error: (m: string) => logged.push(m) } as never, '', thrown);
+        expect(logged[0]).toMatch(/^Hook DemoHooks\.onEmail \(property:email\): Error: boom\n\s+at /);
+      },
+    );
 
     it('get: a later hook may turn null back into a value', async () => {
       registry.registerHook(
@@ -179,18 +198,6 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
         expect(later).not.toHaveBeenCalled();
       },
     );
-
-    it('put: a throwing hook rejects the write, is logged with its label, and stops the chain', async () => {
-      const later = jest.fn(() => 'never');
-      registry.registerHook('property', 'email', wrap(boom), { label: 'DemoHooks.onEmail' });
-      registry.registerHook('property', 'email', later);
-      expect(await invoker.runProperty(propertyCtx({ operation: 'put' }))).toEqual({
-        value: null,
-        rejected: true,
-      });
-      expect(later).not.toHaveBeenCalled();
-      expect(errors).toEqual(['Hook DemoHooks.onEmail (property:email) failed: boom']);
-    });
 
     it('put: hooks may transform the stored value and get the full context', async () => {
       const received: PropertyHookContext[] = [];
@@ -247,15 +254,22 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
       expect(await run('zero')).toEqual({ handled: true, result: 0 });
     });
 
-    it('logs and skips a throwing hook; the next hook wins', async () => {
-      registry.registerHook(kind, 'echo', wrap(boom), { label: 'Demo.broken' });
+    it('a throwing hook ends the chain: its error is the answer, not a later hook', async () => {
+      const refusal = new ForbiddenError('not for you');
+      const later = jest.fn(() => 'ok');
       registry.registerHook(
         kind,
         'echo',
-        wrap(() => 'ok'),
+        wrap(() => {
+          throw refusal;
+        }),
+        { label: 'Demo.refuse' },
       );
-      expect(await run('echo')).toEqual({ handled: true, result: 'ok' });
-      expect(errors).toEqual([`Hook Demo.broken (${kind}:echo) failed: boom`]);
+      registry.registerHook(kind, 'echo', later);
+      registry.registerHook(kind, '*', later);
+      expect(await run('echo')).toEqual({ handled: false, result: null, error: refusal });
+      expect(later).not.toHaveBeenCalled();
+      expect(errors).toEqual([]);
     });
 
     it('runs wildcard hooks only when every named hook returned null', async () => {
@@ -287,6 +301,7 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
         'x',
         wrap(() => null),
       );
+      expect(await run('x')).toEqual({ handled: false, result: null });
       registry.registerHook(kind, '*', wrap(boom));
       // The wildcard threw: the error is reported so callers can tell a failure from "no result".
       expect(await run('x')).toEqual({ handled: false, result: null, error: expect.any(Error) });
@@ -338,7 +353,7 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
       expect(await invoker.runCallback(callbackCtx('ping'))).toEqual({ handled: true, result: true });
     });
 
-    it('returns false (not handled) when every hook is falsy or throws, after running them all', async () => {
+    it('returns false (not handled) when every hook is falsy or throws, after running them all; logs the error', async () => {
       const last = jest.fn(() => 0);
       registry.registerHook('callback', 'ping', wrap(boom), { label: 'Cb.broken' });
       registry.registerHook(
@@ -347,9 +362,36 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
         wrap(() => null),
       );
       registry.registerHook('callback', '*', last);
-      expect(await invoker.runCallback(callbackCtx('ping'))).toEqual({ handled: false, result: false });
+      expect(await invoker.runCallback(callbackCtx('ping'))).toEqual({
+        handled: false,
+        result: false,
+        error: expect.objectContaining({ message: 'boom' }),
+      });
       expect(last).toHaveBeenCalledTimes(1);
-      expect(errors).toEqual(['Hook Cb.broken (callback:ping) failed: boom']);
+      expect(errors).toEqual([
+        expect.stringMatching(/^Hook Cb\.broken \(callback:ping\): Error: boom\n\s+at /),
+      ]);
+    });
+
+    it('answersWithError: the first error is returned, not logged, and every hook still runs', async () => {
+      const refusal = new BadRequestError('bad input');
+      const last = jest.fn(() => ({ fine: true }));
+      registry.registerHook(
+        'callback',
+        'resource_x',
+        wrap(() => {
+          throw refusal;
+        }),
+      );
+      registry.registerHook('callback', 'resource_x', wrap(boom));
+      registry.registerHook('callback', '*', last);
+      expect(await invoker.runCallback(callbackCtx('resource_x'), { answersWithError: true })).toEqual({
+        handled: true,
+        result: { fine: true },
+        error: refusal,
+      });
+      expect(last).toHaveBeenCalledTimes(1);
+      expect(errors).toEqual([]);
     });
 
     it('is not handled without hooks', async () => {
@@ -383,7 +425,9 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
       );
       await expect(invoker.runSubscription(subscriptionCtx('properties'))).resolves.toBeUndefined();
       expect(order).toEqual(['broken', 'named', 'wild:properties']);
-      expect(errors).toEqual(['Hook Sub.broken (subscription:properties) failed: boom']);
+      expect(errors).toEqual([
+        expect.stringMatching(/^Hook Sub\.broken \(subscription:properties\): Error: boom\n\s+at /),
+      ]);
     });
   });
 
@@ -420,7 +464,9 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
       registry.registerHook('lifecycle', 'actor_deleted', after);
       expect(await invoker.runLifecycle(lifecycleCtx('actor_deleted'))).toBe('peer');
       expect(after).toHaveBeenCalledTimes(1);
-      expect(errors).toEqual(['Hook Life.broken (lifecycle:actor_deleted) failed: boom']);
+      expect(errors).toEqual([
+        expect.stringMatching(/^Hook Life\.broken \(lifecycle:actor_deleted\): Error: boom\n\s+at /),
+      ]);
     });
 
     it('returns null without hooks or results', async () => {
@@ -436,27 +482,37 @@ describe('HookInvoker error logging', () => {
     jest.restoreAllMocks();
   });
 
-  it('logs the stack at debug level and copes with non-Error throws', async () => {
+  it('logs a refusal (ActingWebError) as one warn line, anything else with its stack; copes with non-Error throws', async () => {
     const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const registry = new HookRegistry();
+    const invoker = new HookInvoker(registry);
+    registry.registerHook('lifecycle', 'e', () => {
+      throw new ForbiddenError('no');
+    });
+    registry.registerHook('lifecycle', 'e', () => {
+      throw new PeerTimeoutError('peer slow');
+    });
+    registry.registerHook('lifecycle', 'e', () => {
+      throw 'a string';
+    });
+    expect(await invoker.runLifecycle(lifecycleCtx('e'))).toBeNull();
+    expect(warn.mock.calls.map((c) => c[0])).toEqual([
+      expect.stringMatching(/\(lifecycle:e\): 403 ForbiddenError: no$/),
+      expect.stringMatching(/\(lifecycle:e\): 408 PeerTimeoutError: peer slow$/),
+    ]);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0][0])).toMatch(/\(lifecycle:e\): Error: a string\n\s+at /);
+  });
+
+  it('passes a non-Error throw of an action hook on as an Error', async () => {
     const registry = new HookRegistry();
     const invoker = new HookInvoker(registry);
     registry.registerHook('action', 'a', () => {
-      throw new Error('with stack');
-    });
-    registry.registerHook('action', 'a', () => {
       throw 'a string';
     });
-    expect(await invoker.runAction(actionCtx('a'))).toEqual({
-      handled: false,
-      result: null,
-      error: 'a string',
-    });
-    expect(error.mock.calls.map((c) => c[0])).toEqual([
-      expect.stringContaining('failed: with stack'),
-      expect.stringContaining('failed: a string'),
-    ]);
-    expect(debug).toHaveBeenCalledTimes(1);
-    expect(String(debug.mock.calls[0][0])).toContain('Error: with stack');
+    const outcome = await invoker.runAction(actionCtx('a'));
+    expect(outcome.error).toBeInstanceOf(Error);
+    expect((outcome.error as Error).message).toBe('a string');
   });
 });

@@ -10,7 +10,9 @@ import type {
   SubscriptionHookContext,
 } from './hook.types.js';
 import { WILDCARD } from './hook.constants.js';
-import { errorMessage, isNone, isPlainObject } from './hook.utils.js';
+import { logFailure, noteOrigin } from '../errors/failures.js';
+import { logPrefix } from '../http/request-context.js';
+import { isNone, isPlainObject } from './hook.utils.js';
 import { HookRegistry } from './hook-registry.service.js';
 import type { RegisteredHook } from './hook-registry.types.js';
 
@@ -18,7 +20,7 @@ import type { RegisteredHook } from './hook-registry.types.js';
 export interface PropertyHookResult {
   /** The value after the chain; `null` for a rejected write (and, for get, meaning "not found"). */
   readonly value: unknown;
-  /** A put/post was refused by a hook (returned null/undefined or threw). */
+  /** A put/post was refused by a hook (returned null/undefined). */
   readonly rejected: boolean;
 }
 
@@ -28,20 +30,34 @@ export interface HookDispatchResult {
   readonly handled: boolean;
   readonly result: unknown;
   /**
-   * Methods/actions only: set when no hook answered and at least one threw
-   * (the last error), so callers can tell a failure from "no result".
+   * Set when a hook threw: the error is the answer (an `ActingWebError` with its
+   * status and message, anything else an internal error). Its origin is noted
+   * for the log line of whoever answers with it.
    */
   readonly error?: unknown;
 }
 
-/** Marks a hook that threw, so callers can tell it from a hook that returned something. */
-const FAILED: unique symbol = Symbol('hook failed');
-type Outcome = unknown | typeof FAILED;
+/** Options of {@link HookInvoker.runCallback}. */
+export interface CallbackRunOptions {
+  /**
+   * The caller answers a request with `error` (resources, `/callbacks/<name>`)
+   * and logs it there; otherwise a hook's error is logged here and goes no further.
+   */
+  readonly answersWithError?: boolean;
+}
+
+/** What a hook that threw leaves behind, so callers can tell it from a hook that returned something. */
+class HookFailure {
+  constructor(readonly error: unknown) {}
+}
 
 /**
  * Runs hooks with the per-kind semantics of the Python reference
- * (actingweb 3.14, hooks §2). Hook errors never escape: they are logged with
- * the hook's label and handled per kind. `null` and `undefined` both mean None.
+ * (actingweb 3.14, hooks §2), except for errors: a hook that answers a request
+ * (property, method, action, callback) and throws has answered with that
+ * error, which is passed on, never hidden as "no result" (`docs/conformance.md`).
+ * Hooks that only hear about something (subscription, lifecycle) have their
+ * errors logged here, and the others still run. `null` and `undefined` both mean None.
  */
 @Injectable()
 export class HookInvoker {
@@ -51,8 +67,9 @@ export class HookInvoker {
 
   /**
    * Property hooks form a chain, named (filtered by operation) then `'*'`; each
-   * gets the previous return value as `ctx.value`. put/post: None or an error
-   * rejects the write and stops the chain. get/delete: None (or an error) flows on.
+   * gets the previous return value as `ctx.value`. put/post: None rejects the
+   * write and stops the chain. get/delete: None flows on. A hook that throws
+   * ends the chain: the error propagates.
    */
   async runProperty(ctx: PropertyHookContext): Promise<PropertyHookResult> {
     const hooks = this.hooksFor('property', ctx.name).filter(
@@ -61,45 +78,51 @@ export class HookInvoker {
     const isWrite = ctx.operation === 'put' || ctx.operation === 'post';
     let value = ctx.value;
     for (const hook of hooks) {
-      const outcome = await this.call(hook, ctx.name, { ...ctx, value });
-      const returned = outcome === FAILED ? null : outcome;
-      if (isWrite && isNone(returned)) return { value: null, rejected: true };
-      value = returned ?? null;
+      const outcome = await this.call(hook, ctx.name, { ...ctx, value }, 'pass');
+      if (outcome instanceof HookFailure) throw outcome.error;
+      if (isWrite && isNone(outcome)) return { value: null, rejected: true };
+      value = outcome ?? null;
     }
     return { value, rejected: false };
   }
 
-  /** Named method hooks, then `'*'`; the first non-null result wins. */
+  /** Named method hooks, then `'*'`; the first non-null result wins, the first error ends the chain. */
   runMethod(ctx: MethodHookContext): Promise<HookDispatchResult> {
     return this.firstResult('method', ctx);
   }
 
-  /** Named action hooks, then `'*'`; the first non-null result wins. */
+  /** Named action hooks, then `'*'`; the first non-null result wins, the first error ends the chain. */
   runAction(ctx: ActionHookContext): Promise<HookDispatchResult> {
     return this.firstResult('action', ctx);
   }
 
   /**
    * Every named then every `'*'` callback hook runs. The result is the last plain
-   * object returned, else `true` if any hook returned something truthy, else `false`.
+   * object returned, else `true` if any hook returned something truthy, else `false`;
+   * `error` is the first error a hook threw.
    */
-  async runCallback(ctx: CallbackHookContext): Promise<HookDispatchResult> {
+  async runCallback(ctx: CallbackHookContext, options: CallbackRunOptions = {}): Promise<HookDispatchResult> {
     let lastObject: Record<string, unknown> | undefined;
     let anyTruthy = false;
+    let failure: { error: unknown } | undefined;
     for (const hook of this.hooksFor('callback', ctx.name)) {
-      const outcome = await this.call(hook, ctx.name, ctx);
-      if (outcome === FAILED || !outcome) continue;
+      const outcome = await this.call(hook, ctx.name, ctx, options.answersWithError ? 'pass' : 'log');
+      if (outcome instanceof HookFailure) {
+        failure ??= { error: outcome.error };
+        continue;
+      }
+      if (!outcome) continue;
       anyTruthy = true;
       if (isPlainObject(outcome)) lastObject = outcome;
     }
     const result = lastObject ?? anyTruthy;
-    return { handled: result !== false, result };
+    return { handled: result !== false, result, ...failure };
   }
 
   /** Hooks for `ctx.target`, then `'*'`; all run, return values are ignored. */
   async runSubscription(ctx: SubscriptionHookContext): Promise<void> {
     for (const hook of this.hooksFor('subscription', ctx.target)) {
-      await this.call(hook, ctx.target, ctx);
+      await this.call(hook, ctx.target, ctx, 'log');
     }
   }
 
@@ -107,8 +130,8 @@ export class HookInvoker {
   async runLifecycle(ctx: LifecycleHookContext): Promise<unknown> {
     let last: unknown = null;
     for (const hook of this.hooksFor('lifecycle', ctx.event)) {
-      const outcome = await this.call(hook, ctx.event, ctx);
-      if (outcome !== FAILED && !isNone(outcome)) last = outcome;
+      const outcome = await this.call(hook, ctx.event, ctx, 'log');
+      if (!(outcome instanceof HookFailure) && !isNone(outcome)) last = outcome;
     }
     return last;
   }
@@ -118,14 +141,12 @@ export class HookInvoker {
     ctx: HookContextByKind[K],
   ): Promise<HookDispatchResult> {
     // The '*' hooks only run when every named hook returned None.
-    let failure: { error: unknown } | undefined;
     for (const hook of this.hooksFor(kind, ctx.name)) {
-      const outcome = await this.call(hook, ctx.name, ctx, (error) => (failure = { error }));
-      if (outcome !== FAILED && !isNone(outcome)) return { handled: true, result: outcome };
+      const outcome = await this.call(hook, ctx.name, ctx, 'pass');
+      if (outcome instanceof HookFailure) return { handled: false, result: null, error: outcome.error };
+      if (!isNone(outcome)) return { handled: true, result: outcome };
     }
-    return failure
-      ? { handled: false, result: null, error: failure.error }
-      : { handled: false, result: null };
+    return { handled: false, result: null };
   }
 
   /** Named hooks in run order, then the wildcard hooks. */
@@ -134,20 +155,24 @@ export class HookInvoker {
     return name === WILDCARD ? wildcard : [...this.registry.get(kind, name), ...wildcard];
   }
 
-  /** Awaits one hook (sync or async alike); a thrown error is logged and becomes `FAILED`. */
+  /**
+   * Awaits one hook (sync or async alike). A thrown error becomes a
+   * `HookFailure`, noted with the hook's label; with `'log'` it is logged here,
+   * with `'pass'` whoever answers with it logs it.
+   */
   private async call<K extends HookKind>(
     hook: RegisteredHook<K>,
     name: string,
     ctx: HookContextByKind[K],
-    onError?: (error: unknown) => void,
-  ): Promise<Outcome> {
+    onError: 'pass' | 'log',
+  ): Promise<unknown> {
     try {
       return await hook.handler(ctx);
-    } catch (error: unknown) {
-      this.logger.error(`Hook ${hook.label} (${hook.kind}:${name}) failed: ${errorMessage(error)}`);
-      if (error instanceof Error && error.stack) this.logger.debug(error.stack);
-      onError?.(error);
-      return FAILED;
+    } catch (thrown: unknown) {
+      const error = typeof thrown === 'object' && thrown !== null ? thrown : new Error(String(thrown));
+      noteOrigin(error, `Hook ${hook.label} (${hook.kind}:${name})`);
+      if (onError === 'log') logFailure(this.logger, logPrefix(), error);
+      return new HookFailure(error);
     }
   }
 }

@@ -2,12 +2,16 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { ActingWebError } from '../errors/actingweb.errors.js';
+import { hasOrigin, logFailure } from '../errors/failures.js';
 import { logPrefix } from './request-context.js';
 
 /**
  * Error bodies of every ActingWeb route: `{ statusCode, error, message }` (the
- * shape Nest uses, so errors raised outside our routes look the same). Unknown
- * errors become a logged 500 that reveals nothing.
+ * shape Nest uses, so errors raised outside our routes look the same), plus
+ * `requestId` on 5xx answers so a user can quote it. An `ActingWebError` (also
+ * one thrown by an application hook) answers with its own status and message;
+ * anything else is a 500 that reveals nothing but the request id, logged with
+ * its stack. A peer failure (408/502/503) is logged as one warn line.
  */
 @Catch()
 export class ActingWebExceptionFilter implements ExceptionFilter {
@@ -19,11 +23,13 @@ export class ActingWebExceptionFilter implements ExceptionFilter {
     let status = 500;
     let message = 'Internal server error';
     let headers: Readonly<Record<string, string>> = {};
+    let details: Readonly<Record<string, unknown>> = {};
 
     if (exception instanceof ActingWebError) {
       status = exception.statusCode;
       message = exception.message;
       headers = exception.headers;
+      details = exception.details;
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const response = exception.getResponse();
@@ -33,14 +39,19 @@ export class ActingWebExceptionFilter implements ExceptionFilter {
       status = exception.statusCode;
       message = exception.message;
     }
-    if (status >= 500) {
-      this.logger.error(
-        `${requestId ? `[req ${requestId}] ` : logPrefix()}${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
-      );
+    // Client errors are not ours to log, unless application code (a hook) refused the request.
+    if (status >= 500 || status === 408 || hasOrigin(exception)) {
+      logFailure(this.logger, requestId ? `[req ${requestId}] ` : logPrefix(), exception);
     }
     if (reply.sent) return;
     reply.status(status).headers(headers).type('application/json; charset=utf-8');
-    reply.send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message });
+    reply.send({
+      ...details,
+      statusCode: status,
+      error: STATUS_CODES[status] ?? 'Error',
+      message,
+      ...(status >= 500 && requestId !== undefined && { requestId }),
+    });
   }
 }
 

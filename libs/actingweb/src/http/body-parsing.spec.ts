@@ -1,6 +1,17 @@
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from '@jest/globals';
-import { BadRequestError } from '../errors/actingweb.errors.js';
-import { assertDepth, parseFormBody, parseJsonBody, parseSniffedBody } from './body-parsing.js';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../errors/actingweb.errors.js';
+import {
+  assertDepth,
+  decodeContent,
+  parseFormBody,
+  parseJsonBody,
+  parseSniffedBody,
+} from './body-parsing.js';
 
 describe('body parsing', () => {
   it('parses JSON strictly', () => {
@@ -41,5 +52,41 @@ describe('body parsing', () => {
     expect(parseSniffedBody('{not json', 64)).toBe('{not json');
     expect(parseSniffedBody('', 64)).toBeUndefined();
     expect(() => parseSniffedBody('{"__proto__":{}}', 64)).toThrow(/forbidden key/);
+  });
+});
+
+describe('decodeContent', () => {
+  const text = Buffer.from('{"a":"æøå"}');
+
+  it('undoes gzip, x-gzip, deflate (zlib and raw), br and identity, case-insensitively', () => {
+    expect(decodeContent(gzipSync(text), 'gzip', 1024).toString()).toBe('{"a":"æøå"}');
+    expect(decodeContent(gzipSync(text), 'X-GZIP', 1024).toString()).toBe('{"a":"æøå"}');
+    expect(decodeContent(deflateSync(text), 'deflate', 1024).toString()).toBe('{"a":"æøå"}');
+    expect(decodeContent(deflateRawSync(text), 'deflate', 1024).toString()).toBe('{"a":"æøå"}');
+    expect(decodeContent(brotliCompressSync(text), 'br', 1024).toString()).toBe('{"a":"æøå"}');
+    expect(decodeContent(text, 'identity', 1024)).toBe(text);
+    expect(decodeContent(Buffer.alloc(0), 'gzip', 1024).length).toBe(0);
+  });
+
+  it('undoes several codings, last applied first', () => {
+    expect(decodeContent(brotliCompressSync(gzipSync(text)), 'gzip, br', 1024).toString()).toBe(
+      '{"a":"æøå"}',
+    );
+    expect(() => decodeContent(text, 'gzip, gzip, gzip', 1024)).toThrow(UnsupportedMediaTypeError);
+  });
+
+  it('bounds the decoded size: 413 beyond the limit', () => {
+    const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024));
+    expect(() => decodeContent(bomb, 'gzip', 64 * 1024)).toThrow(PayloadTooLargeError);
+    expect(() => decodeContent(brotliCompressSync(Buffer.alloc(2048)), 'br', 1024)).toThrow(
+      PayloadTooLargeError,
+    );
+  });
+
+  it('corrupt data is 400, an unknown coding 415', () => {
+    expect(() => decodeContent(Buffer.from('plain'), 'gzip', 1024)).toThrow(/not valid gzip data/);
+    expect(() => decodeContent(gzipSync(text).subarray(0, 10), 'gzip', 1024)).toThrow(BadRequestError);
+    expect(() => decodeContent(Buffer.from('plain'), 'br', 1024)).toThrow(BadRequestError);
+    expect(() => decodeContent(text, 'compress', 1024)).toThrow(UnsupportedMediaTypeError);
   });
 });

@@ -1,5 +1,10 @@
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import secureJson from 'secure-json-parse';
-import { BadRequestError } from '../errors/actingweb.errors.js';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../errors/actingweb.errors.js';
 
 /**
  * Body parsing rules shared by every ActingWeb route:
@@ -10,8 +15,68 @@ import { BadRequestError } from '../errors/actingweb.errors.js';
  *   object or array and parses is JSON, anything else is text (protocol clients
  *   often send no content type at all, `shared/docs/protocol.md` §0).
  * Every parsed value is checked for prototype-poisoning keys and nesting depth,
- * so nothing downstream can be polluted or overflow the stack.
+ * so nothing downstream can be polluted or overflow the stack. Bodies sent with
+ * `Content-Encoding: gzip`, `deflate` or `br` are decoded first (RFC 9110 §8.4).
  */
+
+type Decoder = (body: Buffer, options: ZlibOptions) => Buffer;
+
+/** "deflate" is the zlib format (RFC 9110 §8.4.1.2); some clients send raw deflate, which we accept too. */
+const inflateEither: Decoder = (body, options) => {
+  try {
+    return inflateSync(body, options);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'Z_DATA_ERROR') throw err;
+    return inflateRawSync(body, options);
+  }
+};
+
+const DECODERS: Readonly<Record<string, Decoder>> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateEither,
+  br: brotliDecompressSync,
+};
+
+/** More codings than this on one body is refused (each one is a full decompression). */
+const MAX_CODINGS = 2;
+
+/**
+ * Undoes the codings named in a `Content-Encoding` header, last applied first.
+ * The decoded size is bounded by `limit` (413 beyond it, so a small
+ * compressed body cannot expand into a large one); corrupt data → 400; a
+ * coding we do not know → 415.
+ */
+export function decodeContent(body: Buffer, header: string, limit: number): Buffer {
+  const codings = header
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  if (codings.length > MAX_CODINGS) {
+    throw new UnsupportedMediaTypeError(
+      `At most ${MAX_CODINGS} content codings are decoded`,
+      'unsupported_encoding',
+    );
+  }
+  let decoded = body;
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const decode = DECODERS[codings[i]];
+    if (!decode) {
+      throw new UnsupportedMediaTypeError(
+        `Content-Encoding ${codings[i].slice(0, 40)} is not supported (gzip, deflate, br)`,
+        'unsupported_encoding',
+      );
+    }
+    if (decoded.length === 0) continue;
+    try {
+      decoded = decode(decoded, { maxOutputLength: limit });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new PayloadTooLargeError(limit);
+      throw new BadRequestError(`Body is not valid ${codings[i]} data`, 'invalid_encoding');
+    }
+  }
+  return decoded;
+}
 
 /** Parses JSON text strictly; throws BadRequestError on bad syntax, `__proto__` or `constructor.prototype`. */
 export function parseJsonBody(text: string, maxDepth: number): unknown {

@@ -9,15 +9,18 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
-import { parseFormBody, parseJsonBody, parseSniffedBody } from './body-parsing.js';
+import type { AwRequest } from '../auth/access.decorators.js';
+import { decodeContent, parseFormBody, parseJsonBody, parseSniffedBody } from './body-parsing.js';
 import { installMethodOverride } from './method-override.js';
 import { requestContextStorage, requestIdFrom } from './request-context.js';
+import type { AwRouteFlags } from './route-flags.js';
 
 type ParserDone = (err: Error | null, body?: unknown) => void;
 
 /**
  * Installs what ActingWeb needs from the HTTP server, once, at module init:
- * body parsers with the configured size limit (413 beyond it), the `_method`
+ * body parsers with the configured size limit (413 beyond it, also for the
+ * decoded size of a compressed body), the `_method`
  * override, and request ids (`X-Request-ID` in and out, and in our logs).
  * Requires the Fastify adapter.
  */
@@ -77,14 +80,17 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
 
   private installBodyParsers(fastify: FastifyInstance): void {
     const { bodyLimit, maxJsonDepth } = this.config;
-    const options = { parseAs: 'string' as const, bodyLimit };
+    // Buffers, not strings: a compressed body must reach the decoder as bytes.
+    const options = { parseAs: 'buffer' as const, bodyLimit };
     const wrap =
-      (parse: (text: string) => unknown) =>
-      (_req: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+      (parse: (text: string, req: FastifyRequest) => unknown) =>
+      (req: FastifyRequest, body: Buffer, done: ParserDone) => {
         try {
-          done(null, parse(typeof body === 'string' ? body : body.toString('utf8')));
+          const encoding = req.headers['content-encoding'];
+          const bytes = encoding === undefined ? body : decodeContent(body, encoding, bodyLimit);
+          done(null, parse(bytes.toString('utf8'), req));
         } catch (err) {
-          done(err as Error);
+          holdOrFail(req, err as Error, done);
         }
       };
     for (const type of ['application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
@@ -99,7 +105,11 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
     fastify.addContentTypeParser(
       'application/x-www-form-urlencoded',
       options,
-      wrap((t) => parseFormBody(t, maxJsonDepth)),
+      wrap((t, req) =>
+        (req.routeOptions.config as AwRouteFlags | undefined)?.awFormAsText
+          ? parseSniffedBody(t, maxJsonDepth)
+          : parseFormBody(t, maxJsonDepth),
+      ),
     );
     fastify.addContentTypeParser(
       'text/plain',
@@ -112,4 +122,23 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
       wrap((t) => parseSniffedBody(t, maxJsonDepth)),
     );
   }
+}
+
+/**
+ * A body that cannot be read: on routes behind the access guard the error waits
+ * on the request (the guard answers it once the caller is let in), elsewhere it
+ * is answered now. 413 is always answered now: it is the server's size limit,
+ * the same for every route and caller, and reveals nothing about validation;
+ * holding it back would mean keeping an oversized body around for the guard.
+ */
+function holdOrFail(req: FastifyRequest, err: Error, done: ParserDone): void {
+  if (
+    (err as { statusCode?: number }).statusCode !== 413 &&
+    (req.routeOptions.config as AwRouteFlags | undefined)?.awAuthFirst
+  ) {
+    (req as AwRequest).awBodyError = err;
+    done(null, undefined);
+    return;
+  }
+  done(err);
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
 import type { Caller } from '../auth/caller.js';
-import { ActingWebError } from '../errors/actingweb.errors.js';
+import { logFailure, publicMessage } from '../errors/failures.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 import type { McpResourceEntry, McpToolEntry } from '../hooks/hook-registry.types.js';
 import { errorMessage, isPlainObject } from '../hooks/hook.utils.js';
+import { logPrefix } from '../http/request-context.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { evaluatePermission } from '../trust/permissions/permission-evaluator.js';
 import { PermissionService } from '../trust/permissions/permission.service.js';
@@ -102,8 +103,10 @@ export class McpCatalog {
       caller: ctx.caller,
       httpMethod: 'POST',
     });
-    if (outcome.error !== undefined)
+    if (outcome.error !== undefined) {
+      logFailure(this.logger, logPrefix(), outcome.error);
       return toolErrorResult(publicMessage(outcome.error, `Tool ${name} failed`));
+    }
     return formatToolResult(outcome.handled ? outcome.result : null, ctx.version, hasOutputSchema(tool));
   }
 
@@ -154,6 +157,7 @@ export class McpCatalog {
       httpMethod: 'POST',
     });
     if (outcome.error !== undefined) {
+      logFailure(this.logger, logPrefix(), outcome.error);
       throw new JsonRpcError(
         JSONRPC_ERRORS.INTERNAL_ERROR,
         publicMessage(outcome.error, `Prompt ${name} failed`),
@@ -220,6 +224,7 @@ export class McpCatalog {
       httpMethod: 'GET',
     });
     if (outcome.error !== undefined) {
+      logFailure(this.logger, logPrefix(), outcome.error);
       throw new JsonRpcError(
         JSONRPC_ERRORS.INTERNAL_ERROR,
         publicMessage(outcome.error, 'Resource read failed'),
@@ -291,15 +296,6 @@ function accessDenied(what: string, name: string): JsonRpcError {
 
 function resourceNotFound(uri: string): JsonRpcError {
   return new JsonRpcError(JSONRPC_ERRORS.RESOURCE_NOT_FOUND, 'Resource not found', 200, { uri: clip(uri) });
-}
-
-/**
- * What a client may see of a hook's error: the message of a 4xx
- * `ActingWebError` (thrown on purpose, e.g. `BadRequestError('query is
- * required')`), otherwise only `fallback`: internals never leak.
- */
-function publicMessage(error: unknown, fallback: string): string {
-  return error instanceof ActingWebError && error.statusCode < 500 ? error.message : fallback;
 }
 
 function clip(text: string): string {

@@ -11,14 +11,16 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * Status codes of `/methods/<name>` and `/actions/<name>` (`shared/docs/reference-sdk.md`
  * §2c, `shared/docs/protocol.md` §9):
  *
- * | Request | A hook answered | No hook, or every hook returned null/threw |
+ * | Request | A hook answered | No hook, or every hook returned null |
  * | --- | --- | --- |
  * | GET | 200 JSON | 404 |
  * | POST | 200 JSON (methods), **201** JSON (actions, as the spec requires) | 400 |
  * | PUT | 200 JSON | 400 |
  * | DELETE | 204 | 403 |
  *
- * A trust peer whose permissions deny the name gets 403 before any hook runs.
+ * A hook that throws answers with its error: an `ActingWebError`'s status and
+ * message, anything else 500 (with the request id). A trust peer whose
+ * permissions deny the name gets 403 before any hook runs.
  */
 abstract class HookEndpointController {
   protected abstract readonly kind: HookEndpointKind;
@@ -56,8 +58,10 @@ abstract class HookEndpointController {
       throw new ForbiddenError(`${this.kind} ${name} was not deleted`, `${this.kind}_not_deleted`);
   }
 
-  private run(req: AwRequest, name: string, httpMethod: string, data: unknown) {
-    return this.service.call(this.kind, req.aw!.actor, req.aw!.caller, name, httpMethod, data);
+  private async run(req: AwRequest, name: string, httpMethod: string, data: unknown) {
+    const outcome = await this.service.call(this.kind, req.aw!.actor, req.aw!.caller, name, httpMethod, data);
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome;
   }
 }
 

@@ -1,15 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
 import type { Caller } from '../auth/caller.js';
 import { ForbiddenError, NotFoundError } from '../errors/actingweb.errors.js';
+import { logFailure, publicMessage } from '../errors/failures.js';
 import { HookInvoker, type HookDispatchResult } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 import type { HookListing } from '../hooks/hook-registry.types.js';
 import { WILDCARD } from '../hooks/hook.constants.js';
 import { isPlainObject } from '../hooks/hook.utils.js';
+import { logPrefix } from '../http/request-context.js';
 import { idOf, JSONRPC_ERRORS, jsonRpcError, jsonRpcResult, type JsonRpcId } from '../mcp/json-rpc.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { evaluatePermission } from '../trust/permissions/permission-evaluator.js';
+import { evaluatePermission, leastPrivilege } from '../trust/permissions/permission-evaluator.js';
 import { PermissionService } from '../trust/permissions/permission.service.js';
 
 /** `method` hooks answer `/methods`, `action` hooks `/actions`. */
@@ -39,6 +41,8 @@ export interface JsonRpcAnswer {
  */
 @Injectable()
 export class MethodsActionsService {
+  private readonly logger = new Logger('ActingWeb');
+
   constructor(
     @Inject(HookRegistry) private readonly registry: HookRegistry,
     @Inject(HookInvoker) private readonly invoker: HookInvoker,
@@ -56,13 +60,14 @@ export class MethodsActionsService {
     if (caller.kind === 'peer') {
       const { category, operation } = PERMISSION[kind];
       try {
-        const { permissions } = await this.permissions.effective(
+        const { permissions, typed } = await this.permissions.effective(
           actor.id,
           caller.peerId,
           caller.relationship,
         );
         listings = listings.filter(
-          (l) => evaluatePermission(permissions, category, l.name, operation) !== 'denied',
+          (l) =>
+            leastPrivilege(evaluatePermission(permissions, category, l.name, operation), typed) !== 'denied',
         );
       } catch {
         listings = []; // fail closed, as property listings do
@@ -101,7 +106,8 @@ export class MethodsActionsService {
    * JSON-RPC 2.0 over `POST /methods[/<name>]` (the Python reference's shape):
    * `{jsonrpc:"2.0", method, params?, id?}` → `{jsonrpc, result, id}`, or an
    * error: `-32600` invalid request (also a batch, or a method that differs
-   * from the URL's name), `-32601` no hook answered, `-32603` the hook failed.
+   * from the URL's name), `-32601` no hook answered, `-32603` the hook threw
+   * (with an `ActingWebError`'s message, as over MCP; otherwise "Internal error").
    * These are HTTP 200; a peer without permission gets HTTP 403 with `-32003`.
    */
   async jsonRpc(
@@ -140,7 +146,10 @@ export class MethodsActionsService {
       httpMethod: 'POST',
     });
     if (outcome.handled) return { status: 200, body: jsonRpcResult(id, outcome.result) };
-    if (outcome.error !== undefined) return error(JSONRPC_ERRORS.INTERNAL_ERROR, 'Internal error');
+    if (outcome.error !== undefined) {
+      logFailure(this.logger, logPrefix(), outcome.error);
+      return error(JSONRPC_ERRORS.INTERNAL_ERROR, publicMessage(outcome.error, 'Internal error'));
+    }
     return error(JSONRPC_ERRORS.METHOD_NOT_FOUND, 'Method not found');
   }
 }

@@ -10,6 +10,7 @@ import { parseListIndex, PropertyListsService } from './property-lists.service.j
 import { parsePropertyPath } from './property-path.js';
 import { PermissionService } from '../trust/permissions/permission.service.js';
 import { ActorController } from '../auth/actor-controller.decorator.js';
+import { RouteFlags } from '../http/route-flags.js';
 
 /**
  * `/<id>/properties[/<path>]` (`shared/docs/protocol.md` §6). Thin: parse, call the service, set status.
@@ -77,8 +78,10 @@ export class PropertiesController {
     return value;
   }
 
+  /** The body is the value: a form body (`curl -X PUT -d hello`) is raw text, as in the Python reference. */
   @Put('*')
   @Access('properties')
+  @RouteFlags({ awFormAsText: true })
   @HttpCode(204)
   async put(@Req() req: AwRequest, @Body() body: unknown): Promise<void> {
     const path = await this.authorizedPath(req, 'write', true);

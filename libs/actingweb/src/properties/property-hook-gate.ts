@@ -41,7 +41,7 @@ export class PropertyHookGate {
     return result.value;
   }
 
-  /** Runs put/post hooks; `rejected` when a hook returned null or threw. */
+  /** Runs put/post hooks; `rejected` when a hook returned null (an error a hook throws propagates). */
   async write(
     actor: ActorHandle,
     caller: Caller,

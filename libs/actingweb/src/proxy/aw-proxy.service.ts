@@ -13,7 +13,9 @@ import {
 } from '../errors/actingweb.errors.js';
 import { currentRequestId, logPrefix } from '../http/request-context.js';
 import { TrustRepository } from '../storage/trust.repository.js';
-import { MAX_PEER_RESPONSE_BYTES, peerHttpAgent, peerHttpsAgent } from './peer-http.js';
+import { OUTGOING_REQUEST_REFUSED } from './outgoing-request-policy.js';
+import { MAX_PEER_RESPONSE_BYTES, PeerAgents } from './peer-http.js';
+import { callablePeerUrl } from './peer-url.js';
 
 /** Where to send a peer request: the peer's root URL and, for authenticated calls, the trust secret. @publicApi */
 export interface PeerTarget {
@@ -55,7 +57,10 @@ export interface PeerInfo {
  * connections, a per-call timeout, `Authorization: Bearer <trust secret>`,
  * `X-Request-ID`/`X-Parent-Request-ID` propagation, JSON parsed safely.
  * Transport failures map to the protocol's statuses: timeout → 408,
- * unreachable → 503, TLS → 502. Never blocks the event loop.
+ * unreachable → 503, TLS → 502. A peer the outgoing-request policy refuses
+ * (docs/security.md) is unreachable. Redirects are not followed, and
+ * `HTTP(S)_PROXY` is not used (the policy checks the address we connect to).
+ * Never blocks the event loop.
  *
  * @publicApi
  */
@@ -67,6 +72,7 @@ export class AwProxy {
     @Inject(HttpService) private readonly http: HttpService,
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(TrustRepository) private readonly trusts: TrustRepository,
+    @Inject(PeerAgents) private readonly agents: PeerAgents,
   ) {}
 
   /** The target for an existing trust of `actorId` with `peerId`, or null when there is none. */
@@ -127,6 +133,7 @@ export class AwProxy {
       throw new PeerBadGatewayError(
         `Peer ${url} did not answer /meta (status ${response.status})`,
         'peer_meta_unavailable',
+        response.status,
       );
     }
     const nested = (meta.actingweb ?? {}) as Record<string, unknown>;
@@ -175,6 +182,10 @@ export class AwProxy {
     body?: unknown,
     options: PeerCallOptions = {},
   ): Promise<PeerResponse<T>> {
+    if (callablePeerUrl(target.baseuri) === null) {
+      // Nothing is sent: a peer root that is not an absolute http(s) URL is unreachable by definition.
+      throw new ServiceUnavailableError('Peer root is not an absolute http(s) URL', 'peer_unreachable');
+    }
     const url = joinUrl(target.baseuri, path);
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -201,8 +212,9 @@ export class AwProxy {
           validateStatus: () => true,
           maxRedirects: 0,
           maxContentLength: MAX_PEER_RESPONSE_BYTES,
-          httpAgent: peerHttpAgent,
-          httpsAgent: peerHttpsAgent,
+          httpAgent: this.agents.http,
+          httpsAgent: this.agents.https,
+          proxy: false,
         }),
       );
     } catch (err) {
@@ -220,6 +232,13 @@ export class AwProxy {
 
   private transportError(err: AxiosError, method: string, url: string): Error {
     const code = err.code ?? '';
+    if (code === OUTGOING_REQUEST_REFUSED) {
+      // The policy has logged the refusal (with the address) already.
+      return new ServiceUnavailableError(
+        `Peer at ${url} is unreachable: refused by the outgoing-request policy`,
+        'peer_unreachable',
+      );
+    }
     // Secrets never reach logs: only method, URL and the error code.
     this.logger.warn(`${logPrefix()}${method} ${url} failed: ${code || err.message}`);
     if (

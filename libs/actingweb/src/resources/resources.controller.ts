@@ -18,6 +18,9 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * | POST | 201 JSON | 404 |
  * | PUT, DELETE | 200 JSON | 404 |
  *
+ * A hook that throws answers with its error (an `ActingWebError`'s status and
+ * message, anything else 500 with the request id).
+ *
  * `GET /resources` lists the names that have a `resource_<name>` hook.
  */
 @ActorController('resources')
@@ -74,6 +77,7 @@ export class ResourcesController {
     status: number,
   ): Promise<string> {
     const outcome = await this.resources.call(req.aw!.actor, req.aw!.caller, path, method, body);
+    if (outcome.error !== undefined) throw outcome.error;
     if (!outcome.handled) throw new NotFoundError(`Resource ${path} not found`, 'resource_not_found');
     reply.status(status).type(JSON_TYPE);
     return JSON.stringify(outcome.result);

@@ -84,12 +84,15 @@ export class ResourcesService {
     );
     const [name, ...path] = segments;
     const data: ResourceHookData = { method, path, ...(body !== undefined && { body }) };
-    return this.invoker.runCallback({
-      actor: this.handles.create(actor),
-      name: RESOURCE_HOOK_PREFIX + name,
-      data,
-      caller,
-      httpMethod: method,
-    });
+    return this.invoker.runCallback(
+      {
+        actor: this.handles.create(actor),
+        name: RESOURCE_HOOK_PREFIX + name,
+        data,
+        caller,
+        httpMethod: method,
+      },
+      { answersWithError: true },
+    );
   }
 }

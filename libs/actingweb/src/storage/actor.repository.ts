@@ -74,6 +74,24 @@ export class ActorRepository {
     });
   }
 
+  /**
+   * Applies `patch`, which renames the creator, unless another actor holds
+   * that creator name; false when one does. Serialised with
+   * {@link createIfCreatorFree} per name, so neither can slip a second holder in.
+   */
+  updateIfCreatorFree(
+    id: string,
+    patch: { creator: string } & Partial<Pick<ActorRecord, 'trusteeRoot'>>,
+  ): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      await this.database.lockInTransaction(tx, `creator:${patch.creator}`);
+      const holders = await this.findByCreator(patch.creator, tx);
+      if (holders.some((actor) => actor.id !== id)) return false;
+      await this.update(id, patch, tx);
+      return true;
+    });
+  }
+
   /** Deletes the actor and, by cascade, everything it owns. Returns false if it did not exist. */
   async delete(id: string, db: Executor = this.database.db): Promise<boolean> {
     const result = await db.deleteFrom('actors').where('id', '=', id).executeTakeFirst();

@@ -145,6 +145,32 @@ export class TrustRepository {
       .execute();
   }
 
+  /** How many of the actor's trusts it has not approved yet (pending requests from peers). */
+  async countUnapproved(actorId: string, db: Executor = this.database.db): Promise<number> {
+    const row = await db
+      .selectFrom('trusts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('actor_id', '=', actorId)
+      .where('approved', '=', 0)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Inserts the trust unless it is unapproved and the actor already has
+   * `maxUnapproved` unapproved trusts; false when refused. Atomic: concurrent
+   * requests (even on several instances) never push the count past the cap.
+   */
+  insertWithinUnapprovedCap(trust: TrustRecord, maxUnapproved: number): Promise<boolean> {
+    if (trust.approved) return this.insert(trust).then(() => true);
+    return this.database.transaction(async (tx) => {
+      await this.database.lockInTransaction(tx, `unapproved-trusts:${trust.actorId}`);
+      if ((await this.countUnapproved(trust.actorId, tx)) >= maxUnapproved) return false;
+      await this.insert(trust, tx);
+      return true;
+    });
+  }
+
   /** Changes the given fields; returns the updated record, or null when there is no such trust. */
   async update(
     actorId: string,

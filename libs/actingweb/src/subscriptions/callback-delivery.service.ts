@@ -7,7 +7,9 @@ import {
 } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { AwConfig } from '../config/aw-config.js';
+import { PeerAgents } from '../proxy/peer-http.js';
 import { SubscriptionRepository, type DiffKey } from '../storage/subscription.repository.js';
+import { encodeCallbackBody } from './callback-encoding.js';
 import { postCallback } from './callback-http.js';
 
 /** One callback to send (publisher side, §7.9). */
@@ -29,6 +31,8 @@ export interface Delivery {
   /** The subscriber's root URL and our trust secret with it. */
   readonly baseuri: string;
   readonly secret: string;
+  /** The subscriber's `accept_encoding` (tag `callbackcompression`), as stored. */
+  readonly acceptEncoding?: readonly string[] | null;
 }
 
 /** Counters since start (tests, benchmarks, diagnostics). @publicApi */
@@ -99,6 +103,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(SubscriptionRepository) private readonly subscriptions: SubscriptionRepository,
+    @Inject(PeerAgents) private readonly agents: PeerAgents,
   ) {
     this.limit = pLimit(config.subscriptions.maxConcurrentCallbacks);
   }
@@ -174,7 +179,8 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     const { retries } = this.config.subscriptions;
     const key = subscriptionKey(delivery);
     const peer = this.peer(delivery.baseuri);
-    const { body, clearOn2xx, headers } = this.payload(delivery);
+    const { body: json, clearOn2xx, headers } = this.payload(delivery);
+    const body = await this.encode(json, delivery, headers);
     const path = `callbacks/subscriptions/${encodeURIComponent(delivery.actorId)}/${encodeURIComponent(delivery.subscriptionId)}`;
 
     for (let attempt = 0; ; attempt++) {
@@ -191,6 +197,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
 
       const answer = await postCallback(delivery.baseuri, path, delivery.secret, body, {
         timeoutMs: this.config.subscriptions.callbackTimeoutMs,
+        agents: this.agents,
         headers,
       });
       const status = answer.status;
@@ -265,6 +272,20 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     }
     body.data = delivery.data;
     return { body: JSON.stringify(body), clearOn2xx: true, headers: {} };
+  }
+
+  /** Compressed for the subscriber when it asked for it (§7.9), sets `Content-Encoding`; plain on any failure. */
+  private async encode(
+    json: string,
+    delivery: Delivery,
+    headers: Record<string, string>,
+  ): Promise<string | Buffer> {
+    if (!delivery.acceptEncoding) return json;
+    const encoded = await encodeCallbackBody(json, delivery.acceptEncoding);
+    if (encoded.error !== undefined)
+      this.logger.warn(`Compressing a callback failed, sending it uncompressed: ${String(encoded.error)}`);
+    if (encoded.encoding) headers['content-encoding'] = encoded.encoding;
+    return encoded.body;
   }
 
   // ----------------------------------------------------------------- breaker

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { peerHttpAgent, peerHttpsAgent } from '../proxy/peer-http.js';
+import type { PeerAgents } from '../proxy/peer-http.js';
 import { joinUrl } from '../proxy/aw-proxy.service.js';
+import { callablePeerUrl } from '../proxy/peer-url.js';
 
 /** A callback's answer: status 0 when there was none (timeout, refused, reset, unparseable). */
 export interface CallbackAnswer {
@@ -15,7 +16,9 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 
 /**
  * One subscription callback: `POST <baseuri>/<path>` with the trust secret as
- * Bearer and a JSON body, on the shared keep-alive agents of every peer call.
+ * Bearer and a JSON body (bytes when compressed; `options.headers` then says
+ * how), on the keep-alive agents of every peer call (so the outgoing-request
+ * policy applies; a refused subscriber gets status 0).
  * Plain `node:http` rather than the general peer client: a publisher may send
  * thousands of these per change, and only the status (and `Retry-After`)
  * matters. Never throws.
@@ -24,17 +27,16 @@ export function postCallback(
   baseuri: string,
   path: string,
   secret: string,
-  body: string,
-  options: { timeoutMs: number; headers?: Record<string, string> },
+  body: string | Buffer,
+  options: { timeoutMs: number; agents: PeerAgents; headers?: Record<string, string> },
 ): Promise<CallbackAnswer> {
   return new Promise((resolve) => {
-    let url: URL;
-    try {
-      url = new URL(joinUrl(baseuri, path));
-    } catch {
+    // Never sent to a peer root that is not an absolute http(s) URL.
+    if (callablePeerUrl(baseuri) === null) {
       resolve({ status: 0 });
       return;
     }
+    const url = new URL(joinUrl(baseuri, path));
     const https = url.protocol === 'https:';
     let settled = false;
     const done = (answer: CallbackAnswer) => {
@@ -47,11 +49,11 @@ export function postCallback(
       url,
       {
         method: 'POST',
-        agent: https ? peerHttpsAgent : peerHttpAgent,
+        agent: https ? options.agents.https : options.agents.http,
         headers: {
           authorization: `Bearer ${secret}`,
           'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(body, 'utf8'),
+          'content-length': typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length,
           accept: 'application/json',
           'x-request-id': randomUUID(),
           ...options.headers,

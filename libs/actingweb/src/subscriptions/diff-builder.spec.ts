@@ -46,10 +46,14 @@ describe('diff builder (§7.5 worked examples)', () => {
     expect(data(del(['test'], BEFORE_TEST), scope())).toEqual({ test: '' });
   });
 
-  it('a broader change gives a subscription its own slice, or "" when it removed it', () => {
+  it('a broader change gives a subscription its own slice; only a broader DELETE gives ""', () => {
     expect(data(put(['test'], { var1: 'x', var2: 'y' }, BEFORE_TEST), scope('test', 'var2'))).toBe('y');
-    // The replacing PUT dropped `resource`: its subscriber learns it is gone.
-    expect(data(put(['test'], { var1: 'hey' }, BEFORE_TEST), scope('test', 'resource'))).toBe('');
+    expect(
+      data(put(['test'], { resource: 'change4', some: 'data' }, 'change3'), scope('test', 'resource')),
+    ).toBe('change4');
+    // The replacing PUT dropped `resource`: not a diff for its subscriber (only a DELETE shows a removal).
+    expect(data(put(['test'], { var1: 'hey' }, BEFORE_TEST), scope('test', 'resource'))).toBeNull();
+    expect(data(put(['test'], 'change1', BEFORE_TEST), scope('test', 'resource'))).toBeNull();
     // Neither before nor after: not concerned.
     expect(data(put(['test'], { var1: 'hey' }, BEFORE_TEST), scope('test', 'other'))).toBeNull();
     expect(data(del(['test'], BEFORE_TEST), scope('test', 'var1'))).toBe('');

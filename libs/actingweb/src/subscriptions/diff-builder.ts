@@ -8,8 +8,8 @@
  *   A subscription on one resource (subtarget + resource) gets the resource's
  *   full new value instead of a partial diff.
  * - P is a prefix of S (the change is broader): the subscription gets its own
- *   slice of the new value, or `""` when the change removed it; nothing when
- *   neither the old nor the new value has it.
+ *   slice of the new value; nothing when the new value does not have it. A
+ *   broader DELETE gives `""` when the old value had it.
  * - Otherwise the subscription is not affected.
  *
  * List changes carry a structured list diff; a subscription on the list gets
@@ -87,11 +87,12 @@ export function pieceFor(change: ChangeInput, scope: readonly string[]): DiffPie
   }
   if (isPrefix(path, scope)) {
     const rest = scope.slice(path.length);
-    const had = getAt(change.oldValue, rest) !== undefined;
-    if (deleted) return had ? { kind: 'diff', data: DELETED, list: false } : null;
+    if (deleted)
+      return getAt(change.oldValue, rest) !== undefined ? { kind: 'diff', data: DELETED, list: false } : null;
+    // A replacing write concerns the subscription only if its new value has the subscribed part:
+    // it cannot show what vanished, only a DELETE does (§7.5), as in the reference.
     const now = getAt(change.newValue, rest);
-    if (now !== undefined) return { kind: 'diff', data: now, list: false };
-    return had ? { kind: 'diff', data: DELETED, list: false } : null;
+    return now === undefined ? null : { kind: 'diff', data: now, list: false };
   }
   return null;
 }

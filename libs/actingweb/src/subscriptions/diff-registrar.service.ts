@@ -10,7 +10,11 @@ import {
   type InboundWithTrust,
   type NewDiff,
 } from '../storage/subscription.repository.js';
-import { evaluatePermission, mergePermissions } from '../trust/permissions/permission-evaluator.js';
+import {
+  evaluatePermission,
+  leastPrivilege,
+  mergePermissions,
+} from '../trust/permissions/permission-evaluator.js';
 import type { PermissionCategory, Permissions } from '../trust/permissions/permissions.types.js';
 import { TrustTypeRegistry } from '../trust/trust-type-registry.service.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
@@ -165,7 +169,11 @@ export class DiffRegistrar implements OnModuleInit {
       if (!diffs) {
         const pieces: Array<{ data: unknown; list: boolean; change: number }> = [];
         for (const { change, index } of changes) {
-          if (category && !this.allowed(permissions, category, permissionPath(change, scope))) continue;
+          if (
+            category &&
+            !this.allowed(permissions, category, permissionPath(change, scope), sub.relationship)
+          )
+            continue;
           const piece = pieceFor(change, scope);
           if (!piece) continue;
           if (piece.kind === 'diff') {
@@ -226,6 +234,7 @@ export class DiffRegistrar implements OnModuleInit {
         dataBytes: Buffer.byteLength(json.get(diff.data) ?? 'null', 'utf8'),
         baseuri: sub.baseuri,
         secret: sub.secret,
+        acceptEncoding: sub.acceptEncoding,
       });
     }
     return deliveries;
@@ -246,10 +255,20 @@ export class DiffRegistrar implements OnModuleInit {
     return permissions;
   }
 
-  /** Read permission as for `GET`: only an explicit deny hides; a failure hides (fail closed). */
-  private allowed(permissions: Permissions | null, category: PermissionCategory, path: string): boolean {
+  /**
+   * Read permission as for `GET`: only a deny hides (for a relationship without
+   * a configured trust type, also `not_found`: least privilege); a failure
+   * hides (fail closed).
+   */
+  private allowed(
+    permissions: Permissions | null,
+    category: PermissionCategory,
+    path: string,
+    relationship: string,
+  ): boolean {
     if (!permissions) return false;
-    return evaluatePermission(permissions, category, path, 'read') !== 'denied';
+    const decision = evaluatePermission(permissions, category, path, 'read');
+    return leastPrivilege(decision, this.trustTypes.has(relationship)) !== 'denied';
   }
 
   private async stateAt(

@@ -12,12 +12,12 @@ import {
   BadRequestError,
   ForbiddenError,
   NotFoundError,
-  PeerBadGatewayError,
+  PeerRequestFailedError,
 } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { logPrefix } from '../http/request-context.js';
 import { isPlainObject } from '../properties/json-path.js';
-import { AwProxy } from '../proxy/aw-proxy.service.js';
+import { AwProxy, type PeerResponse } from '../proxy/aw-proxy.service.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import {
   SubscriptionRepository,
@@ -30,6 +30,7 @@ import { TrustRepository, type TrustRecord } from '../storage/trust.repository.j
 import { PermissionService } from '../trust/permissions/permission.service.js';
 import type { PermissionCategory } from '../trust/permissions/permissions.types.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
+import { CALLBACK_ENCODINGS_WE_ACCEPT, normalizeAcceptEncoding } from './callback-encoding.js';
 import { DiffRegistrar } from './diff-registrar.service.js';
 import { scopePath } from './diff-builder.js';
 
@@ -43,7 +44,11 @@ export interface SubscriptionRequest {
   resource?: string;
   /** Default `none` for a peer's request (§7.1), `high` for {@link SubscriptionManager.subscribeToPeer}. */
   granularity?: Granularity;
-  /** Callback encodings the subscriber accepts (`callbackcompression`); stored, not used yet. */
+  /**
+   * Callback encodings the subscriber accepts, in preference order (tag
+   * `callbackcompression`): callbacks over about 1 KB are compressed with the
+   * first of `gzip`, `br`, `deflate` it lists. Unknown names are dropped.
+   */
   acceptEncoding?: string[];
 }
 
@@ -138,7 +143,8 @@ export class SubscriptionManager {
 
   /**
    * A peer subscribes to `actor` (§7.2). The caller must be that peer; it needs
-   * read permission on what it subscribes to. Fires `subscription_created`.
+   * read permission on what it subscribes to (`PermissionService.maySubscribe`).
+   * Fires `subscription_created`.
    */
   async createInbound(
     actor: ActorHandle,
@@ -152,15 +158,9 @@ export class SubscriptionManager {
     const category = PERMISSION_CATEGORY[scope.target];
     if (category) {
       const path = scopePath(scope).join('/');
-      const decision = await this.permissions.decide(
-        actor.id,
-        caller.peerId,
-        caller.relationship,
-        category,
-        path,
-        'read',
-      );
-      if (decision === 'denied')
+      if (
+        !(await this.permissions.maySubscribe(actor.id, caller.peerId, caller.relationship, category, path))
+      )
         throw new ForbiddenError(`Not allowed to read ${scope.target}/${path}`, 'permission_denied');
     }
     const record: SubscriptionRecord = {
@@ -170,7 +170,7 @@ export class SubscriptionManager {
       outbound: false,
       ...scope,
       sequence: 0,
-      acceptEncoding: request.acceptEncoding ?? null,
+      acceptEncoding: normalizeAcceptEncoding(request.acceptEncoding),
       createdAt: new Date().toISOString(),
     };
     await this.subscriptions.insert(record);
@@ -268,6 +268,7 @@ export class SubscriptionManager {
         type: 'resync',
         baseuri: sub.baseuri,
         secret: sub.secret,
+        acceptEncoding: sub.acceptEncoding,
       });
     }
     this.delivery.enqueue(deliveries);
@@ -279,8 +280,10 @@ export class SubscriptionManager {
   /**
    * Subscribes `actor` to a peer it trusts (§7.2 from the subscriber's side):
    * `POST <peer>/subscriptions/<me>`, then stores the outbound subscription.
-   * Fires `subscription_created`. The peer's refusal → PeerBadGatewayError
-   * (502); no answer → 408/503.
+   * Fires `subscription_created`. No trust with the peer (step `trust`), the
+   * peer unreachable or answering anything but 201 with a `subscriptionid`
+   * (step `subscription_request`) → PeerRequestFailedError (408, §7.3),
+   * saying what failed.
    */
   async subscribeToPeer(
     actor: ActorHandle,
@@ -291,28 +294,46 @@ export class SubscriptionManager {
     granularity: Granularity = 'high',
   ): Promise<SubscriptionRecord> {
     const scope = validateRequest({ target, subtarget, resource, granularity }, 'high');
-    const trust = await this.requireTrust(actor.id, peerId);
-    const answer = await this.proxy.createResource<Record<string, unknown>>(
-      { baseuri: trust.baseuri, secret: trust.secret },
-      `subscriptions/${encodeURIComponent(actor.id)}`,
-      {
-        id: actor.id,
-        target: scope.target,
-        subtarget: scope.subtarget,
-        resource: scope.resource,
-        granularity: scope.granularity,
-      },
-    );
+    // As in the reference, no trust means no remote subscription can be made: 408 too.
+    const trust = await this.trusts.get(actor.id, peerId);
+    if (!trust)
+      throw new PeerRequestFailedError(
+        'trust',
+        `Could not create the subscription at peer ${peerId}: there is no trust with it`,
+      );
+    let answer: PeerResponse<Record<string, unknown>>;
+    try {
+      answer = await this.proxy.createResource<Record<string, unknown>>(
+        { baseuri: trust.baseuri, secret: trust.secret },
+        `subscriptions/${encodeURIComponent(actor.id)}`,
+        {
+          id: actor.id,
+          target: scope.target,
+          subtarget: scope.subtarget,
+          resource: scope.resource,
+          granularity: scope.granularity,
+          accept_encoding: CALLBACK_ENCODINGS_WE_ACCEPT,
+        },
+      );
+    } catch (err) {
+      if (!(err instanceof ActingWebError)) throw err;
+      throw new PeerRequestFailedError(
+        'subscription_request',
+        `Could not create the subscription at peer ${peerId}: ${err.message}`,
+      );
+    }
     const body = answer.data;
-    if (
-      answer.status !== 201 ||
-      !isPlainObject(body) ||
-      typeof body.subscriptionid !== 'string' ||
-      !body.subscriptionid
-    )
-      throw new PeerBadGatewayError(
-        `Peer refused the subscription (status ${answer.status})`,
-        'subscription_refused',
+    if (answer.status !== 201)
+      throw new PeerRequestFailedError(
+        'subscription_request',
+        `Could not create the subscription at peer ${peerId}: it answered ${answer.status}`,
+        answer.status,
+      );
+    if (!isPlainObject(body) || typeof body.subscriptionid !== 'string' || !body.subscriptionid)
+      throw new PeerRequestFailedError(
+        'subscription_request',
+        `Could not create the subscription at peer ${peerId}: its answer has no subscriptionid`,
+        answer.status,
       );
     const sequence =
       typeof body.sequence === 'number' && Number.isSafeInteger(body.sequence) ? body.sequence : 0;
@@ -323,7 +344,7 @@ export class SubscriptionManager {
       outbound: true,
       ...scope,
       sequence: Math.max(0, sequence),
-      acceptEncoding: null,
+      acceptEncoding: [...CALLBACK_ENCODINGS_WE_ACCEPT],
       createdAt: new Date().toISOString(),
     };
     await this.subscriptions.insert(record);

@@ -27,14 +27,19 @@ export class SubscriptionsController {
     return { id: req.aw!.actor.id, data: records.map(subscriptionView) };
   }
 
-  /** The creator asks this actor to subscribe to a peer it trusts (§7.3): 201 + Location of the remote subscription. */
+  /**
+   * The creator asks this actor to subscribe to a peer it trusts (§7.3): 204
+   * with `Location` = the subscription's URL at the peer, no body (as the
+   * reference). The peer unreachable or refusing → 408.
+   */
   @Post()
   @Access('subscriptions')
+  @HttpCode(204)
   async initiate(
     @Req() req: AwRequest,
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<void> {
     const dto = await validateBody(InitiateSubscriptionDto, body);
     const actor = this.handles.create(req.aw!.actor);
     const record = await this.manager.subscribeToPeer(
@@ -46,8 +51,7 @@ export class SubscriptionsController {
       dto.granularity ?? 'none',
     );
     const baseuri = await this.manager.peerBaseuri(actor.id, record.peerId);
-    reply.status(201).header('location', this.manager.remoteUrl(baseuri, actor.id, record.subscriptionId));
-    return subscriptionView(record);
+    reply.header('location', this.manager.remoteUrl(baseuri, actor.id, record.subscriptionId));
   }
 
   /** Subscriptions with one peer, both directions; for the peer itself, the creator or admin. */

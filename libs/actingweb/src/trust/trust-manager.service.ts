@@ -2,22 +2,32 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ActorHandle } from '../actors/actor-handle.js';
 import { AwConfig } from '../config/aw-config.js';
+import { secretsEqual } from '../auth/constant-time.js';
 import {
   BadRequestError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
   PeerBadGatewayError,
+  PeerRequestFailedError,
+  PeerTimeoutError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
 } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import type { LifecycleEvent } from '../hooks/hook.types.js';
 import { logPrefix } from '../http/request-context.js';
 import { AwProxy, type PeerInfo } from '../proxy/aw-proxy.service.js';
+import { callablePeerUrl } from '../proxy/peer-url.js';
 import { TrustRepository, type TrustPatch, type TrustRecord } from '../storage/trust.repository.js';
 import { SubscriptionManager } from '../subscriptions/subscription-manager.service.js';
 import { PermissionService } from './permissions/permission.service.js';
+import { assertRelationshipName } from './relationship-name.js';
 import { parseBoolean } from './trust-record.view.js';
 import { TrustTypeRegistry } from './trust-type-registry.service.js';
+
+/** `Retry-After` (seconds) of a trust request refused because too many are pending: the creator has to act first. */
+const PENDING_CAP_RETRY_AFTER_SECONDS = 3600;
 
 /** 40 hex characters (160 bits) from a CSPRNG: trust secrets and verification tokens. */
 function newToken(): string {
@@ -27,6 +37,7 @@ function newToken(): string {
 /** What a peer sends in `POST /<me>/trust/<relationship>` (§8.4 step 4). */
 export interface TrustRequest {
   id: string;
+  /** Any non-empty string; only an absolute http(s) URL is ever called. */
   baseuri: string;
   type: string;
   secret?: string;
@@ -38,7 +49,10 @@ export interface TrustRequest {
 export interface CreateTrustInput {
   /** Root URL of the peer actor. */
   url: string;
-  /** Relationship to ask for; default: the configured default relationship. */
+  /**
+   * Relationship to ask for (any name of `[A-Za-z0-9._-]`, 1–64 characters);
+   * default: the configured default relationship.
+   */
   relationship?: string;
   description?: string;
   /** Refuse the peer unless its `/meta/type` is this URN. */
@@ -86,15 +100,16 @@ export class TrustManager {
    * Initiator side (§8.4 steps 1–7): read the peer's `/meta`, store our record
    * first (the peer verifies it by calling back while our POST is in flight),
    * then ask the peer. 201 → peer approved; 202 → pending; anything else →
-   * our record is removed and the error says why.
+   * our record is removed and a PeerRequestFailedError (408, as the
+   * reference answers) says which step failed.
    */
   async createReciprocalTrust(actor: ActorHandle, input: CreateTrustInput): Promise<TrustRecord> {
     const relationship = input.relationship ?? this.config.defaultRelationship;
-    this.assertKnownRelationship(relationship, BadRequestError);
+    assertRelationshipName(relationship);
     const url = normalizePeerUrl(input.url);
     if (url === actor.url) throw new BadRequestError('An actor cannot trust itself', 'self_trust');
 
-    const peer = await this.proxy.getPeerInfo(url);
+    const peer = await peerStep('meta', `Reading the peer's /meta failed`, () => this.proxy.getPeerInfo(url));
     if (input.expectedType && peer.type !== input.expectedType) {
       throw new BadRequestError(
         `Peer type is ${peer.type}, expected ${input.expectedType}`,
@@ -127,17 +142,15 @@ export class TrustManager {
 
     let answer;
     try {
-      answer = await this.proxy.createResource(
-        { baseuri: url },
-        `trust/${encodeURIComponent(relationship)}`,
-        {
+      answer = await peerStep('trust_request', 'Sending the trust request failed', () =>
+        this.proxy.createResource({ baseuri: url }, `trust/${encodeURIComponent(relationship)}`, {
           id: actor.id,
           baseuri: actor.url,
           type: this.config.type,
           secret,
           desc: record.description,
           verify: verificationToken,
-        },
+        }),
       );
     } catch (err) {
       await this.trusts.delete(actor.id, peer.id);
@@ -145,76 +158,98 @@ export class TrustManager {
     }
     if (answer.status !== 201 && answer.status !== 202) {
       await this.trusts.delete(actor.id, peer.id);
-      throw new PeerBadGatewayError(
-        `Peer refused the trust request (status ${answer.status})`,
-        'peer_refused',
+      throw new PeerRequestFailedError(
+        'trust_request',
+        `The peer answered the trust request with status ${answer.status}`,
+        answer.status,
       );
     }
     const stored =
       answer.status === 201 ? await this.trusts.update(actor.id, peer.id, { peerApproved: true }) : record;
     const final = stored ?? record;
     await this.fire('trust_initiated', actor, final);
+    if (final.peerApproved) await this.fire('trust_approved', actor, final);
     return final;
   }
 
   /**
    * Receiver side (§8.4 steps 5–6): verify the requester by calling back with
    * the secret it sent, apply the approval policy, store, answer 201/202.
+   * Any relationship name is accepted; one without a configured trust type
+   * grants nothing until the creator sets permissions for it. The requester
+   * is only called back when its `baseuri` is an absolute http(s) URL;
+   * otherwise it stays `verified: false`.
+   *
    * A second request from a peer we already trust is refused (403) unless it is
    * a retry carrying the same secret: re-keying a trust anonymously would let
-   * anyone who knows a peer id take its place.
+   * anyone who knows a peer id take its place. An actor keeps at most
+   * `trust.maxPendingRequests` unapproved trusts; beyond that, 429.
    */
   async createVerifiedTrust(
     actor: ActorHandle,
     relationship: string,
     request: TrustRequest,
   ): Promise<TrustRecord> {
-    this.assertKnownRelationship(relationship, ForbiddenError);
+    assertRelationshipName(relationship);
     if (request.id === actor.id) throw new BadRequestError('An actor cannot trust itself', 'self_trust');
 
     const existing = await this.trusts.get(actor.id, request.id);
     if (existing) {
-      if (request.secret && existing.secret === request.secret && existing.relationship === relationship)
+      if (
+        request.secret &&
+        secretsEqual(request.secret, existing.secret) &&
+        existing.relationship === relationship
+      )
         return existing;
       throw new ForbiddenError(`A trust with ${request.id} already exists`, 'trust_exists');
     }
 
+    const approved = this.config.autoApprove.includes(relationship);
+    // Checked before the verification call too, so a flood costs us no peer calls.
+    if (!approved) await this.assertPendingRoom(actor.id);
+
+    const peerUrl = callablePeerUrl(request.baseuri);
     const secret = request.secret ?? newToken();
     let verified = false;
-    if (request.secret && request.verify) {
+    if (request.secret && request.verify && peerUrl !== null) {
       verified = await this.verifyPeer(actor, relationship, request, request.secret, request.verify);
     }
     const record: TrustRecord = {
       actorId: actor.id,
       peerId: request.id,
-      baseuri: request.baseuri,
+      baseuri: peerUrl ?? request.baseuri,
       peerType: request.type,
       relationship,
       secret,
       description: request.desc ?? '',
-      approved: this.config.autoApprove.includes(relationship),
+      approved,
       peerApproved: true,
       verified,
       verificationToken: null,
       establishedVia: 'trust',
       createdAt: new Date().toISOString(),
     };
+    let stored: boolean;
     try {
-      await this.trusts.insert(record);
+      stored = await this.trusts.insertWithinUnapprovedCap(record, this.config.maxPendingTrustRequests);
     } catch (err) {
       // Lost a race with a concurrent request from the same peer.
       if (await this.trusts.get(actor.id, request.id))
         throw new ForbiddenError(`A trust with ${request.id} already exists`, 'trust_exists');
       throw err;
     }
+    if (!stored) throw this.tooManyPending();
     await this.fire('trust_request_received', actor, record);
+    if (record.approved) await this.fire('trust_approved', actor, record);
     return record;
   }
 
   /**
    * Changes our record (PUT by creator/admin/trustee). When `approved` goes
    * false → true, the change is saved first and then the peer is told (§8.4
-   * step 8); a failed notice is logged, the peer can still poll.
+   * step 8); a failed or undeliverable notice is logged, the peer can still
+   * poll. When that made the trust approved on both sides,
+   * `trust_fully_approved_local` and `trust_approved` fire.
    */
   async modifyAndNotify(
     actor: ActorHandle,
@@ -225,23 +260,27 @@ export class TrustManager {
     const after = (await this.trusts.update(actor.id, peerId, patch))!;
     if (!before.approved && after.approved) {
       await this.notifyApproval(actor, after);
-      if (after.peerApproved) await this.fire('trust_fully_approved_local', actor, after);
+      if (after.peerApproved) {
+        await this.fire('trust_fully_approved_local', actor, after);
+        await this.fire('trust_approved', actor, after);
+      }
     }
     return after;
   }
 
   /** Approves a pending trust (SDK form of `PUT {approved: true}`); fires `trust_approved` when both sides have approved. */
-  async approve(actor: ActorHandle, peerId: string): Promise<TrustRecord> {
-    const record = await this.modifyAndNotify(actor, peerId, { approved: true });
-    if (record.approved && record.peerApproved) await this.fire('trust_approved', actor, record);
-    return record;
+  approve(actor: ActorHandle, peerId: string): Promise<TrustRecord> {
+    return this.modifyAndNotify(actor, peerId, { approved: true });
   }
 
   /** The peer tells us it approved (`POST /trust/<rel>/<peer>`, §8.4 step 8). */
   async peerApproved(actor: ActorHandle, peerId: string, approved: boolean): Promise<TrustRecord> {
-    await this.requireTrust(actor.id, peerId);
+    const before = await this.requireTrust(actor.id, peerId);
     const record = (await this.trusts.update(actor.id, peerId, { peerApproved: approved }))!;
-    if (record.approved && record.peerApproved) await this.fire('trust_fully_approved_remote', actor, record);
+    if (record.approved && record.peerApproved) {
+      await this.fire('trust_fully_approved_remote', actor, record);
+      if (!before.peerApproved) await this.fire('trust_approved', actor, record);
+    }
     return record;
   }
 
@@ -255,7 +294,7 @@ export class TrustManager {
    */
   async refreshPeerApproval(actor: ActorHandle, peerId: string): Promise<TrustRecord> {
     const record = await this.requireTrust(actor.id, peerId);
-    if (record.peerApproved) return record;
+    if (record.peerApproved || callablePeerUrl(record.baseuri) === null) return record;
     const answer = await this.proxy.getResource(
       { baseuri: record.baseuri, secret: record.secret },
       `trust/${encodeURIComponent(record.relationship)}/${encodeURIComponent(actor.id)}`,
@@ -280,7 +319,8 @@ export class TrustManager {
    * Deletes our record and tells the peer (`DELETE <peer>/trust/<rel>/<me>`).
    * The local delete always happens; when the peer could not be told (it
    * answered neither 2xx nor 404, or was unreachable) a PeerBadGatewayError
-   * (502) says so, as the reference does.
+   * (502) says so, as the reference does. A peer whose `baseuri` is not an
+   * http(s) URL cannot be told at all; that is not an error.
    */
   async deletePeerTrust(actor: ActorHandle, peerId: string): Promise<void> {
     const record = await this.requireTrust(actor.id, peerId);
@@ -385,7 +425,7 @@ export class TrustManager {
       )
         return false;
       const returned = answer.data.verificationToken ?? answer.data.verification_token;
-      return typeof returned === 'string' && returned === token;
+      return typeof returned === 'string' && secretsEqual(returned, token);
     } catch (err) {
       this.logger.warn(`${logPrefix()}Could not verify peer ${request.id}: ${(err as Error).message}`);
       return false;
@@ -393,6 +433,7 @@ export class TrustManager {
   }
 
   private async notifyApproval(actor: ActorHandle, record: TrustRecord): Promise<void> {
+    if (!this.deliverable(record, 'approval notice')) return;
     try {
       const answer = await this.proxy.createResource(
         { baseuri: record.baseuri, secret: record.secret },
@@ -410,7 +451,9 @@ export class TrustManager {
     }
   }
 
+  /** False when the peer should have been told and could not be. */
   private async tellPeerDeleted(actor: ActorHandle, record: TrustRecord): Promise<boolean> {
+    if (!this.deliverable(record, 'delete notice')) return true;
     try {
       const answer = await this.proxy.deleteResource(
         { baseuri: record.baseuri, secret: record.secret },
@@ -431,12 +474,26 @@ export class TrustManager {
     return record;
   }
 
-  private assertKnownRelationship(
-    relationship: string,
-    ErrorClass: typeof BadRequestError | typeof ForbiddenError,
-  ): void {
-    if (!this.types.has(relationship))
-      throw new ErrorClass(`Unknown relationship "${relationship}"`, 'unknown_relationship');
+  /** A notice can only go to a peer whose root is an absolute http(s) URL; otherwise it is logged as undeliverable. */
+  private deliverable(record: TrustRecord, notice: string): boolean {
+    if (callablePeerUrl(record.baseuri) !== null) return true;
+    this.logger.warn(
+      `${logPrefix()}The ${notice} to peer ${record.peerId} is undeliverable: its baseuri is not an http(s) URL`,
+    );
+    return false;
+  }
+
+  private async assertPendingRoom(actorId: string): Promise<void> {
+    if ((await this.trusts.countUnapproved(actorId)) >= this.config.maxPendingTrustRequests)
+      throw this.tooManyPending();
+  }
+
+  private tooManyPending(): TooManyRequestsError {
+    return new TooManyRequestsError(
+      'Too many trust requests are waiting for approval here; try again later',
+      'too_many_pending_trusts',
+      PENDING_CAP_RETRY_AFTER_SECONDS,
+    );
   }
 
   private async fire(
@@ -464,25 +521,39 @@ export class TrustManager {
   }
 }
 
-/** An absolute http(s) URL without query, fragment or trailing slash (peer roots are compared as strings). */
+/** An absolute http(s) URL without query, fragment or trailing slash (peer roots are compared as strings); 400 otherwise. */
 export function normalizePeerUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new BadRequestError('url must be an absolute http(s) URL of the peer actor', 'invalid_url');
-  }
-  if (
-    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-    url.search ||
-    url.hash ||
-    url.username ||
-    url.password
-  ) {
+  const url = callablePeerUrl(raw);
+  if (url === null) {
     throw new BadRequestError(
       'url must be an absolute http(s) URL of the peer actor, without query, fragment or credentials',
       'invalid_url',
     );
   }
-  return url.href.replace(/\/+$/, '');
+  return url;
+}
+
+/**
+ * Runs one peer call of the trust initiation. A failure to reach the peer
+ * (refused, unreachable, timeout, TLS, a refused address) or an unusable
+ * answer becomes a PeerRequestFailedError (408) naming the step.
+ */
+async function peerStep<T>(step: string, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (
+      err instanceof PeerTimeoutError ||
+      err instanceof PeerBadGatewayError ||
+      err instanceof ServiceUnavailableError
+    ) {
+      const status = err.details.peer_status;
+      throw new PeerRequestFailedError(
+        step,
+        `${what}: ${err.message}`,
+        typeof status === 'number' ? status : undefined,
+      );
+    }
+    throw err;
+  }
 }

@@ -4,7 +4,7 @@ import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
 import { BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
 import { validateBody } from '../http/validate-body.js';
-import { InitiateTrustDto, TrusteeDto, TrustRequestDto } from './dto/trust.dto.js';
+import { InitiateTrustDto, MAX_TRUST_TEXT_BYTES, TrusteeDto, TrustRequestDto } from './dto/trust.dto.js';
 import { normalizePeerUrl, TrustManager } from './trust-manager.service.js';
 import { parseBoolean, trustView } from './trust-record.view.js';
 import { TrusteeService } from './trustee.service.js';
@@ -71,7 +71,10 @@ export class TrustController {
     return (await this.trust.getRelationships(req.aw!.actor.id, { relationship })).map(trustView);
   }
 
-  /** A peer asks for a trust; anyone may ask (§8.4). 201 approved, 202 pending. */
+  /**
+   * A peer asks for a trust; anyone may ask (§8.4). 201 approved, 202 pending;
+   * 400 for a malformed body or relationship name; 429 when too many are pending.
+   */
   @Post(':relationship')
   @Access('trust/<type>')
   async request(
@@ -84,7 +87,7 @@ export class TrustController {
     const actor = this.handles.create(req.aw!.actor);
     const record = await this.trust.createVerifiedTrust(actor, relationship, {
       id: dto.id,
-      baseuri: normalizePeerUrl(dto.baseuri),
+      baseuri: dto.baseuri,
       type: dto.type ?? '',
       secret: dto.secret,
       desc: dto.desc,
@@ -250,8 +253,11 @@ function parseTrustPatch(body: unknown): {
   }
   const desc = b.desc ?? b.description;
   if (desc !== undefined) {
-    if (typeof desc !== 'string' || desc.length > 1024)
-      throw new BadRequestError('desc must be a string', 'invalid_body');
+    if (typeof desc !== 'string' || Buffer.byteLength(desc, 'utf8') > MAX_TRUST_TEXT_BYTES)
+      throw new BadRequestError(
+        `desc must be a string of at most ${MAX_TRUST_TEXT_BYTES} bytes`,
+        'invalid_body',
+      );
     patch.description = desc;
   }
   if (b.baseuri !== undefined) {

@@ -4,7 +4,9 @@ import { BUILT_IN_TRUST_TYPES } from '../trust-types.js';
 import {
   evaluatePermission,
   evaluateRule,
+  evaluateSubscription,
   globCacheSize,
+  leastPrivilege,
   matchesPattern,
   mergePermissions,
   normalizeOverride,
@@ -382,5 +384,52 @@ describe('exclusions cover the parent of what they exclude', () => {
     expect(evaluate(perms, 'properties', 'private', 'read')).toBe('denied');
     expect(evaluate(perms, 'properties', 'private/k', 'read')).toBe('denied');
     expect(evaluate(perms, 'properties', 'privateer', 'read')).toBe('allowed');
+  });
+});
+
+describe('evaluateSubscription', () => {
+  it.each([
+    // [type, path, expected]
+    ['associate', 'public', 'allowed'], // public/* grants watching public itself
+    ['associate', 'public/x', 'allowed'],
+    ['associate', '', 'denied'], // but not all of properties
+    ['associate', 'publicity', 'denied'],
+    ['associate', 'private', 'denied'],
+    ['viewer', 'shared', 'allowed'],
+    ['friend', '', 'allowed'],
+    ['friend', 'notes', 'allowed'],
+    ['friend', 'private', 'denied'], // excluded, parent included
+    ['friend', 'private/k', 'denied'],
+  ])('%s may subscribe to properties "%s": %s', (type, path, expected) => {
+    expect(evaluateSubscription(base(type), 'properties', path)).toBe(expected);
+  });
+
+  it('needs read: a pattern granting only write below does not grant watching', () => {
+    const perms: Permissions = { properties: { patterns: ['a/*'], operations: ['write'] } };
+    expect(evaluateSubscription(perms, 'properties', 'a')).toBe('denied');
+  });
+
+  it('an exclusion or deny of the path itself wins over a grant below it', () => {
+    const excluded: Permissions = {
+      properties: { patterns: ['a/b/*'], operations: ['read'], excluded_patterns: ['a/*'] },
+    };
+    expect(evaluateSubscription(excluded, 'properties', 'a')).toBe('denied');
+    expect(
+      evaluateSubscription({ properties: { patterns: ['a/b/*'], operations: ['read'] } }, 'properties', 'a'),
+    ).toBe('allowed');
+  });
+
+  it('leaves an unconfigured category to the route rules (not_found)', () => {
+    expect(evaluateSubscription({}, 'properties', '')).toBe('not_found');
+    expect(evaluateSubscription({}, 'properties', 'x')).toBe('not_found');
+  });
+});
+
+describe('leastPrivilege', () => {
+  it('turns not_found into denied for a relationship without a trust type only', () => {
+    expect(leastPrivilege('not_found', false)).toBe('denied');
+    expect(leastPrivilege('not_found', true)).toBe('not_found');
+    expect(leastPrivilege('allowed', false)).toBe('allowed');
+    expect(leastPrivilege('denied', true)).toBe('denied');
   });
 });

@@ -159,6 +159,60 @@ export function evaluatePermission(
   return evaluateRule(perms[category], target, operation);
 }
 
+/**
+ * A trust whose relationship has no configured trust type gets least
+ * privilege: only what its override grants explicitly. Where a configured
+ * type would leave the route's access rules in charge (`not_found`), such a
+ * trust is denied.
+ *
+ * @publicApi
+ */
+export function leastPrivilege(decision: PermissionDecision, typed: boolean): PermissionDecision {
+  return !typed && decision === 'not_found' ? 'denied' : decision;
+}
+
+/**
+ * May a peer subscribe to `path` (below the target, `''` for the whole
+ * target) in `category`? Subscribing needs read permission on the path, with
+ * two refinements: a pattern granting read below the path (`public/*`) also
+ * grants subscribing to the path itself (`public`): its diffs are filtered
+ * per change, so the peer only ever receives what it may read. And the whole
+ * target needs a pattern that covers everything (`*`): `public/*` is no grant
+ * on all of `properties`.
+ *
+ * @publicApi
+ */
+export function evaluateSubscription(
+  perms: Permissions,
+  category: PermissionCategory,
+  path: string,
+): PermissionDecision {
+  const decision = evaluatePermission(perms, category, path, 'read');
+  const rule = (perms?.[category] ?? undefined) as AnyRule | undefined;
+  if (decision === 'not_found') {
+    return path === '' && rule && Array.isArray(rule.patterns) ? 'denied' : 'not_found';
+  }
+  if (decision === 'denied' && path !== '' && rule && grantsReadBelow(rule, path)) return 'allowed';
+  return decision;
+}
+
+/** A pattern of `rule` grants `read` on something strictly below `path`, and nothing denies `path` itself. */
+function grantsReadBelow(rule: AnyRule, path: string): boolean {
+  if (!Array.isArray(rule.patterns) || !Array.isArray(rule.operations) || !rule.operations.includes('read'))
+    return false;
+  if (matchesAnyPattern(path, rule.denied) || isExcluded(path, rule.excluded_patterns)) return false;
+  const below = path + '/';
+  return rule.patterns.some(
+    (pattern) => typeof pattern === 'string' && literalPrefix(pattern).startsWith(below),
+  );
+}
+
+/** The part of a glob before its first wildcard. */
+function literalPrefix(pattern: string): string {
+  const wildcard = pattern.search(/[*?]/);
+  return wildcard === -1 ? pattern : pattern.slice(0, wildcard);
+}
+
 // ---------------------------------------------------------------------------
 // Merging
 

@@ -15,6 +15,7 @@ describe('PermissionService', () => {
     storage: { type: 'sqlite', filename: ':memory:' },
     trustTypes: [
       { name: 'family', permissions: { properties: { patterns: ['photos/*'], operations: ['read'] } } },
+      { name: 'caller', permissions: { methods: { allowed: ['*'] } } },
     ],
   });
   let database: ActingWebDatabase;
@@ -74,6 +75,7 @@ describe('PermissionService', () => {
       }),
       source: 'trust_type_default',
       trustType: 'friend',
+      typed: true,
       override: null,
       isCustom: false,
     });
@@ -90,12 +92,25 @@ describe('PermissionService', () => {
     expect(await service.decide('me', p, 'family', 'methods', 'get_x', 'call')).toBe('not_found');
   });
 
-  it('an unknown type with no override has no permissions at all', async () => {
+  it('an unknown type with no override has no permissions at all, and gets least privilege', async () => {
     const p = await peer('stranger');
     const eff = await service.effective('me', p, 'stranger');
     expect(eff.permissions).toEqual({});
     expect(eff.source).toBe('trust_type_default');
-    expect(await service.decide('me', p, 'stranger', 'properties', 'public/x', 'read')).toBe('not_found');
+    expect(eff.typed).toBe(false);
+    // Where a configured type would leave the route rules in charge, an unknown one is denied.
+    expect(await service.decide('me', p, 'stranger', 'properties', 'public/x', 'read')).toBe('denied');
+    expect(await service.decide('me', p, 'caller', 'properties', 'public/x', 'read')).toBe('not_found');
+    expect(await service.overrideOpensCategory('me', p, 'stranger', 'properties')).toBe(false);
+
+    // The creator's override is what it may do.
+    await service.setOverride('me', p, 'stranger', { properties: ['public/*'] }, 'creator');
+    expect(await service.decide('me', p, 'stranger', 'properties', 'public/x', 'read')).toBe('allowed');
+    expect(await service.decide('me', p, 'stranger', 'methods', 'get_x', 'call')).toBe('denied');
+    expect(await service.overrideOpensCategory('me', p, 'stranger', 'properties')).toBe(true);
+    expect(await service.overrideOpensCategory('me', p, 'stranger', 'methods')).toBe(false);
+    // A configured type's routes are the access rules' business, override or not.
+    expect(await service.overrideOpensCategory('me', p, 'friend', 'properties')).toBe(false);
   });
 
   it('creates, merges, updates and deletes an override', async () => {
@@ -199,9 +214,11 @@ describe('PermissionService', () => {
       'top',
     ]);
     expect(await service.filterReadableProperties('me', p, 'associate', names)).toEqual(['public/a']);
-    // not_found (no properties rule at all) is kept.
-    const q = await peer('stranger');
-    expect(await service.filterReadableProperties('me', q, 'stranger', names)).toEqual(names);
+    // not_found (no properties rule at all) is kept for a configured type, not for an unknown one.
+    const q = await peer('caller');
+    expect(await service.filterReadableProperties('me', q, 'caller', names)).toEqual(names);
+    const r = await peer('stranger');
+    expect(await service.filterReadableProperties('me', r, 'stranger', names)).toEqual([]);
 
     let loads = 0;
     const counting = new PermissionService(new TrustTypeRegistry(config), {

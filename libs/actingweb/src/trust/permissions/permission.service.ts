@@ -6,6 +6,8 @@ import { TrustTypeRegistry } from '../trust-type-registry.service.js';
 import {
   clonePermissions,
   evaluatePermission,
+  evaluateSubscription,
+  leastPrivilege,
   mergePermissions,
   normalizeOverride,
 } from './permission-evaluator.js';
@@ -22,6 +24,11 @@ export interface EffectivePermissions {
   permissions: Permissions;
   source: 'custom_override' | 'trust_type_default';
   trustType: string;
+  /**
+   * Whether `trustType` is a configured trust type. A trust of any other
+   * relationship gets least privilege: only what its override grants.
+   */
+  typed: boolean;
   /** The stored override alone, or null. */
   override: Permissions | null;
   isCustom: boolean;
@@ -70,12 +77,14 @@ export class PermissionService {
    */
   async effective(actorId: string, peerId: string, relationship: string): Promise<EffectivePermissions> {
     const stored = await this.overrides.get(actorId, peerId);
-    const base = this.registry.get(relationship)?.permissions ?? {};
+    const type = this.registry.get(relationship);
+    const base = type?.permissions ?? {};
     if (!stored) {
       return {
         permissions: mergePermissions(base, null),
         source: 'trust_type_default',
         trustType: relationship,
+        typed: type !== undefined,
         override: null,
         isCustom: false,
       };
@@ -84,6 +93,7 @@ export class PermissionService {
       permissions: mergePermissions(base, stored.permissions),
       source: 'custom_override',
       trustType: relationship,
+      typed: type !== undefined,
       override: clonePermissions(stored.permissions),
       isCustom: true,
       updatedAt: stored.updatedAt,
@@ -94,7 +104,9 @@ export class PermissionService {
 
   /**
    * Decides `operation` on `target` in `category` for a trust peer. A failure
-   * while loading or evaluating denies (fail closed), as in the reference.
+   * while loading or evaluating denies (fail closed), as in the reference. A
+   * relationship without a configured trust type gets `denied` where a typed
+   * one would get `not_found` (least privilege).
    */
   async decide(
     actorId: string,
@@ -105,11 +117,53 @@ export class PermissionService {
     operation: string,
   ): Promise<PermissionDecision> {
     try {
-      const { permissions } = await this.effective(actorId, peerId, relationship);
-      return evaluatePermission(permissions, category, target, operation);
+      const { permissions, typed } = await this.effective(actorId, peerId, relationship);
+      return leastPrivilege(evaluatePermission(permissions, category, target, operation), typed);
     } catch (err) {
       this.logger.warn(`Permission check failed for ${actorId}:${peerId}, denying: ${errorText(err)}`);
       return 'denied';
+    }
+  }
+
+  /**
+   * Whether a trust peer may subscribe to `path` of a target in `category`
+   * (`''` for the whole target); see {@link evaluateSubscription}. Fails closed.
+   */
+  async maySubscribe(
+    actorId: string,
+    peerId: string,
+    relationship: string,
+    category: PermissionCategory,
+    path: string,
+  ): Promise<boolean> {
+    try {
+      const { permissions, typed } = await this.effective(actorId, peerId, relationship);
+      return leastPrivilege(evaluateSubscription(permissions, category, path), typed) !== 'denied';
+    } catch (err) {
+      this.logger.warn(`Subscription check failed for ${actorId}:${peerId}, denying: ${errorText(err)}`);
+      return false;
+    }
+  }
+
+  /**
+   * Whether the creator's override of a trust whose relationship has no
+   * configured trust type grants anything in `category`. The access rules
+   * know no such relationship, so for it the override is what opens the
+   * category's routes; the per-request checks then allow only what it grants.
+   */
+  async overrideOpensCategory(
+    actorId: string,
+    peerId: string,
+    relationship: string,
+    category: PermissionCategory,
+  ): Promise<boolean> {
+    if (this.registry.has(relationship)) return false;
+    try {
+      const stored = await this.overrides.get(actorId, peerId);
+      return Boolean(stored?.permissions[category]);
+    } catch (err) {
+      this.logger.warn(`Override lookup failed for ${actorId}:${peerId}, denying: ${errorText(err)}`);
+      return false;
     }
   }
 
@@ -146,7 +200,8 @@ export class PermissionService {
 
   /**
    * The property names a trust peer may see in a listing: those whose `read`
-   * decision is not `denied` (`not_found` is kept, as in the reference). One
+   * decision is not `denied` (`not_found` is kept, as in the reference, for a
+   * relationship with a configured trust type). One
    * load of the effective permissions for the whole list; a failure returns
    * nothing (fail closed).
    */
@@ -157,8 +212,11 @@ export class PermissionService {
     names: string[],
   ): Promise<string[]> {
     try {
-      const { permissions } = await this.effective(actorId, peerId, relationship);
-      return names.filter((name) => evaluatePermission(permissions, 'properties', name, 'read') !== 'denied');
+      const { permissions, typed } = await this.effective(actorId, peerId, relationship);
+      return names.filter(
+        (name) =>
+          leastPrivilege(evaluatePermission(permissions, 'properties', name, 'read'), typed) !== 'denied',
+      );
     } catch (err) {
       this.logger.warn(`Property filtering failed for ${actorId}:${peerId}, hiding all: ${errorText(err)}`);
       return [];

@@ -1,0 +1,16 @@
+import { describe, expect, it } from '@jest/globals';
+import { readEnv } from './env.js';
+
+describe('readEnv', () => {
+  it('passes the allowed peer hosts and ranges of the outgoing-request policy as lists', () => {
+    const { actingweb } = readEnv({
+      AW_PEERS_ALLOWED_HOSTS: 'python-peer, *.svc.cluster.local,',
+      AW_PEERS_ALLOWED_CIDRS: '10.0.0.0/8,fd00::/8',
+    });
+    expect(actingweb.peers).toEqual({
+      allowedHosts: ['python-peer', '*.svc.cluster.local'],
+      allowedCidrs: ['10.0.0.0/8', 'fd00::/8'],
+    });
+    expect(readEnv({}).actingweb.peers).toEqual({ allowedHosts: [], allowedCidrs: [] });
+  });
+});
