@@ -20,7 +20,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ActingWebModule } from '../libs/actingweb/src/actingweb.module.js';
-import { AwProxy, type PeerTarget } from '../libs/actingweb/src/proxy/aw-proxy.service.js';
+import { AwProxy, type PeerTarget } from '../libs/actingweb/src/peers/aw-proxy.service.js';
 import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
 import { compare, type Comparison, type RunSettings } from './lib/compare.js';
 import { basicAuth, request, seedActors } from './lib/http.js';

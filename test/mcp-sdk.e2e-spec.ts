@@ -14,7 +14,7 @@ import {
   Client as ClientV2,
   StreamableHTTPClientTransport as TransportV2,
 } from '@modelcontextprotocol/client';
-import { PermissionService } from '../libs/actingweb/src/trust/permissions/permission.service.js';
+import { PermissionService } from '../libs/actingweb/src/permissions/permission.service.js';
 import { addTrust, McpFixtureHooks } from './support/mcp-fixtures.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 

@@ -19,8 +19,8 @@ import { ActingWebDatabase } from '../../libs/actingweb/src/storage/actingweb-da
 import { ActorRepository } from '../../libs/actingweb/src/storage/actor.repository.js';
 import { TrustPermissionRepository } from '../../libs/actingweb/src/storage/trust-permission.repository.js';
 import { TrustRepository } from '../../libs/actingweb/src/storage/trust.repository.js';
-import { PermissionService } from '../../libs/actingweb/src/trust/permissions/permission.service.js';
-import { TrustTypeRegistry } from '../../libs/actingweb/src/trust/trust-type-registry.service.js';
+import { PermissionService } from '../../libs/actingweb/src/permissions/permission.service.js';
+import { TrustTypeRegistry } from '../../libs/actingweb/src/permissions/trust-type-registry.service.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 import { echoTool, toolResult } from './mcp-tool.js';
 

@@ -14,7 +14,7 @@ import { type AwConfig, resolveConfig } from '../../libs/actingweb/src/config/aw
 import { ActingWebDatabase } from '../../libs/actingweb/src/storage/actingweb-database.js';
 import { ActorRepository, type ActorRecord } from '../../libs/actingweb/src/storage/actor.repository.js';
 import { PropertyRepository } from '../../libs/actingweb/src/storage/property.repository.js';
-import { getAt, setAt } from '../../libs/actingweb/src/properties/json-path.js';
+import { getAt, setAt } from '../../libs/actingweb/src/common/json-path.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 
 Logger.overrideLogger(['error', 'warn']);

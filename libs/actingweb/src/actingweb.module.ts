@@ -3,7 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { HttpModule } from '@nestjs/axios';
 import { ActorRootController } from './actors/actor-root.controller.js';
 import { ActorService } from './actors/actor.service.js';
-import { ActorHandleFactory } from './actors/actor-handle.factory.js';
+import { ActorHandleFactory } from './properties/actor-handle.factory.js';
 import { FactoryController } from './actors/factory.controller.js';
 import {
   ACTINGWEB_ASYNC_OPTIONS_TYPE,
@@ -23,14 +23,14 @@ import { HookRegistry } from './hooks/hook-registry.service.js';
 import { HttpPlumbingService } from './http/http-plumbing.service.js';
 import { MetaController } from './meta/meta.controller.js';
 import { MetaService } from './meta/meta.service.js';
-import { AwProxy } from './proxy/aw-proxy.service.js';
-import { OutgoingRequestPolicy } from './proxy/outgoing-request-policy.js';
-import { PeerAgents } from './proxy/peer-http.js';
-import { PermissionService } from './trust/permissions/permission.service.js';
+import { AwProxy } from './peers/aw-proxy.service.js';
+import { OutgoingRequestPolicy } from './peers/outgoing-request-policy.js';
+import { PeerAgents } from './peers/peer-http.js';
+import { PermissionService } from './permissions/permission.service.js';
 import { TrustController } from './trust/trust.controller.js';
 import { PermissionQueryController } from './trust/permission-query.controller.js';
 import { TrustManager } from './trust/trust-manager.service.js';
-import { TrustTypeRegistry } from './trust/trust-type-registry.service.js';
+import { TrustTypeRegistry } from './permissions/trust-type-registry.service.js';
 import { TrusteeService } from './trust/trustee.service.js';
 import { TrustPermissionRepository } from './storage/trust-permission.repository.js';
 import { PropertiesController } from './properties/properties.controller.js';

@@ -21,7 +21,7 @@ export { ACTINGWEB_MODULE_OPTIONS, ACTINGWEB_SPEC_VERSION } from './config/actin
 // Actors
 export { ActorService } from './actors/actor.service.js';
 export type { CreateActorInput, CreatedActor } from './actors/actor.service.js';
-export type { ActorHandle, ActorProperties } from './actors/actor-handle.js';
+export type { ActorHandle, ActorProperties } from './hooks/actor-handle.js';
 
 // Properties
 export { PropertyChangeFeed } from './properties/property-change.js';
@@ -39,7 +39,7 @@ export type {
 } from './properties/property-lists.service.js';
 
 // Callers, access control and credentials
-export type { Caller } from './auth/caller.js';
+export type { Caller } from './common/caller.js';
 export { DEFAULT_ACCESS_RULES } from './auth/access-rules.js';
 export type { AccessRule } from './auth/access-rules.js';
 export { ACCESS_RULES } from './auth/access-rules.token.js';
@@ -83,10 +83,10 @@ export type { ResourceHookData } from './resources/resources.service.js';
 export { MCP_TOKEN_RESOLVER } from './mcp/mcp-token-resolver.js';
 export type { McpTokenResolver, McpTokenBinding } from './mcp/mcp-token-resolver.js';
 export type { McpOptions } from './config/actingweb-options.interface.js';
-export type { ResolvedMcpOptions } from './mcp/mcp-options.js';
+export type { ResolvedMcpOptions } from './config/mcp-options.js';
 export { jsonSchemaFromDto } from './mcp/dto-json-schema.js';
 export type { DtoSchemaOptions } from './mcp/dto-json-schema.js';
-export { validateBody } from './http/validate-body.js';
+export { validateBody } from './common/validate-body.js';
 
 // Storage
 export { ActingWebDatabase } from './storage/actingweb-database.js';
@@ -98,8 +98,8 @@ export type { Attribute } from './storage/attribute.repository.js';
 export { TrustManager } from './trust/trust-manager.service.js';
 export type { CreateTrustInput } from './trust/trust-manager.service.js';
 export type { TrustRecord } from './storage/trust.repository.js';
-export { AwProxy } from './proxy/aw-proxy.service.js';
-export type { PeerTarget, PeerResponse, PeerCallOptions, PeerInfo } from './proxy/aw-proxy.service.js';
+export { AwProxy } from './peers/aw-proxy.service.js';
+export type { PeerTarget, PeerResponse, PeerCallOptions, PeerInfo } from './peers/aw-proxy.service.js';
 
 // Subscriptions and callbacks
 export { SubscriptionManager, subscriptionView } from './subscriptions/subscription-manager.service.js';
@@ -135,4 +135,4 @@ export {
 } from './errors/actingweb.errors.js';
 
 // Request context
-export { currentRequestId } from './http/request-context.js';
+export { currentRequestId } from './common/request-context.js';

@@ -5,8 +5,8 @@ import { ForbiddenError } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
 import { secretsEqual } from '../auth/constant-time.js';
-import type { ActorHandle } from './actor-handle.js';
-import { ActorHandleFactory } from './actor-handle.factory.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
 import { TrustManager } from '../trust/trust-manager.service.js';
 
 /** Input of {@link ActorService.create}. @publicApi */

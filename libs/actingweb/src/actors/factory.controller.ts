@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Inject, Post, Res, UseFilters } from '@
 import type { FastifyReply } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
 import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
-import { validateBody } from '../http/validate-body.js';
+import { validateBody } from '../common/validate-body.js';
 import { ActorService } from './actor.service.js';
 import { CreateActorDto } from './dto/create-actor.dto.js';
 

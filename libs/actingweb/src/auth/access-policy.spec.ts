@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AccessPolicy } from './access-policy.js';
 import { DEFAULT_ACCESS_RULES } from './access-rules.js';
-import { ANONYMOUS, type Caller } from './caller.js';
+import { ANONYMOUS, type Caller } from '../common/caller.js';
 
 const policy = new AccessPolicy(DEFAULT_ACCESS_RULES);
 const creator: Caller = { kind: 'creator' };

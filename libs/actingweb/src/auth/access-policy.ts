@@ -1,6 +1,6 @@
 import type { AccessRule } from './access-rules.js';
-import type { Caller } from './caller.js';
-import { RESERVED_ROLE_NAMES } from '../trust/relationship-name.js';
+import type { Caller } from '../common/caller.js';
+import { RESERVED_ROLE_NAMES } from '../common/relationship-name.js';
 
 /** What is being accessed: the route's path key, the HTTP method and the peer id named in the path, if any. */
 export interface AccessRequest {

@@ -2,7 +2,7 @@ import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetada
 import type { FastifyRequest } from 'fastify';
 import { RouteFlags } from '../http/route-flags.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../common/caller.js';
 
 export const ACCESS_METADATA = 'actingweb:access';
 

@@ -3,13 +3,13 @@ import { Reflector } from '@nestjs/core';
 import { AwConfig } from '../config/aw-config.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors/actingweb.errors.js';
 import { ActorRepository } from '../storage/actor.repository.js';
-import { PermissionService } from '../trust/permissions/permission.service.js';
-import type { PermissionCategory } from '../trust/permissions/permissions.types.js';
+import { PermissionService } from '../permissions/permission.service.js';
+import type { PermissionCategory } from '../common/permissions.types.js';
 import { ACCESS_METADATA, type AccessMetadata, type AwRequest } from './access.decorators.js';
 import { AccessPolicy } from './access-policy.js';
 import { ACCESS_RULES } from './access-rules.token.js';
 import type { AccessRule } from './access-rules.js';
-import { ANONYMOUS, type Caller } from './caller.js';
+import { ANONYMOUS, type Caller } from '../common/caller.js';
 import { CredentialResolver } from './credential-resolver.service.js';
 
 /** Routes whose every request is checked against trust permissions, by category. */

@@ -1,5 +1,5 @@
 import type { ActorRecord } from '../storage/actor.repository.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../common/caller.js';
 
 /**
  * A port for Bearer tokens that are neither the trustee passphrase nor a trust

@@ -3,7 +3,7 @@ import { ForbiddenError } from '../errors/actingweb.errors.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { TrustRepository } from '../storage/trust.repository.js';
 import { BEARER_TOKEN_RESOLVER, type BearerTokenResolver } from './bearer-token-resolver.js';
-import { ANONYMOUS, type Caller } from './caller.js';
+import { ANONYMOUS, type Caller } from '../common/caller.js';
 import { secretsEqual } from './constant-time.js';
 
 const CREATOR: Caller = Object.freeze({ kind: 'creator' });

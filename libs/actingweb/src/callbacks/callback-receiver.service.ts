@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ActorHandle } from '../actors/actor-handle.js';
-import type { Caller } from '../auth/caller.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
+import type { Caller } from '../common/caller.js';
 import {
   ActingWebError,
   BadRequestError,
@@ -9,9 +9,9 @@ import {
   ServiceUnavailableError,
 } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { logPrefix } from '../http/request-context.js';
-import { isPlainObject } from '../properties/json-path.js';
-import { AwProxy, type PeerTarget } from '../proxy/aw-proxy.service.js';
+import { logPrefix } from '../common/request-context.js';
+import { isPlainObject } from '../common/json-path.js';
+import { AwProxy, type PeerTarget } from '../peers/aw-proxy.service.js';
 import { SubscriptionRepository, type SubscriptionRecord } from '../storage/subscription.repository.js';
 import { TrustRepository, type TrustRecord } from '../storage/trust.repository.js';
 import { decideCallback, planCatchUp, type PolledDiff } from './callback-sequencing.js';

@@ -1,6 +1,6 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
 import { AwConfig } from '../config/aw-config.js';
 import { NotFoundError, UnauthorizedError } from '../errors/actingweb.errors.js';

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ActorHandle } from '../actors/actor-handle.js';
-import type { Caller } from '../auth/caller.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
+import type { Caller } from '../common/caller.js';
 import { BadRequestError } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { isPlainObject } from '../properties/json-path.js';
+import { isPlainObject } from '../common/json-path.js';
 import { AttributeRepository } from '../storage/attribute.repository.js';
 
 /** Attribute bucket holding what each peer granted us (one entry per peer). */

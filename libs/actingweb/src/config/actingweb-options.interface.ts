@@ -1,4 +1,4 @@
-import type { TrustTypeDefinition } from '../trust/trust-types.js';
+import type { TrustTypeDefinition } from './trust-types.js';
 
 /**
  * Options of `ActingWebModule.forRoot()` / `forRootAsync()`.

@@ -5,14 +5,14 @@ import type {
   SubscriptionOptions,
 } from './actingweb-options.interface.js';
 import { ActingWebError } from '../errors/actingweb.errors.js';
-import { normalizeOverride } from '../trust/permissions/permission-evaluator.js';
-import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from '../trust/trust-types.js';
-import { RESERVED_ROLE_NAMES } from '../trust/relationship-name.js';
-import { resolveMcpOptions, type ResolvedMcpOptions } from '../mcp/mcp-options.js';
+import { normalizeOverride } from '../permissions/permission-evaluator.js';
+import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from './trust-types.js';
+import { RESERVED_ROLE_NAMES } from '../common/relationship-name.js';
+import { resolveMcpOptions, type ResolvedMcpOptions } from './mcp-options.js';
 import {
   resolveOutgoingRequestOptions,
   type ResolvedOutgoingRequestOptions,
-} from '../proxy/outgoing-request-options.js';
+} from './outgoing-request-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.

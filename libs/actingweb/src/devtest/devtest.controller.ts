@@ -1,12 +1,12 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Method } from 'axios';
 import type { FastifyReply } from 'fastify';
-import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
 import { AwConfig } from '../config/aw-config.js';
 import { BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
 import { parsePropertyPath } from '../properties/property-path.js';
-import type { PeerResponse } from '../proxy/aw-proxy.service.js';
+import type { PeerResponse } from '../peers/aw-proxy.service.js';
 import { DevtestEnabledGuard } from './devtest-enabled.guard.js';
 import { DevtestService } from './devtest.service.js';
 import { ActorController } from '../auth/actor-controller.decorator.js';

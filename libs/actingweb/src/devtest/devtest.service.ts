@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Method } from 'axios';
-import type { ActorHandle } from '../actors/actor-handle.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
 import { AwConfig } from '../config/aw-config.js';
 import { PeerBadGatewayError, PeerRequestFailedError } from '../errors/actingweb.errors.js';
 import { LifecycleHook } from '../hooks/hook.decorators.js';
 import type { LifecycleHookContext } from '../hooks/hook.types.js';
-import { logPrefix } from '../http/request-context.js';
-import { AwProxy, type PeerResponse } from '../proxy/aw-proxy.service.js';
+import { logPrefix } from '../common/request-context.js';
+import { AwProxy, type PeerResponse } from '../peers/aw-proxy.service.js';
 import { AttributeRepository, type Attribute } from '../storage/attribute.repository.js';
 import { PeerTrusteeRepository, type PeerTrusteeRecord } from '../storage/peer-trustee.repository.js';
 import { TrustManager } from '../trust/trust-manager.service.js';

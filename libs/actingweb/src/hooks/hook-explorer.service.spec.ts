@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { Controller, Injectable, Logger, Scope } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test, type TestingModule } from '@nestjs/testing';
-import type { ActorHandle } from '../actors/actor-handle.js';
-import { ANONYMOUS } from '../auth/caller.js';
+import type { ActorHandle } from './actor-handle.js';
+import { ANONYMOUS } from '../common/caller.js';
 import { ActionHook, CallbackHook, LifecycleHook, McpTool, PropertyHook } from './hook.decorators.js';
 import type { ActionHookContext, PropertyHookContext } from './hook.types.js';
 import { HookExplorer } from './hook-explorer.service.js';

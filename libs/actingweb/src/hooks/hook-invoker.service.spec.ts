@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import type { ActorHandle } from '../actors/actor-handle.js';
-import { ANONYMOUS } from '../auth/caller.js';
+import type { ActorHandle } from './actor-handle.js';
+import { ANONYMOUS } from '../common/caller.js';
 import type {
   ActionHookContext,
   CallbackHookContext,

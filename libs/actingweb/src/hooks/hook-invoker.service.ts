@@ -11,8 +11,8 @@ import type {
 } from './hook.types.js';
 import { WILDCARD } from './hook.constants.js';
 import { logFailure, noteOrigin } from '../errors/failures.js';
-import { logPrefix } from '../http/request-context.js';
-import { isNone, isPlainObject } from './hook.utils.js';
+import { logPrefix } from '../common/request-context.js';
+import { isNone, isPlainObject } from '../common/json.js';
 import { HookRegistry } from './hook-registry.service.js';
 import type { RegisteredHook } from './hook-registry.types.js';
 

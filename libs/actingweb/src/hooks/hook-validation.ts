@@ -6,7 +6,7 @@ import type {
   PropertyHookOptions,
   PropertyOperation,
 } from './hook.types.js';
-import { isPlainObject } from './hook.utils.js';
+import { isPlainObject } from '../common/json.js';
 
 const PROPERTY_OPERATIONS: readonly PropertyOperation[] = ['get', 'put', 'post', 'delete'];
 

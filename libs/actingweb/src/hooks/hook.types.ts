@@ -1,5 +1,5 @@
-import type { ActorHandle } from '../actors/actor-handle.js';
-import type { Caller } from '../auth/caller.js';
+import type { ActorHandle } from './actor-handle.js';
+import type { Caller } from '../common/caller.js';
 
 /**
  * The kinds of application hooks ActingWeb calls.

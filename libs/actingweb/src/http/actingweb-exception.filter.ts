@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { ActingWebError } from '../errors/actingweb.errors.js';
 import { hasOrigin, logFailure } from '../errors/failures.js';
-import { logPrefix } from './request-context.js';
+import { logPrefix } from '../common/request-context.js';
 
 /**
  * Error bodies of every ActingWeb route: `{ statusCode, error, message }` (the

@@ -12,7 +12,7 @@ import { AwConfig } from '../config/aw-config.js';
 import type { AwRequest } from '../auth/access.decorators.js';
 import { decodeContent, parseFormBody, parseJsonBody, parseSniffedBody } from './body-parsing.js';
 import { installMethodOverride } from './method-override.js';
-import { requestContextStorage, requestIdFrom } from './request-context.js';
+import { requestContextStorage, requestIdFrom } from '../common/request-context.js';
 import type { AwRouteFlags } from './route-flags.js';
 
 type ParserDone = (err: Error | null, body?: unknown) => void;

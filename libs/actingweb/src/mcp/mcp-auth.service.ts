@@ -1,10 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../common/caller.js';
 import { CredentialResolver } from '../auth/credential-resolver.service.js';
 import { AwConfig } from '../config/aw-config.js';
 import { ForbiddenError } from '../errors/actingweb.errors.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
-import { JSONRPC_ERRORS, JsonRpcError } from './json-rpc.js';
+import { JSONRPC_ERRORS, JsonRpcError } from '../common/json-rpc.js';
 import {
   MCP_TOKEN_RESOLVER,
   type McpTokenResolver,

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
-import type { Caller } from '../auth/caller.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
+import type { Caller } from '../common/caller.js';
 import { logFailure, publicMessage } from '../errors/failures.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 import type { McpResourceEntry, McpToolEntry } from '../hooks/hook-registry.types.js';
-import { errorMessage, isPlainObject } from '../hooks/hook.utils.js';
-import { logPrefix } from '../http/request-context.js';
+import { errorMessage, isPlainObject } from '../common/json.js';
+import { logPrefix } from '../common/request-context.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { evaluatePermission } from '../trust/permissions/permission-evaluator.js';
-import { PermissionService } from '../trust/permissions/permission.service.js';
-import type { PermissionCategory } from '../trust/permissions/permissions.types.js';
-import { JSONRPC_ERRORS, JsonRpcError } from './json-rpc.js';
+import { evaluatePermission } from '../permissions/permission-evaluator.js';
+import { PermissionService } from '../permissions/permission.service.js';
+import type { PermissionCategory } from '../common/permissions.types.js';
+import { JSONRPC_ERRORS, JsonRpcError } from '../common/json-rpc.js';
 import {
   formatPromptMessages,
   formatResourceContents,

@@ -4,8 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
 import { BadRequestError } from '../errors/actingweb.errors.js';
 import { parseJsonBody } from '../http/body-parsing.js';
-import { logPrefix } from '../http/request-context.js';
-import { JSONRPC_ERRORS, JsonRpcError, jsonRpcError } from './json-rpc.js';
+import { logPrefix } from '../common/request-context.js';
+import { JSONRPC_ERRORS, JsonRpcError, jsonRpcError } from '../common/json-rpc.js';
 import { McpService, type McpResponse } from './mcp.service.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';

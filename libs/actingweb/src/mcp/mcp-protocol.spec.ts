@@ -16,7 +16,7 @@ import {
   Min,
 } from 'class-validator';
 import { jsonSchemaFromDto } from './dto-json-schema.js';
-import { JsonRpcError } from './json-rpc.js';
+import { JsonRpcError } from '../common/json-rpc.js';
 import {
   asText,
   clientTypeOf,

@@ -3,8 +3,8 @@
  * negotiation, the `MCP-Protocol-Version` header, result formatting and URI
  * templates. See `shared/docs/mcp.md` §1.5–§1.9 and §1.14.
  */
-import { isPlainObject } from '../hooks/hook.utils.js';
-import { JSONRPC_ERRORS, JsonRpcError } from './json-rpc.js';
+import { isPlainObject } from '../common/json.js';
+import { JSONRPC_ERRORS, JsonRpcError } from '../common/json-rpc.js';
 
 /** Versions we negotiate, oldest first. */
 export const MCP_PROTOCOL_VERSIONS: readonly string[] = Object.freeze([

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../common/caller.js';
 import { TrustRepository } from '../storage/trust.repository.js';
 
 /** What a Bearer token presented at the root `/mcp` resolves to. @publicApi */

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
-import { isPlainObject } from '../hooks/hook.utils.js';
-import { logPrefix } from '../http/request-context.js';
-import { idOf, JSONRPC_ERRORS, JsonRpcError, jsonRpcError, jsonRpcResult } from './json-rpc.js';
+import { isPlainObject } from '../common/json.js';
+import { logPrefix } from '../common/request-context.js';
+import { idOf, JSONRPC_ERRORS, JsonRpcError, jsonRpcError, jsonRpcResult } from '../common/json-rpc.js';
 import { McpAuthenticator } from './mcp-auth.service.js';
 import { McpCatalog, type McpCallContext } from './mcp-catalog.service.js';
 import { clientTypeOf, MCP_PROTOCOL_VERSIONS, negotiateVersion, versionFromHeader } from './mcp-protocol.js';

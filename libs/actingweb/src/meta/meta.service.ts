@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { TrustTypeRegistry } from '../trust/trust-type-registry.service.js';
+import { TrustTypeRegistry } from '../permissions/trust-type-registry.service.js';
 
 /** A `/meta` answer: JSON, text, or a redirect. */
 export type MetaValue =

@@ -1,18 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
-import type { Caller } from '../auth/caller.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
+import type { Caller } from '../common/caller.js';
 import { ForbiddenError, NotFoundError } from '../errors/actingweb.errors.js';
 import { logFailure, publicMessage } from '../errors/failures.js';
 import { HookInvoker, type HookDispatchResult } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 import type { HookListing } from '../hooks/hook-registry.types.js';
 import { WILDCARD } from '../hooks/hook.constants.js';
-import { isPlainObject } from '../hooks/hook.utils.js';
-import { logPrefix } from '../http/request-context.js';
-import { idOf, JSONRPC_ERRORS, jsonRpcError, jsonRpcResult, type JsonRpcId } from '../mcp/json-rpc.js';
+import { isPlainObject } from '../common/json.js';
+import { logPrefix } from '../common/request-context.js';
+import { idOf, JSONRPC_ERRORS, jsonRpcError, jsonRpcResult, type JsonRpcId } from '../common/json-rpc.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { evaluatePermission, leastPrivilege } from '../trust/permissions/permission-evaluator.js';
-import { PermissionService } from '../trust/permissions/permission.service.js';
+import { evaluatePermission, leastPrivilege } from '../permissions/permission-evaluator.js';
+import { PermissionService } from '../permissions/permission.service.js';
 
 /** `method` hooks answer `/methods`, `action` hooks `/actions`. */
 export type HookEndpointKind = 'method' | 'action';

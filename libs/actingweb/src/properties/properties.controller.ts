@@ -1,14 +1,14 @@
 import { Body, Delete, Get, HttpCode, Inject, Post, Put, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
+import { ActorHandleFactory } from './actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
 import { AwConfig } from '../config/aw-config.js';
-import type { ActorHandle } from '../actors/actor-handle.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
 import { BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
 import { PropertiesService, type PropertyListingOptions } from './properties.service.js';
 import { parseListIndex, PropertyListsService } from './property-lists.service.js';
 import { parsePropertyPath } from './property-path.js';
-import { PermissionService } from '../trust/permissions/permission.service.js';
+import { PermissionService } from '../permissions/permission.service.js';
 import { ActorController } from '../auth/actor-controller.decorator.js';
 import { RouteFlags } from '../http/route-flags.js';
 

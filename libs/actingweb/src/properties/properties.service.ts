@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
-import type { ActorHandle } from '../actors/actor-handle.js';
-import type { Caller } from '../auth/caller.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
+import type { Caller } from '../common/caller.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/actingweb.errors.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
 import { PropertyRepository } from '../storage/property.repository.js';
-import { PermissionService } from '../trust/permissions/permission.service.js';
-import { deleteAt, getAt, isPlainObject, setAt } from './json-path.js';
+import { PermissionService } from '../permissions/permission.service.js';
+import { deleteAt, getAt, isPlainObject, setAt } from '../common/json-path.js';
 import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
 import {
   isBulkItemUpdate,

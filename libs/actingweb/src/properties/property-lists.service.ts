@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
 import type { Transaction } from 'kysely';
-import type { ActorHandle } from '../actors/actor-handle.js';
-import type { Caller } from '../auth/caller.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
+import type { Caller } from '../common/caller.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/actingweb.errors.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
@@ -12,7 +12,7 @@ import {
   type PropertyListRow,
 } from '../storage/property-list.repository.js';
 import { PropertyRepository } from '../storage/property.repository.js';
-import { deleteAt, getAt, isPlainObject, setAt, type JsonObject } from './json-path.js';
+import { deleteAt, getAt, isPlainObject, setAt, type JsonObject } from '../common/json-path.js';
 import { PropertyHookGate } from './property-hook-gate.js';
 import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
 import { validateSegment } from './property-path.js';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
-import type { Caller } from '../auth/caller.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
+import type { Caller } from '../common/caller.js';
 import { NotFoundError } from '../errors/actingweb.errors.js';
 import { HookInvoker, type HookDispatchResult } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { PermissionService } from '../trust/permissions/permission.service.js';
+import { PermissionService } from '../permissions/permission.service.js';
 
 /** Prefix of the callback hooks that serve `/resources/<name>`. */
 export const RESOURCE_HOOK_PREFIX = 'resource_';

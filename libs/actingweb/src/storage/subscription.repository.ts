@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Selectable, type Transaction } from 'kysely';
-import type { Permissions } from '../trust/permissions/permissions.types.js';
+import type { Permissions } from '../common/permissions.types.js';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { AwDatabase, SubscriptionsTable } from './database.types.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Permissions } from '../trust/permissions/permissions.types.js';
+import type { Permissions } from '../common/permissions.types.js';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
 
 /** A stored per-relationship permission override. @publicApi */

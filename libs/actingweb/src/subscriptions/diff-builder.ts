@@ -17,7 +17,7 @@
  * below a list (on one item) get none: item indexes move.
  */
 
-import { getAt, isPlainObject } from '../properties/json-path.js';
+import { getAt, isPlainObject } from '../common/json-path.js';
 
 /** What a subscription covers. */
 export interface SubscriptionScope {

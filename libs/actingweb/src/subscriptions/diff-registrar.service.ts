@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Transaction } from 'kysely';
-import { getAt } from '../properties/json-path.js';
+import { getAt } from '../common/json-path.js';
 import { PropertyChangeFeed, type PropertyChange } from '../properties/property-change.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
@@ -14,9 +14,9 @@ import {
   evaluatePermission,
   leastPrivilege,
   mergePermissions,
-} from '../trust/permissions/permission-evaluator.js';
-import type { PermissionCategory, Permissions } from '../trust/permissions/permissions.types.js';
-import { TrustTypeRegistry } from '../trust/trust-type-registry.service.js';
+} from '../permissions/permission-evaluator.js';
+import type { PermissionCategory, Permissions } from '../common/permissions.types.js';
+import { TrustTypeRegistry } from '../permissions/trust-type-registry.service.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
 import {
   combinePieces,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ActorHandle } from '../actors/actor-handle.js';
-import type { Caller } from '../auth/caller.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
+import type { Caller } from '../common/caller.js';
 import {
   CallbackReceiver,
   type PeerSyncResult,
@@ -15,9 +15,9 @@ import {
   PeerRequestFailedError,
 } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { logPrefix } from '../http/request-context.js';
-import { isPlainObject } from '../properties/json-path.js';
-import { AwProxy, type PeerResponse } from '../proxy/aw-proxy.service.js';
+import { logPrefix } from '../common/request-context.js';
+import { isPlainObject } from '../common/json-path.js';
+import { AwProxy, type PeerResponse } from '../peers/aw-proxy.service.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import {
   SubscriptionRepository,
@@ -27,8 +27,8 @@ import {
   type SubscriptionRecord,
 } from '../storage/subscription.repository.js';
 import { TrustRepository, type TrustRecord } from '../storage/trust.repository.js';
-import { PermissionService } from '../trust/permissions/permission.service.js';
-import type { PermissionCategory } from '../trust/permissions/permissions.types.js';
+import { PermissionService } from '../permissions/permission.service.js';
+import type { PermissionCategory } from '../common/permissions.types.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
 import { CALLBACK_ENCODINGS_WE_ACCEPT, normalizeAcceptEncoding } from './callback-encoding.js';
 import { DiffRegistrar } from './diff-registrar.service.js';

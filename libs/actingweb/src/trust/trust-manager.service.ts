@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ActorHandle } from '../actors/actor-handle.js';
+import type { ActorHandle } from '../hooks/actor-handle.js';
 import { AwConfig } from '../config/aw-config.js';
 import { secretsEqual } from '../auth/constant-time.js';
 import {
@@ -16,15 +16,15 @@ import {
 } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import type { LifecycleEvent } from '../hooks/hook.types.js';
-import { logPrefix } from '../http/request-context.js';
-import { AwProxy, type PeerInfo } from '../proxy/aw-proxy.service.js';
-import { callablePeerUrl } from '../proxy/peer-url.js';
+import { logPrefix } from '../common/request-context.js';
+import { AwProxy, type PeerInfo } from '../peers/aw-proxy.service.js';
+import { callablePeerUrl } from '../peers/peer-url.js';
 import { TrustRepository, type TrustPatch, type TrustRecord } from '../storage/trust.repository.js';
 import { SubscriptionManager } from '../subscriptions/subscription-manager.service.js';
-import { PermissionService } from './permissions/permission.service.js';
-import { assertRelationshipName } from './relationship-name.js';
+import { PermissionService } from '../permissions/permission.service.js';
+import { assertRelationshipName } from '../common/relationship-name.js';
 import { parseBoolean } from './trust-record.view.js';
-import { TrustTypeRegistry } from './trust-type-registry.service.js';
+import { TrustTypeRegistry } from '../permissions/trust-type-registry.service.js';
 
 /** `Retry-After` (seconds) of a trust request refused because too many are pending: the creator has to act first. */
 const PENDING_CAP_RETRY_AFTER_SECONDS = 3600;

@@ -1,9 +1,9 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ActorHandleFactory } from '../actors/actor-handle.factory.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
 import { Access, type AwRequest } from '../auth/access.decorators.js';
 import { BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
-import { validateBody } from '../http/validate-body.js';
+import { validateBody } from '../common/validate-body.js';
 import { InitiateTrustDto, MAX_TRUST_TEXT_BYTES, TrusteeDto, TrustRequestDto } from './dto/trust.dto.js';
 import { normalizePeerUrl, TrustManager } from './trust-manager.service.js';
 import { parseBoolean, trustView } from './trust-record.view.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { BadRequestError } from '../../errors/actingweb.errors.js';
-import { BUILT_IN_TRUST_TYPES } from '../trust-types.js';
+import { BadRequestError } from '../errors/actingweb.errors.js';
+import { BUILT_IN_TRUST_TYPES } from '../config/trust-types.js';
 import {
   evaluatePermission,
   evaluateRule,
@@ -11,7 +11,7 @@ import {
   mergePermissions,
   normalizeOverride,
 } from './permission-evaluator.js';
-import type { Permissions } from './permissions.types.js';
+import type { Permissions } from '../common/permissions.types.js';
 
 const base = (name: string): Permissions => {
   const t = BUILT_IN_TRUST_TYPES.find((x) => x.name === name);

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { PeerOptions } from '../config/actingweb-options.interface.js';
+import type { PeerOptions } from './actingweb-options.interface.js';
 
 /** An IP range: `10.0.0.0/8`, or one address with the full prefix. */
 export interface IpNetwork {

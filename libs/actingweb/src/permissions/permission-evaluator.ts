@@ -1,4 +1,4 @@
-import { BadRequestError } from '../../errors/actingweb.errors.js';
+import { BadRequestError } from '../errors/actingweb.errors.js';
 import {
   PERMISSION_CATEGORIES,
   type ListRule,
@@ -6,7 +6,7 @@ import {
   type PermissionCategory,
   type PermissionDecision,
   type Permissions,
-} from './permissions.types.js';
+} from '../common/permissions.types.js';
 
 /**
  * The unified permission evaluator of `shared/docs/reference-sdk.md` §5b as

@@ -1,4 +1,4 @@
-import type { Permissions } from './permissions/permissions.types.js';
+import type { Permissions } from '../common/permissions.types.js';
 
 /**
  * A kind of trust relationship and the base permissions it grants. The name

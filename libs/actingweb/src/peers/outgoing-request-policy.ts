@@ -1,9 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { Logger } from '@nestjs/common';
-import { logPrefix } from '../http/request-context.js';
+import { logPrefix } from '../common/request-context.js';
 import { classifyAddress, unmapIpv4, type AddressClass } from './address-class.js';
-import type { ResolvedOutgoingRequestOptions } from './outgoing-request-options.js';
+import type { ResolvedOutgoingRequestOptions } from '../config/outgoing-request-options.js';
 
 /** `code` of the error a refused connection fails with (what AwProxy and callbacks look for). */
 export const OUTGOING_REQUEST_REFUSED = 'ERR_AW_OUTGOING_REQUEST_REFUSED';

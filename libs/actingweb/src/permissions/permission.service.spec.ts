@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { resolveConfig } from '../../config/aw-config.js';
-import { BadRequestError } from '../../errors/actingweb.errors.js';
-import { ActingWebDatabase } from '../../storage/actingweb-database.js';
-import { ActorRepository } from '../../storage/actor.repository.js';
-import { TrustPermissionRepository } from '../../storage/trust-permission.repository.js';
-import { TrustRepository } from '../../storage/trust.repository.js';
-import { TrustTypeRegistry } from '../trust-type-registry.service.js';
+import { resolveConfig } from '../config/aw-config.js';
+import { BadRequestError } from '../errors/actingweb.errors.js';
+import { ActingWebDatabase } from '../storage/actingweb-database.js';
+import { ActorRepository } from '../storage/actor.repository.js';
+import { TrustPermissionRepository } from '../storage/trust-permission.repository.js';
+import { TrustRepository } from '../storage/trust.repository.js';
+import { TrustTypeRegistry } from './trust-type-registry.service.js';
 import { PermissionService } from './permission.service.js';
 
 describe('PermissionService', () => {

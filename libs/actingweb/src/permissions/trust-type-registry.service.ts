@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
-import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from './trust-types.js';
+import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from '../config/trust-types.js';
 
 /** Who defined a trust type, as `/meta/actingweb/trust_types` reports it. */
 export type TrustTypeOrigin = 'system' | 'application';

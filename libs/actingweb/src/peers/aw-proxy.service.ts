@@ -11,7 +11,7 @@ import {
   PeerTimeoutError,
   ServiceUnavailableError,
 } from '../errors/actingweb.errors.js';
-import { currentRequestId, logPrefix } from '../http/request-context.js';
+import { currentRequestId, logPrefix } from '../common/request-context.js';
 import { TrustRepository } from '../storage/trust.repository.js';
 import { OUTGOING_REQUEST_REFUSED } from './outgoing-request-policy.js';
 import { MAX_PEER_RESPONSE_BYTES, PeerAgents } from './peer-http.js';

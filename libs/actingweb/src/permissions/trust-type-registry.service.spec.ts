@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../config/aw-config.js';
 import type { ActingWebModuleOptions } from '../config/actingweb-options.interface.js';
-import { evaluatePermission } from './permissions/permission-evaluator.js';
+import { evaluatePermission } from './permission-evaluator.js';
 import { TrustTypeRegistry } from './trust-type-registry.service.js';
 
 const registry = (extra: Partial<ActingWebModuleOptions> = {}) =>

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Caller } from '../../auth/caller.js';
-import { BadRequestError, ForbiddenError } from '../../errors/actingweb.errors.js';
-import { TrustPermissionRepository } from '../../storage/trust-permission.repository.js';
-import { TrustTypeRegistry } from '../trust-type-registry.service.js';
+import type { Caller } from '../common/caller.js';
+import { BadRequestError, ForbiddenError } from '../errors/actingweb.errors.js';
+import { TrustPermissionRepository } from '../storage/trust-permission.repository.js';
+import { TrustTypeRegistry } from './trust-type-registry.service.js';
 import {
   clonePermissions,
   evaluatePermission,
@@ -16,7 +16,7 @@ import {
   type PermissionCategory,
   type PermissionDecision,
   type Permissions,
-} from './permissions.types.js';
+} from '../common/permissions.types.js';
 
 /** The permissions in force for one trust. @publicApi */
 export interface EffectivePermissions {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
-import { APPLICATION } from '../auth/caller.js';
-import { PropertiesService } from '../properties/properties.service.js';
+import { APPLICATION } from '../common/caller.js';
+import { PropertiesService } from './properties.service.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import type { ActorHandle, ActorProperties } from './actor-handle.js';
+import type { ActorHandle, ActorProperties } from '../hooks/actor-handle.js';
 
 /**
  * Builds {@link ActorHandle}s: the actor's identity plus facades over the

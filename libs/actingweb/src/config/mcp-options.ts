@@ -1,4 +1,4 @@
-import type { McpOptions } from '../config/actingweb-options.interface.js';
+import type { McpOptions } from './actingweb-options.interface.js';
 
 /** {@link McpOptions} with defaults applied. @publicApi */
 export interface ResolvedMcpOptions {

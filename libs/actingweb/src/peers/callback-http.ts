@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { PeerAgents } from '../proxy/peer-http.js';
-import { joinUrl } from '../proxy/aw-proxy.service.js';
-import { callablePeerUrl } from '../proxy/peer-url.js';
+import type { PeerAgents } from './peer-http.js';
+import { joinUrl } from './aw-proxy.service.js';
+import { callablePeerUrl } from './peer-url.js';
 
 /** A callback's answer: status 0 when there was none (timeout, refused, reset, unparseable). */
 export interface CallbackAnswer {
