@@ -10,7 +10,7 @@ import {
 } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { logPrefix } from '../common/request-context.js';
-import { isPlainObject } from '../common/json-path.js';
+import { isPlainObject } from '../common/json.js';
 import { AwProxy, type PeerTarget } from '../peers/aw-proxy.service.js';
 import { SubscriptionRepository, type SubscriptionRecord } from '../storage/subscription.repository.js';
 import { TrustRepository, type TrustRecord } from '../storage/trust.repository.js';

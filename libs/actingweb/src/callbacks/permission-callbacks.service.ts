@@ -3,7 +3,7 @@ import type { ActorHandle } from '../hooks/actor-handle.js';
 import type { Caller } from '../common/caller.js';
 import { BadRequestError } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { isPlainObject } from '../common/json-path.js';
+import { isPlainObject } from '../common/json.js';
 import { AttributeRepository } from '../storage/attribute.repository.js';
 
 /** Attribute bucket holding what each peer granted us (one entry per peer). */

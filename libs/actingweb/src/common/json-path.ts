@@ -6,11 +6,9 @@
  * key can be `__proto__` or `constructor`.
  */
 
-export type JsonObject = { [key: string]: unknown };
+import { isPlainObject } from './json.js';
 
-export function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export type JsonObject = { [key: string]: unknown };
 
 /** The value at `path`, or `undefined` when a key is missing or a non-object is in the way. */
 export function getAt(value: unknown, path: readonly string[]): unknown {

@@ -1,5 +1,8 @@
+import { ActingWebError } from '../errors/actingweb.errors.js';
+
 /**
- * JSON-RPC 2.0 envelopes and error codes shared by `/mcp` and `POST /methods`.
+ * JSON-RPC 2.0 envelopes and error codes shared by `/mcp` and `POST /methods`,
+ * and the one mapping of failures to JSON-RPC errors ({@link toJsonRpcError}).
  */
 
 /** A request id: MCP allows strings and numbers; `null` only in error responses to unreadable requests. */
@@ -66,4 +69,63 @@ export function idOf(message: unknown): JsonRpcId {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return null;
   const id = (message as { id?: unknown }).id;
   return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
+}
+
+/**
+ * Where a failure happened while answering a JSON-RPC request; it decides the
+ * code (see {@link toJsonRpcError}).
+ * - `message`: reading the request itself (the body, the envelope);
+ * - `check`: the checks before anything runs (the name, the caller's permissions);
+ * - `hook`: the application's hook threw.
+ */
+export type JsonRpcFailureStage = 'message' | 'check' | 'hook';
+
+/**
+ * The JSON-RPC error a failure answers with, the same for `/mcp` and
+ * `POST /methods`. A `JsonRpcError` answers as it is; otherwise:
+ *
+ * | Stage | Failure | Code, message | HTTP |
+ * | --- | --- | --- | --- |
+ * | `message` | `BadRequestError` `invalid_json` | -32700 Parse error | 400 |
+ * | `message` | another 4xx `ActingWebError` | -32600 Invalid Request: its message | 400 |
+ * | `message` | `RangeError` (nesting) | -32600 Invalid Request | 400 |
+ * | `check` | 403 `ActingWebError` | -32003 Access denied | 403 |
+ * | `check` | 404 `ActingWebError` | -32601 Method not found | 200 |
+ * | `hook` | `ActingWebError` | -32603 with its message (thrown on purpose) | 200 |
+ * | `hook` | anything else | -32603 with `fallback` (reveals nothing) | 200 |
+ * | `message`, `check` | anything else | -32603 Internal error | 500 |
+ */
+export function toJsonRpcError(
+  error: unknown,
+  stage: JsonRpcFailureStage,
+  fallback = 'Internal error',
+): JsonRpcError {
+  if (error instanceof JsonRpcError) return error;
+  const known = error instanceof ActingWebError ? error : undefined;
+  switch (stage) {
+    case 'message':
+      if (known?.code === 'invalid_json') {
+        return new JsonRpcError(JSONRPC_ERRORS.PARSE_ERROR, 'Parse error: the body is not valid JSON', 400);
+      }
+      if (known && known.statusCode < 500) {
+        return new JsonRpcError(JSONRPC_ERRORS.INVALID_REQUEST, `Invalid Request: ${known.message}`, 400);
+      }
+      if (error instanceof RangeError) {
+        return new JsonRpcError(
+          JSONRPC_ERRORS.INVALID_REQUEST,
+          'Invalid Request: the body is nested too deeply',
+          400,
+        );
+      }
+      break;
+    case 'check':
+      if (known?.statusCode === 403)
+        return new JsonRpcError(JSONRPC_ERRORS.ACCESS_DENIED, 'Access denied', 403);
+      if (known?.statusCode === 404)
+        return new JsonRpcError(JSONRPC_ERRORS.METHOD_NOT_FOUND, 'Method not found');
+      break;
+    case 'hook':
+      return new JsonRpcError(JSONRPC_ERRORS.INTERNAL_ERROR, known ? known.message : fallback);
+  }
+  return new JsonRpcError(JSONRPC_ERRORS.INTERNAL_ERROR, 'Internal error', 500);
 }

@@ -5,7 +5,7 @@ import type {
   SubscriptionOptions,
 } from './actingweb-options.interface.js';
 import { ActingWebError } from '../errors/actingweb.errors.js';
-import { normalizeOverride } from '../permissions/permission-evaluator.js';
+import { normalizeOverride } from '../common/permission-override.js';
 import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from './trust-types.js';
 import { RESERVED_ROLE_NAMES } from '../common/relationship-name.js';
 import { resolveMcpOptions, type ResolvedMcpOptions } from './mcp-options.js';

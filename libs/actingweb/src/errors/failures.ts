@@ -54,3 +54,8 @@ export function logFailure(logger: LoggerService, prefix: string, error: unknown
 export function publicMessage(error: unknown, fallback: string): string {
   return error instanceof ActingWebError ? error.message : fallback;
 }
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

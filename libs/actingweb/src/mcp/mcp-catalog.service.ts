@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
 import type { Caller } from '../common/caller.js';
-import { logFailure, publicMessage } from '../errors/failures.js';
+import { errorMessage, logFailure, publicMessage } from '../errors/failures.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 import type { McpResourceEntry, McpToolEntry } from '../hooks/hook-registry.types.js';
-import { errorMessage, isPlainObject } from '../common/json.js';
+import { isPlainObject } from '../common/json.js';
 import { logPrefix } from '../common/request-context.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { evaluatePermission } from '../permissions/permission-evaluator.js';
 import { PermissionService } from '../permissions/permission.service.js';
 import type { PermissionCategory } from '../common/permissions.types.js';
-import { JSONRPC_ERRORS, JsonRpcError } from '../common/json-rpc.js';
+import { JSONRPC_ERRORS, JsonRpcError, toJsonRpcError } from '../common/json-rpc.js';
 import {
   formatPromptMessages,
   formatResourceContents,
@@ -158,10 +158,7 @@ export class McpCatalog {
     });
     if (outcome.error !== undefined) {
       logFailure(this.logger, logPrefix(), outcome.error);
-      throw new JsonRpcError(
-        JSONRPC_ERRORS.INTERNAL_ERROR,
-        publicMessage(outcome.error, `Prompt ${name} failed`),
-      );
+      throw toJsonRpcError(outcome.error, 'hook', `Prompt ${name} failed`);
     }
     if (!outcome.handled) {
       throw new JsonRpcError(JSONRPC_ERRORS.INTERNAL_ERROR, `Prompt ${name} produced no result`);
@@ -225,10 +222,7 @@ export class McpCatalog {
     });
     if (outcome.error !== undefined) {
       logFailure(this.logger, logPrefix(), outcome.error);
-      throw new JsonRpcError(
-        JSONRPC_ERRORS.INTERNAL_ERROR,
-        publicMessage(outcome.error, 'Resource read failed'),
-      );
+      throw toJsonRpcError(outcome.error, 'hook', 'Resource read failed');
     }
     if (!outcome.handled) throw resourceNotFound(uri);
     return formatResourceContents(outcome.result, uri, entry.mimeType);

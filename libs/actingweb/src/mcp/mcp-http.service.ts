@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
-import { BadRequestError } from '../errors/actingweb.errors.js';
 import { parseJsonBody } from '../http/body-parsing.js';
 import { logPrefix } from '../common/request-context.js';
-import { JSONRPC_ERRORS, JsonRpcError, jsonRpcError } from '../common/json-rpc.js';
+import { JSONRPC_ERRORS, JsonRpcError, jsonRpcError, toJsonRpcError } from '../common/json-rpc.js';
 import { McpService, type McpResponse } from './mcp.service.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -196,20 +195,7 @@ export function parseMessage(body: unknown, maxDepth: number): unknown {
   try {
     return parseJsonBody(body, maxDepth);
   } catch (err) {
-    if (err instanceof BadRequestError && err.code === 'invalid_json') {
-      throw new JsonRpcError(JSONRPC_ERRORS.PARSE_ERROR, 'Parse error: the body is not valid JSON', 400);
-    }
-    if (err instanceof BadRequestError) {
-      throw new JsonRpcError(JSONRPC_ERRORS.INVALID_REQUEST, `Invalid Request: ${err.message}`, 400);
-    }
-    if (err instanceof RangeError) {
-      throw new JsonRpcError(
-        JSONRPC_ERRORS.INVALID_REQUEST,
-        'Invalid Request: the body is nested too deeply',
-        400,
-      );
-    }
-    throw err;
+    throw toJsonRpcError(err, 'message');
   }
 }
 

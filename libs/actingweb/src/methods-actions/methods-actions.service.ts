@@ -1,15 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
 import type { Caller } from '../common/caller.js';
-import { ForbiddenError, NotFoundError } from '../errors/actingweb.errors.js';
-import { logFailure, publicMessage } from '../errors/failures.js';
+import { ActingWebError, NotFoundError } from '../errors/actingweb.errors.js';
+import { logFailure } from '../errors/failures.js';
 import { HookInvoker, type HookDispatchResult } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 import type { HookListing } from '../hooks/hook-registry.types.js';
 import { WILDCARD } from '../hooks/hook.constants.js';
 import { isPlainObject } from '../common/json.js';
 import { logPrefix } from '../common/request-context.js';
-import { idOf, JSONRPC_ERRORS, jsonRpcError, jsonRpcResult, type JsonRpcId } from '../common/json-rpc.js';
+import {
+  idOf,
+  JSONRPC_ERRORS,
+  type JsonRpcError,
+  jsonRpcError,
+  jsonRpcResult,
+  type JsonRpcId,
+  toJsonRpcError,
+} from '../common/json-rpc.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { evaluatePermission, leastPrivilege } from '../permissions/permission-evaluator.js';
 import { PermissionService } from '../permissions/permission.service.js';
@@ -117,9 +125,13 @@ export class MethodsActionsService {
     body: unknown,
   ): Promise<JsonRpcAnswer> {
     const id: JsonRpcId = idOf(body);
-    const error = (code: number, message: string, data?: string, status = 200): JsonRpcAnswer => ({
-      status,
+    const error = (code: number, message: string, data?: string): JsonRpcAnswer => ({
+      status: 200,
       body: jsonRpcError(id, data === undefined ? { code, message } : { code, message, data }),
+    });
+    const answer = (failure: JsonRpcError): JsonRpcAnswer => ({
+      status: failure.httpStatus,
+      body: jsonRpcError(id, failure.toObject()),
     });
     if (Array.isArray(body))
       return error(JSONRPC_ERRORS.INVALID_REQUEST, 'Invalid Request', 'Batch requests are not supported');
@@ -133,10 +145,8 @@ export class MethodsActionsService {
     try {
       await this.assertMayCall('method', actor, caller, method);
     } catch (err) {
-      if (err instanceof ForbiddenError)
-        return error(JSONRPC_ERRORS.ACCESS_DENIED, 'Access denied', undefined, 403);
-      if (err instanceof NotFoundError) return error(JSONRPC_ERRORS.METHOD_NOT_FOUND, 'Method not found');
-      throw err;
+      if (!(err instanceof ActingWebError)) throw err;
+      return answer(toJsonRpcError(err, 'check'));
     }
     const outcome = await this.invoker.runMethod({
       actor: this.handles.create(actor),
@@ -148,7 +158,7 @@ export class MethodsActionsService {
     if (outcome.handled) return { status: 200, body: jsonRpcResult(id, outcome.result) };
     if (outcome.error !== undefined) {
       logFailure(this.logger, logPrefix(), outcome.error);
-      return error(JSONRPC_ERRORS.INTERNAL_ERROR, publicMessage(outcome.error, 'Internal error'));
+      return answer(toJsonRpcError(outcome.error, 'hook'));
     }
     return error(JSONRPC_ERRORS.METHOD_NOT_FOUND, 'Method not found');
   }

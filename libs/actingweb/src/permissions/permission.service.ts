@@ -9,8 +9,8 @@ import {
   evaluateSubscription,
   leastPrivilege,
   mergePermissions,
-  normalizeOverride,
 } from './permission-evaluator.js';
+import { normalizeOverride } from '../common/permission-override.js';
 import {
   PERMISSION_CATEGORIES,
   type PermissionCategory,

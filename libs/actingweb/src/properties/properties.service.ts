@@ -7,7 +7,8 @@ import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
 import { PropertyRepository } from '../storage/property.repository.js';
 import { PermissionService } from '../permissions/permission.service.js';
-import { deleteAt, getAt, isPlainObject, setAt } from '../common/json-path.js';
+import { deleteAt, getAt, setAt } from '../common/json-path.js';
+import { isPlainObject } from '../common/json.js';
 import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
 import {
   isBulkItemUpdate,

@@ -12,7 +12,8 @@ import {
   type PropertyListRow,
 } from '../storage/property-list.repository.js';
 import { PropertyRepository } from '../storage/property.repository.js';
-import { deleteAt, getAt, isPlainObject, setAt, type JsonObject } from '../common/json-path.js';
+import { deleteAt, getAt, setAt, type JsonObject } from '../common/json-path.js';
+import { isPlainObject, jsonEqual } from '../common/json.js';
 import { PropertyHookGate } from './property-hook-gate.js';
 import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
 import { validateSegment } from './property-path.js';
@@ -93,21 +94,6 @@ export function parseListIndex(raw: unknown, what = 'index'): number {
 export function validateListName(name: string): void {
   validateSegment(name, true);
   if (name.includes('#')) throw new BadRequestError('List names must not contain "#"', 'invalid_list_name');
-}
-
-/** Structural JSON equality (object key order does not matter). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
-  }
-  if (isPlainObject(a)) {
-    if (!isPlainObject(b)) return false;
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /**

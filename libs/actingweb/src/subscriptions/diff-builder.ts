@@ -17,7 +17,8 @@
  * below a list (on one item) get none: item indexes move.
  */
 
-import { getAt, isPlainObject } from '../common/json-path.js';
+import { getAt } from '../common/json-path.js';
+import { isPlainObject } from '../common/json.js';
 
 /** What a subscription covers. */
 export interface SubscriptionScope {

@@ -16,7 +16,7 @@ import {
 } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { logPrefix } from '../common/request-context.js';
-import { isPlainObject } from '../common/json-path.js';
+import { isPlainObject } from '../common/json.js';
 import { AwProxy, type PeerResponse } from '../peers/aw-proxy.service.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import {
