@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ActingWebDatabase } from '@actingweb/nestjs';
+import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /** Factory `POST /` and `GET /` (protocol §3; checklist 1–6). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ActingWebDatabase } from '@actingweb/nestjs';
+import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
 import { basic, call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 

@@ -4,12 +4,12 @@ import {
   ActorService,
   BadRequestError,
   LifecycleHook,
-  PropertyChangeFeed,
   PropertyHook,
   type LifecycleHookContext,
-  type PropertyChange,
   type PropertyHookContext,
 } from '@actingweb/nestjs';
+import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
+import { PropertyChangeFeed, type PropertyChange } from '../libs/actingweb/src/properties/property-change.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 @Injectable()
@@ -186,7 +186,7 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
     fail = false;
     expect((await call(`${a.props}/atomic`, { method: 'PUT', raw: 'v', headers: a.auth })).status).toBe(204);
     const seen = await server.app
-      .get((await import('@actingweb/nestjs')).ActingWebDatabase)
+      .get(ActingWebDatabase)
       .db.selectFrom('attributes')
       .select('name')
       .where('actor_id', '=', a.id)

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import {
-  ActingWebDatabase,
-  PropertyChangeFeed,
-  PropertyHook,
-  type PropertyChange,
-  type PropertyHookContext,
-} from '@actingweb/nestjs';
+import { PropertyHook, type PropertyHookContext } from '@actingweb/nestjs';
+import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
+import { PropertyChangeFeed, type PropertyChange } from '../libs/actingweb/src/properties/property-change.js';
 import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
 import { basic, call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 

@@ -1,7 +1,7 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RequestMethod, type Type } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { type DynamicModule, RequestMethod, type Type } from '@nestjs/common';
+import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ActingWebModule } from '@actingweb/nestjs';
 import { ACCESS_METADATA } from '../libs/actingweb/src/auth/access.decorators.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
@@ -40,16 +40,35 @@ interface BodyRoute {
   readonly path: string;
 }
 
+/** The controllers of a module and of every module it imports. */
+function controllersOf(module: Type | DynamicModule, seen = new Set<unknown>()): Type[] {
+  const type = 'module' in module ? module.module : module;
+  if (seen.has(type)) return [];
+  seen.add(type);
+  const dynamic: Partial<DynamicModule> = 'module' in module ? module : {};
+  const imports: Array<Type | DynamicModule> = [
+    ...(Reflect.getMetadata(MODULE_METADATA.IMPORTS, type) ?? []),
+    ...(dynamic.imports ?? []),
+  ];
+  return [
+    ...(Reflect.getMetadata(MODULE_METADATA.CONTROLLERS, type) ?? []),
+    ...(dynamic.controllers ?? []),
+    ...imports.flatMap((imported) => controllersOf(imported, seen)),
+  ];
+}
+
 /**
  * Every actor route that takes a body, read from the controllers ActingWebModule
  * registers, so a route added later is in the matrix without anyone listing it.
  */
 function bodyRoutes(): BodyRoute[] {
-  const controllers = (ActingWebModule.forRoot({
-    type: 'urn:x',
-    baseUrl: 'http://127.0.0.1/',
-    storage: { type: 'sqlite', filename: ':memory:' },
-  }).controllers ?? []) as Type[];
+  const controllers = controllersOf(
+    ActingWebModule.forRoot({
+      type: 'urn:x',
+      baseUrl: 'http://127.0.0.1/',
+      storage: { type: 'sqlite', filename: ':memory:' },
+    }),
+  );
   const routes: BodyRoute[] = [];
   for (const controller of controllers) {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');

@@ -1,50 +1,33 @@
 /**
  * ActingWeb for NestJS — public API.
  *
- * Everything an application needs is exported from here; anything else in the
+ * The module and its options, the ports, the hook decorators and their
+ * context types, the public services and the errors. Anything else in the
  * package is internal and may change without notice.
  */
 
 // Module and configuration
 export { ActingWebModule } from './actingweb.module.js';
+export type { ActingWebModuleExtras, PortOption } from './actingweb.module-definition.js';
 export type {
   ActingWebModuleOptions,
-  ActingWebModuleExtras,
   StorageOptions,
   PeerOptions,
   TrustOptions,
   SubscriptionOptions,
+  McpOptions,
 } from './config/actingweb-options.interface.js';
-export { AwConfig, resolveConfig } from './config/aw-config.js';
-export { ACTINGWEB_MODULE_OPTIONS, ACTINGWEB_SPEC_VERSION } from './config/actingweb.constants.js';
+export type { TrustTypeDefinition } from './config/trust-types.js';
+export type { Permissions, PatternRule, ListRule, PermissionCategory } from './common/permissions.types.js';
 
-// Actors
-export { ActorService } from './actors/actor.service.js';
-export type { CreateActorInput, CreatedActor } from './actors/actor.service.js';
-export type { ActorHandle, ActorProperties } from './hooks/actor-handle.js';
-
-// Properties
-export { PropertyChangeFeed } from './properties/property-change.js';
-export type {
-  PropertyChange,
-  InTransactionListener,
-  AfterCommitListener,
-} from './properties/property-change.js';
-export type { PropertyListingOptions, PropertiesMetadata } from './properties/properties.service.js';
-export type {
-  ListDiff,
-  ListDiffOperation,
-  ListFormat,
-  ListSummary,
-} from './properties/property-lists.service.js';
-
-// Callers, access control and credentials
-export type { Caller } from './common/caller.js';
-export { DEFAULT_ACCESS_RULES } from './auth/access-rules.js';
+// Ports: supply them with the module options, inject them by these classes
+export { AccessRules, DEFAULT_ACCESS_RULES } from './auth/access-rules.js';
 export type { AccessRule } from './auth/access-rules.js';
-export { ACCESS_RULES } from './auth/access-rules.token.js';
-export { BEARER_TOKEN_RESOLVER } from './auth/bearer-token-resolver.js';
-export type { BearerTokenResolver } from './auth/bearer-token-resolver.js';
+export { BearerTokenResolver } from './auth/bearer-token-resolver.js';
+export { McpTokenResolver } from './mcp/mcp-token-resolver.js';
+export type { McpTokenBinding } from './mcp/mcp-token-resolver.js';
+export type { Caller } from './common/caller.js';
+export type { ActorRecord } from './storage/actor.repository.js';
 
 // Hooks
 export {
@@ -67,9 +50,6 @@ export type {
   LifecycleHookContext,
   LifecycleEvent,
   PropertyOperation,
-} from './hooks/hook.types.js';
-export { HookRegistry } from './hooks/hook-registry.service.js';
-export type {
   McpToolOptions,
   McpPromptOptions,
   McpPromptArgument,
@@ -77,22 +57,18 @@ export type {
   MethodHookOptions,
   ActionHookOptions,
 } from './hooks/hook.types.js';
+export type { ActorHandle, ActorProperties } from './hooks/actor-handle.js';
 export type { ResourceHookData } from './resources/resources.service.js';
-
-// MCP
-export { MCP_TOKEN_RESOLVER } from './mcp/mcp-token-resolver.js';
-export type { McpTokenResolver, McpTokenBinding } from './mcp/mcp-token-resolver.js';
-export type { McpOptions } from './config/actingweb-options.interface.js';
-export type { ResolvedMcpOptions } from './config/mcp-options.js';
+export type { PeerGrantedPermissions } from './callbacks/permission-callbacks.service.js';
+// Helpers for hooks: DTO validation and JSON Schema for MCP tools, the request id for log lines
+export { validateBody } from './common/validate-body.js';
 export { jsonSchemaFromDto } from './mcp/dto-json-schema.js';
 export type { DtoSchemaOptions } from './mcp/dto-json-schema.js';
-export { validateBody } from './common/validate-body.js';
+export { currentRequestId } from './common/request-context.js';
 
-// Storage
-export { ActingWebDatabase } from './storage/actingweb-database.js';
-export type { ActorRecord } from './storage/actor.repository.js';
-export { AttributeRepository } from './storage/attribute.repository.js';
-export type { Attribute } from './storage/attribute.repository.js';
+// Actors
+export { ActorService } from './actors/actor.service.js';
+export type { CreateActorInput, CreatedActor } from './actors/actor.service.js';
 
 // Trust and peers
 export { TrustManager } from './trust/trust-manager.service.js';
@@ -101,8 +77,8 @@ export type { TrustRecord } from './storage/trust.repository.js';
 export { AwProxy } from './peers/aw-proxy.service.js';
 export type { PeerTarget, PeerResponse, PeerCallOptions, PeerInfo } from './peers/aw-proxy.service.js';
 
-// Subscriptions and callbacks
-export { SubscriptionManager, subscriptionView } from './subscriptions/subscription-manager.service.js';
+// Subscriptions
+export { SubscriptionManager } from './subscriptions/subscription-manager.service.js';
 export type {
   SubscriptionRequest,
   SubscriptionWithDiffs,
@@ -112,9 +88,6 @@ export type {
   PeerSyncResult,
   SubscriptionSyncResult,
 } from './subscriptions/subscription-manager.service.js';
-export { CallbackDelivery } from './subscriptions/callback-delivery.service.js';
-export type { DeliveryStats } from './subscriptions/callback-delivery.service.js';
-export type { PeerGrantedPermissions } from './callbacks/permission-callbacks.service.js';
 
 // Errors
 export {
@@ -133,6 +106,3 @@ export {
   TooManyRequestsError,
   HookFailedError,
 } from './errors/actingweb.errors.js';
-
-// Request context
-export { currentRequestId } from './common/request-context.js';

@@ -48,12 +48,6 @@ describe('default access rules (protocol §1)', () => {
     expect(policy.allows(caller, { pathKey, method, pathPeerId })).toBe(allowed);
   });
 
-  it('lets an unapproved peer reach only its own trust record', () => {
-    expect(AccessPolicy.unapprovedPeerMayAccess({ pathKey: 'trust/<type>/<id>', method: 'GET' })).toBe(true);
-    expect(AccessPolicy.unapprovedPeerMayAccess({ pathKey: 'trust/<type>/<id>', method: 'PUT' })).toBe(false);
-    expect(AccessPolicy.unapprovedPeerMayAccess({ pathKey: 'properties', method: 'GET' })).toBe(false);
-  });
-
   it('takes custom rules as data, first match wins', () => {
     const custom = new AccessPolicy([
       { roles: ['lover'], path: 'properties', methods: ['GET'] },

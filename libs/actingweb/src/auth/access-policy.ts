@@ -27,14 +27,6 @@ export class AccessPolicy {
     }
     return false;
   }
-
-  /**
-   * An unapproved peer may only read or delete its own trust record and send the
-   * approval notice (`shared/docs/protocol.md` §1).
-   */
-  static unapprovedPeerMayAccess(request: AccessRequest): boolean {
-    return request.pathKey === 'trust/<type>/<id>' && ['GET', 'DELETE', 'POST'].includes(request.method);
-  }
 }
 
 function rolesOf(caller: Caller, pathPeerId: string | undefined): string[] {

@@ -1,5 +1,5 @@
 /**
- * The access-control table of `shared/docs/protocol.md` §1, as data.
+ * The access-control table of the ActingWeb spec (§1, who may call what), as data.
  *
  * A request is described by a *path key*: the route's path below the actor,
  * with templates for its variable parts (`trust/<type>/<id>`,
@@ -53,3 +53,72 @@ export const DEFAULT_ACCESS_RULES: readonly AccessRule[] = Object.freeze([
   { roles: OWNERS_OF_ACTOR, path: 'devtest' },
   { roles: OWNERS_OF_ACTOR, path: '/', exact: true },
 ]) as readonly AccessRule[];
+
+/**
+ * The access rules in force, as a DI token. Supply your own table with the
+ * `accessRules` option of `ActingWebModule.forRoot()`/`forRootAsync()` (a
+ * list, or a class extending this one, or a factory returning a list); the
+ * default is {@link DEFAULT_ACCESS_RULES}. Usually you extend the defaults:
+ * `accessRules: [myRule, ...DEFAULT_ACCESS_RULES]` (the first match decides).
+ *
+ * @publicApi
+ */
+export abstract class AccessRules {
+  abstract readonly rules: readonly AccessRule[];
+}
+
+/** A fixed table of rules. */
+export class StaticAccessRules extends AccessRules {
+  readonly rules: readonly AccessRule[];
+
+  constructor(rules: readonly AccessRule[]) {
+    super();
+    this.rules = validateAccessRules(rules);
+  }
+}
+
+const RULE_KEYS = new Set(['roles', 'path', 'methods', 'exact', 'allow']);
+
+/**
+ * Checks a rule table at startup and returns a frozen copy; throws one Error
+ * listing every problem (the module then fails to start, as for bad options).
+ */
+export function validateAccessRules(rules: unknown): readonly AccessRule[] {
+  if (!Array.isArray(rules)) throw new Error('ActingWebModule: accessRules must be a list of access rules');
+  const problems: string[] = [];
+  rules.forEach((rule: unknown, i) => {
+    const at = `accessRules[${i}]`;
+    if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
+      problems.push(`${at} must be an object with roles and path`);
+      return;
+    }
+    const r = rule as Record<string, unknown>;
+    const unknown = Object.keys(r).filter((k) => !RULE_KEYS.has(k));
+    if (unknown.length > 0) problems.push(`${at} has unknown keys ${unknown.join(', ')}`);
+    if (!Array.isArray(r.roles) || r.roles.length === 0 || r.roles.some((x) => typeof x !== 'string' || !x))
+      problems.push(`${at}.roles must be a non-empty list of role names`);
+    if (typeof r.path !== 'string' || r.path === '')
+      problems.push(`${at}.path must be a path key such as "properties"`);
+    if (
+      r.methods !== undefined &&
+      (!Array.isArray(r.methods) || r.methods.some((m) => typeof m !== 'string'))
+    )
+      problems.push(`${at}.methods must be a list of HTTP methods`);
+    for (const flag of ['exact', 'allow'] as const) {
+      if (r[flag] !== undefined && typeof r[flag] !== 'boolean')
+        problems.push(`${at}.${flag} must be true or false`);
+    }
+  });
+  if (problems.length > 0) {
+    throw new Error(`ActingWebModule: invalid accessRules:\n  - ${problems.join('\n  - ')}`);
+  }
+  return Object.freeze(
+    (rules as AccessRule[]).map((r) =>
+      Object.freeze({
+        ...r,
+        roles: Object.freeze([...r.roles]),
+        ...(r.methods && { methods: Object.freeze(r.methods.map((m) => m.toUpperCase())) }),
+      }),
+    ),
+  );
+}

@@ -1,8 +1,10 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { Caller as CallerIdentity } from '../common/caller.js';
+import type { AwRequest } from '../http/aw-request.js';
 import { RouteFlags } from '../http/route-flags.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import type { Caller } from '../common/caller.js';
+
+export type { ActorRequestState, AwRequest } from '../http/aw-request.js';
 
 export const ACCESS_METADATA = 'actingweb:access';
 
@@ -25,24 +27,33 @@ export const Access = (pathKey: string, options: { peerParam?: string } = {}) =>
     RouteFlags({ awAuthFirst: true }),
   );
 
-/** What the guard leaves on the request for the handler. */
-export interface ActorRequestState {
-  actor: ActorRecord;
-  caller: Caller;
+function requestState(ctx: ExecutionContext) {
+  const state = ctx.switchToHttp().getRequest<AwRequest>().aw;
+  // Only an `@Access` route (behind the access guard) has an actor and a caller.
+  if (!state) throw new Error('@Actor() and @Caller() need an @Access route');
+  return state;
 }
 
-export type AwRequest = FastifyRequest & {
-  aw?: ActorRequestState;
-  /** A body error the parser held back until the access guard passed (see `AwRouteFlags.awAuthFirst`). */
-  awBodyError?: Error;
-};
+/**
+ * The actor the route addresses, as the access guard loaded it.
+ *
+ * ```ts
+ * @Get() @Access('/')
+ * get(@Actor() actor: ActorRecord, @Caller() caller: Caller) { ... }
+ * ```
+ */
+export const Actor = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): ActorRecord => requestState(ctx).actor,
+);
 
-/** The actor the route addresses (set by the access guard). */
-export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): ActorRecord => {
-  return ctx.switchToHttp().getRequest<AwRequest>().aw!.actor;
-});
+/** Who is calling, as the access guard resolved it (see {@link Actor}). */
+export const Caller = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): CallerIdentity => requestState(ctx).caller,
+);
+/** The caller type, under the decorator's name, so one import serves both. */
+export type Caller = CallerIdentity;
 
-/** Who is calling (set by the access guard). */
-export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
-  return ctx.switchToHttp().getRequest<AwRequest>().aw!.caller;
-});
+/** @deprecated Use {@link Actor}; kept until every controller has moved over. */
+export const CurrentActor = Actor;
+/** @deprecated Use {@link Caller}; kept until every controller has moved over. */
+export const CurrentCaller = Caller;

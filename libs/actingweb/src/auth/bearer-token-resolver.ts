@@ -1,16 +1,26 @@
-import type { ActorRecord } from '../storage/actor.repository.js';
 import type { Caller } from '../common/caller.js';
+import type { ActorRecord } from '../storage/actor.repository.js';
 
 /**
- * A port for Bearer tokens that are neither the trustee passphrase nor a trust
- * secret, e.g. OAuth2/MCP access tokens. Provide one under this token to plug
- * it in; it is asked first, and returns null when the token is not its kind.
+ * Port for Bearer tokens on actor routes that are neither the trustee
+ * passphrase nor a trust secret, e.g. access tokens of your own OAuth2
+ * server. Supply one with the `bearerTokenResolver` option of
+ * `ActingWebModule.forRoot()`/`forRootAsync()`; it is asked before the
+ * built-in checks (see `BearerTokenChain` for the order) and returns null for
+ * tokens that are not its kind. It is also the token type to inject the
+ * application's resolver by.
+ *
+ * ```ts
+ * class MyTokens extends BearerTokenResolver {
+ *   async resolve(actor: ActorRecord, token: string): Promise<Caller | null> {
+ *     return (await lookUp(token))?.actorId === actor.id ? { kind: 'creator' } : null;
+ *   }
+ * }
+ * ```
  *
  * @publicApi
  */
-export interface BearerTokenResolver {
-  resolve(actor: ActorRecord, token: string): Promise<Caller | null>;
+export abstract class BearerTokenResolver {
+  /** The caller `token` authenticates at `actor`, or null when the token is not this resolver's. */
+  abstract resolve(actor: ActorRecord, token: string): Promise<Caller | null>;
 }
-
-/** Injection token for an optional {@link BearerTokenResolver}. @publicApi */
-export const BEARER_TOKEN_RESOLVER = Symbol('ACTINGWEB_BEARER_TOKEN_RESOLVER');

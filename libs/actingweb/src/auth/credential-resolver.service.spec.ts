@@ -1,8 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import type { TrustCredential, TrustRepository } from '../storage/trust.repository.js';
-import { CredentialResolver, hasTrusteeEntropy } from './credential-resolver.service.js';
+import {
+  BearerTokenChain,
+  hasTrusteeEntropy,
+  TrusteePassphraseResolver,
+  TrustSecretResolver,
+} from './bearer-token-chain.js';
 import type { BearerTokenResolver } from './bearer-token-resolver.js';
+import { CredentialResolver } from './credential-resolver.service.js';
 
 const actor: ActorRecord = {
   id: 'a1',
@@ -19,8 +25,18 @@ const trusts = {
 } as unknown as TrustRepository;
 const basic = (u: string, p: string) => 'Basic ' + Buffer.from(`${u}:${p}`).toString('base64');
 
+/** The chain as the module assembles it: the application's resolver (if any), trustee passphrase, trust secrets. */
+const credentials = (application?: BearerTokenResolver) =>
+  new CredentialResolver(
+    new BearerTokenChain(
+      [application, new TrusteePassphraseResolver(), new TrustSecretResolver(trusts)].filter(
+        (r): r is BearerTokenResolver => r !== undefined,
+      ),
+    ),
+  );
+
 describe('CredentialResolver', () => {
-  const resolver = new CredentialResolver(trusts);
+  const resolver = credentials();
 
   it('treats a missing header as anonymous', async () => {
     await expect(Promise.resolve().then(() => resolver.resolve(actor, undefined))).resolves.toEqual({
@@ -72,13 +88,29 @@ describe('CredentialResolver', () => {
     const oauth: BearerTokenResolver = {
       resolve: async (_a, token) => (token === 'oauth-token' ? { kind: 'creator' } : null),
     };
-    const withOAuth = new CredentialResolver(trusts, oauth);
+    const withOAuth = credentials(oauth);
     await expect(
       Promise.resolve().then(() => withOAuth.resolve(actor, 'Bearer oauth-token')),
     ).resolves.toEqual({ kind: 'creator' });
     await expect(
       Promise.resolve().then(() => withOAuth.resolve(actor, 'Bearer trust-secret')),
     ).resolves.toMatchObject({ kind: 'peer' });
+  });
+
+  it('accepts a strong trustee passphrase as Bearer only for a trustee-managed actor', async () => {
+    const passphrase = 'x'.repeat(13);
+    const managed = { ...actor, creator: 'trustee', passphrase, trusteeRoot: 'https://trustee.example/t1' };
+    await expect(
+      Promise.resolve().then(() => resolver.resolve(managed, `Bearer ${passphrase}`)),
+    ).resolves.toEqual({ kind: 'trustee' });
+    for (const notManaged of [
+      { ...managed, trusteeRoot: null },
+      { ...managed, creator: 'someone' },
+    ]) {
+      await expect(
+        Promise.resolve().then(() => resolver.resolve(notManaged, `Bearer ${passphrase}`)),
+      ).rejects.toMatchObject({ statusCode: 403 });
+    }
   });
 
   it('requires > 80 bits of entropy for trustee passphrases', () => {

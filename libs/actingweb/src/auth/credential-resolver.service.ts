@@ -1,35 +1,26 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ANONYMOUS, type Caller } from '../common/caller.js';
 import { ForbiddenError } from '../errors/actingweb.errors.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { TrustRepository } from '../storage/trust.repository.js';
-import { BEARER_TOKEN_RESOLVER, type BearerTokenResolver } from './bearer-token-resolver.js';
-import { ANONYMOUS, type Caller } from '../common/caller.js';
+import { BearerTokenChain } from './bearer-token-chain.js';
 import { secretsEqual } from './constant-time.js';
 
 const CREATOR: Caller = Object.freeze({ kind: 'creator' });
-const TRUSTEE: Caller = Object.freeze({ kind: 'trustee' });
-
-/** Trustee passphrases must carry more than 80 bits: floor(len·log2(94)) > 80, i.e. 13+ characters (§1). */
-export function hasTrusteeEntropy(passphrase: string): boolean {
-  return Math.floor(passphrase.length * Math.log2(94)) > 80;
-}
 
 /**
  * Turns an `Authorization` header into a {@link Caller} for one actor
- * (`shared/docs/protocol.md` §1). No header → anonymous. A header that
- * resolves to nothing → 403 (credentials present but wrong).
+ * (ActingWeb spec §1). No header → anonymous. A header that resolves to
+ * nothing → 403 (credentials present but wrong).
  *
- * Bearer tokens are tried in the reference's order: the pluggable token
- * resolver (OAuth/MCP), the trustee passphrase, then this actor's trust
- * secrets. Secrets are compared in constant time, and trust secrets are looked
- * up by digest, so one actor's credentials never open another actor.
+ * Basic is `creator:passphrase`; Bearer tokens go through the
+ * {@link BearerTokenChain} (built-in issuers, the application's resolver, the
+ * trustee passphrase, trust secrets). Secrets are compared in constant time,
+ * and trust secrets are looked up by digest, so one actor's credentials never
+ * open another actor.
  */
 @Injectable()
 export class CredentialResolver {
-  constructor(
-    @Inject(TrustRepository) private readonly trusts: TrustRepository,
-    @Optional() @Inject(BEARER_TOKEN_RESOLVER) private readonly tokenResolver?: BearerTokenResolver,
-  ) {}
+  constructor(@Inject(BearerTokenChain) private readonly bearerTokens: BearerTokenChain) {}
 
   /** Synchronous for anonymous and Basic callers (the hot path); a Promise only when a lookup is needed. */
   resolve(actor: ActorRecord, authorization: string | undefined): Caller | Promise<Caller> {
@@ -56,20 +47,8 @@ export class CredentialResolver {
   }
 
   private async bearer(actor: ActorRecord, token: string): Promise<Caller> {
-    if (this.tokenResolver) {
-      const caller = await this.tokenResolver.resolve(actor, token);
-      if (caller) return caller;
-    }
-    if (
-      actor.creator === 'trustee' &&
-      actor.trusteeRoot &&
-      hasTrusteeEntropy(actor.passphrase) &&
-      secretsEqual(token, actor.passphrase)
-    ) {
-      return TRUSTEE;
-    }
-    const credential = await this.trusts.findCredential(actor.id, token);
-    if (credential) return { kind: 'peer', ...credential };
+    const caller = await this.bearerTokens.resolve(actor, token);
+    if (caller) return caller;
     throw new ForbiddenError('Unknown token', 'bad_credentials');
   }
 }

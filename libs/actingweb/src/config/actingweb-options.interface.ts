@@ -155,9 +155,3 @@ export type StorageOptions =
       /** Pool size. Default 10. */
       poolSize?: number;
     };
-
-/** Extras decided synchronously, even for `forRootAsync`. @publicApi */
-export interface ActingWebModuleExtras {
-  /** Register the module globally. Default `true`. */
-  isGlobal?: boolean;
-}

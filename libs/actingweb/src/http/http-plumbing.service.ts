@@ -9,7 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
-import type { AwRequest } from '../auth/access.decorators.js';
+import type { AwRequest } from './aw-request.js';
 import { decodeContent, parseFormBody, parseJsonBody, parseSniffedBody } from './body-parsing.js';
 import { installMethodOverride } from './method-override.js';
 import { requestContextStorage, requestIdFrom } from '../common/request-context.js';

@@ -1,15 +1,11 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '../common/caller.js';
 import { CredentialResolver } from '../auth/credential-resolver.service.js';
 import { AwConfig } from '../config/aw-config.js';
 import { ForbiddenError } from '../errors/actingweb.errors.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
 import { JSONRPC_ERRORS, JsonRpcError } from '../common/json-rpc.js';
-import {
-  MCP_TOKEN_RESOLVER,
-  type McpTokenResolver,
-  TrustSecretMcpTokenResolver,
-} from './mcp-token-resolver.js';
+import { McpTokenChain } from './mcp-token-resolver.js';
 
 /** An authenticated MCP request: the one actor it is bound to, and who calls. */
 export interface McpPrincipal {
@@ -24,7 +20,7 @@ export interface McpPrincipal {
  * - `/{actorId}/mcp`: the actor comes from the path; credentials are checked by
  *   the same `CredentialResolver` as every actor route: Basic `creator:passphrase`,
  *   a trust secret as Bearer (e.g. an `mcp_client` trust), the trustee
- *   passphrase, or a token of the pluggable `BEARER_TOKEN_RESOLVER`. A
+ *   passphrase, or a token of the application's `bearerTokenResolver`. A
  *   credential of another actor opens nothing here: 401 `invalid_token`.
  * - `/mcp`: only a Bearer token, resolved by the {@link McpTokenResolver} port
  *   to exactly one actor.
@@ -34,17 +30,12 @@ export interface McpPrincipal {
  */
 @Injectable()
 export class McpAuthenticator {
-  private readonly tokens: McpTokenResolver;
-
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(ActorRepository) private readonly actors: ActorRepository,
     @Inject(CredentialResolver) private readonly credentials: CredentialResolver,
-    @Inject(TrustSecretMcpTokenResolver) defaultTokens: TrustSecretMcpTokenResolver,
-    @Optional() @Inject(MCP_TOKEN_RESOLVER) tokens?: McpTokenResolver,
-  ) {
-    this.tokens = tokens ?? defaultTokens;
-  }
+    @Inject(McpTokenChain) private readonly tokens: McpTokenChain,
+  ) {}
 
   /** The actor of a per-actor endpoint; 404 (as a JSON-RPC error) when there is none. */
   async actorAt(actorId: string): Promise<ActorRecord> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type FactoryProvider } from '@nestjs/common';
 import type { Caller } from '../common/caller.js';
 import { TrustRepository } from '../storage/trust.repository.js';
 
@@ -11,24 +11,22 @@ export interface McpTokenBinding {
 }
 
 /**
- * A port for the root `/mcp` endpoint, where the Bearer token alone selects
- * the actor (as in the Python reference). The default implementation looks the
- * token up as a trust secret across all actors; an OAuth2 server provides its
- * own under {@link MCP_TOKEN_RESOLVER}. Return null for tokens you do not know
+ * Port for the root `/mcp` endpoint, where the Bearer token alone selects the
+ * actor (as in the Python reference). By default the token is looked up as a
+ * trust secret across all actors; an OAuth2 server supplies its own with the
+ * `mcpTokenResolver` option of `ActingWebModule.forRoot()`/`forRootAsync()`,
+ * which then replaces the default. Return null for tokens you do not know
  * (the request then gets 401).
  *
  * The per-actor endpoint `/{actorId}/mcp` does not use this port: there the
- * actor is known, and credentials go through the same `CredentialResolver`
- * (and its `BEARER_TOKEN_RESOLVER` port) as every other actor route.
+ * actor is known, and credentials go through the same checks (and the
+ * `bearerTokenResolver` port) as every other actor route.
  *
  * @publicApi
  */
-export interface McpTokenResolver {
-  resolve(token: string): Promise<McpTokenBinding | null>;
+export abstract class McpTokenResolver {
+  abstract resolve(token: string): Promise<McpTokenBinding | null>;
 }
-
-/** Injection token for a custom {@link McpTokenResolver}. @publicApi */
-export const MCP_TOKEN_RESOLVER = Symbol('ACTINGWEB_MCP_TOKEN_RESOLVER');
 
 /**
  * Default {@link McpTokenResolver}: the token is a trust secret (e.g. of an
@@ -36,8 +34,10 @@ export const MCP_TOKEN_RESOLVER = Symbol('ACTINGWEB_MCP_TOKEN_RESOLVER');
  * that opens no trust, or more than one, resolves to nothing.
  */
 @Injectable()
-export class TrustSecretMcpTokenResolver implements McpTokenResolver {
-  constructor(@Inject(TrustRepository) private readonly trusts: TrustRepository) {}
+export class TrustSecretMcpTokenResolver extends McpTokenResolver {
+  constructor(@Inject(TrustRepository) private readonly trusts: TrustRepository) {
+    super();
+  }
 
   async resolve(token: string): Promise<McpTokenBinding | null> {
     const matches = await this.trusts.findBySecretAnyActor(token);
@@ -46,3 +46,32 @@ export class TrustSecretMcpTokenResolver implements McpTokenResolver {
     return { actorId, caller: { kind: 'peer', peerId, relationship, approved } };
   }
 }
+
+/**
+ * The resolvers of root `/mcp` Bearer tokens, asked in order; the first
+ * binding wins:
+ *
+ * 1. tokens this library issues itself (the identity feature's access tokens,
+ *    `awat_` prefix): none yet;
+ * 2. the application's {@link McpTokenResolver} (`mcpTokenResolver` option),
+ *    or else the trust-secret lookup ({@link TrustSecretMcpTokenResolver}).
+ */
+export class McpTokenChain {
+  constructor(readonly resolvers: readonly McpTokenResolver[]) {}
+
+  async resolve(token: string): Promise<McpTokenBinding | null> {
+    for (const resolver of this.resolvers) {
+      const binding = await resolver.resolve(token);
+      if (binding) return binding;
+    }
+    return null;
+  }
+}
+
+/** Assembles the {@link McpTokenChain} in the documented order. */
+export const mcpTokenChainProvider: FactoryProvider<McpTokenChain> = {
+  provide: McpTokenChain,
+  useFactory: (application: McpTokenResolver | undefined, trustSecrets: TrustSecretMcpTokenResolver) =>
+    new McpTokenChain([application ?? trustSecrets]),
+  inject: [{ token: McpTokenResolver, optional: true }, TrustSecretMcpTokenResolver],
+};

@@ -10,11 +10,7 @@ import {
   type InboundWithTrust,
   type NewDiff,
 } from '../storage/subscription.repository.js';
-import {
-  evaluatePermission,
-  leastPrivilege,
-  mergePermissions,
-} from '../permissions/permission-evaluator.js';
+import { evaluatePermission, leastPrivilege, mergePermissions } from '../permissions/permission-evaluator.js';
 import type { PermissionCategory, Permissions } from '../common/permissions.types.js';
 import { TrustTypeRegistry } from '../permissions/trust-type-registry.service.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { PermissionsModule } from '../permissions/permissions.module.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { ActorAccess } from './actor-access.service.js';
+import {
+  bearerTokenChainProvider,
+  TrusteePassphraseResolver,
+  TrustSecretResolver,
+} from './bearer-token-chain.js';
+import { CredentialResolver } from './credential-resolver.service.js';
+
+/**
+ * Who is calling and what the access rules let them do. Feature modules with
+ * actor controllers import it: the access guard (`@ActorController`) needs
+ * {@link ActorAccess}. The rules and the application's Bearer resolver come
+ * from the module options (`AccessRules`, `BearerTokenResolver`).
+ */
+@Module({
+  imports: [StorageModule, PermissionsModule],
+  providers: [
+    TrusteePassphraseResolver,
+    TrustSecretResolver,
+    bearerTokenChainProvider,
+    CredentialResolver,
+    ActorAccess,
+  ],
+  exports: [CredentialResolver, ActorAccess],
+})
+export class AuthModule {}

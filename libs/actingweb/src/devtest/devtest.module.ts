@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { PeersModule } from '../peers/peers.module.js';
+import { PropertiesModule } from '../properties/properties.module.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { TrustModule } from '../trust/trust.module.js';
+import { DevtestEnabledGuard } from './devtest-enabled.guard.js';
+import { DevtestController } from './devtest.controller.js';
+import { DevtestService } from './devtest.service.js';
+
+/** `/<id>/devtest`: test endpoints of the Python reference, 404 unless the `devtest` option is on. */
+@Module({
+  imports: [StorageModule, PeersModule, PropertiesModule, TrustModule, AuthModule],
+  providers: [DevtestEnabledGuard, DevtestService],
+  controllers: [DevtestController],
+})
+export class DevtestModule {}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { HooksModule } from '../hooks/hooks.module.js';
+import { PermissionsModule } from '../permissions/permissions.module.js';
+import { PropertiesModule } from '../properties/properties.module.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { McpAuthenticator } from './mcp-auth.service.js';
+import { McpCatalog } from './mcp-catalog.service.js';
+import { McpHttpRoutes } from './mcp-http.service.js';
+import { mcpTokenChainProvider, TrustSecretMcpTokenResolver } from './mcp-token-resolver.js';
+import { McpService } from './mcp.service.js';
+
+/**
+ * The MCP server at `/mcp` and `/<id>/mcp`: routes registered on Fastify at
+ * init (no Nest controller), tools, prompts and resources from the hooks.
+ */
+@Module({
+  imports: [StorageModule, HooksModule, PermissionsModule, PropertiesModule, AuthModule],
+  providers: [
+    TrustSecretMcpTokenResolver,
+    mcpTokenChainProvider,
+    McpAuthenticator,
+    McpCatalog,
+    McpService,
+    McpHttpRoutes,
+  ],
+})
+export class McpModule {}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { PermissionsModule } from '../permissions/permissions.module.js';
+import { MetaController } from './meta.controller.js';
+import { MetaService } from './meta.service.js';
+
+/** `/<id>/meta`: the actor's public description. */
+@Module({
+  imports: [PermissionsModule, AuthModule],
+  providers: [MetaService],
+  controllers: [MetaController],
+})
+export class MetaModule {}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { HooksModule } from '../hooks/hooks.module.js';
+import { PermissionsModule } from '../permissions/permissions.module.js';
+import { PropertiesModule } from '../properties/properties.module.js';
+import { ActionsController, MethodsController } from './methods-actions.controller.js';
+import { MethodsActionsService } from './methods-actions.service.js';
+
+/** `/methods` (with JSON-RPC) and `/actions`, answered by method and action hooks. */
+@Module({
+  imports: [HooksModule, PermissionsModule, PropertiesModule, AuthModule],
+  providers: [MethodsActionsService],
+  controllers: [MethodsController, ActionsController],
+})
+export class MethodsActionsModule {}
