@@ -81,6 +81,24 @@ export async function startServer(
   };
 }
 
+/**
+ * Starts a Nest application on Fastify from the modules `imports(url)` returns
+ * (an application module of the test's own, importing ActingWebModule however
+ * it likes), listening on 127.0.0.1. `close()` stops the app.
+ */
+export async function startApp(
+  imports: (url: string) => NonNullable<ModuleMetadata['imports']>,
+): Promise<TestServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const moduleRef = await Test.createTestingModule({ imports: imports(url) }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    logger: ['error', 'warn'],
+  });
+  await app.listen(port, '127.0.0.1');
+  return { app, url, close: () => app.close() };
+}
+
 /** Starts a server on fresh storage of the given backend; `close()` also drops the storage. */
 export async function startFreshServer(
   storage: TestStorage,

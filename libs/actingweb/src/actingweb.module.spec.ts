@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { ActingWebModule } from './actingweb.module.js';
@@ -53,6 +53,57 @@ describe('ActingWebModule', () => {
         ],
       }).compile(),
     ).rejects.toThrow(/ActingWebModule: invalid options:[\s\S]*type must be a URN[\s\S]*baseUrl/);
+  });
+
+  it('fails fast on a port that is not one, and on a malformed rule table', async () => {
+    const base = { type: 'urn:actingweb:example.com:ports', baseUrl: 'https://example.com/' };
+    // Values are checked when the module is defined, factory results when it starts.
+    expect(() => ActingWebModule.forRoot({ ...base, bearerTokenResolver: {} as never })).toThrow(
+      /bearerTokenResolver must have a resolve\(\) method/,
+    );
+    await expect(
+      Test.createTestingModule({
+        imports: [
+          ActingWebModule.forRootAsync({
+            useFactory: () => base,
+            mcpTokenResolver: { useFactory: () => 'not a resolver' as never },
+          }),
+        ],
+      }).compile(),
+    ).rejects.toThrow(/mcpTokenResolver must have a resolve\(\) method/);
+    expect(() =>
+      ActingWebModule.forRoot({
+        ...base,
+        accessRules: [{ roles: [], path: '' }, { roles: ['anyone'], path: 'meta', when: 'always' } as never],
+      }),
+    ).toThrow(
+      /invalid accessRules:[\s\S]*accessRules\[0\]\.roles[\s\S]*accessRules\[0\]\.path[\s\S]*accessRules\[1\] has unknown keys when/,
+    );
+  });
+
+  it('with isGlobal: false, serves the importing module only', async () => {
+    @Injectable()
+    class UsesActors {
+      constructor(@Inject(ActorService) readonly actors: ActorService) {}
+    }
+    const local = ActingWebModule.forRoot({
+      type: 'urn:actingweb:example.com:local',
+      baseUrl: 'https://local.example.com/',
+      storage: { type: 'sqlite', filename: ':memory:' },
+      isGlobal: false,
+    });
+    expect(local.global).toBe(false);
+    @Module({ imports: [local], providers: [UsesActors] })
+    class ImportingModule {}
+    @Module({ providers: [UsesActors] })
+    class OtherModule {}
+
+    const ok = await Test.createTestingModule({ imports: [ImportingModule] }).compile();
+    expect(ok.get(UsesActors).actors).toBeInstanceOf(ActorService);
+    await ok.close();
+    await expect(
+      Test.createTestingModule({ imports: [ImportingModule, OtherModule] }).compile(),
+    ).rejects.toThrow(/UsesActors/);
   });
 
   it('refuses to run on a non-Fastify HTTP adapter', async () => {
