@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Headers, Inject, Post, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Post, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
 import { ActingWebExceptionFilter } from '../http/actingweb-exception.filter.js';
-import { validateBody } from '../common/validate-body.js';
+import { ValidBody } from '../http/valid-body.js';
 import { ActorService } from './actor.service.js';
+import { actorView, factoryPage, factoryView } from './actor.view.js';
 import { CreateActorDto } from './dto/create-actor.dto.js';
 
-/** The factory, `<root>/` (`shared/docs/protocol.md` §3): create actors. */
+/** The factory, `<root>/` (ActingWeb spec §3): create actors. */
 @Controller()
 @UseFilters(ActingWebExceptionFilter)
 export class FactoryController {
@@ -18,50 +19,25 @@ export class FactoryController {
   /** Not in the spec: a short description of this factory (JSON, or HTML for browsers). */
   @Get()
   describe(@Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const info = {
-      type: this.config.type,
-      version: this.config.version,
-      aw_version: this.config.specVersion,
-      aw_supported: this.config.optionTags.join(','),
-      create: {
-        method: 'POST',
-        url: this.config.root,
-        body: { creator: 'string?', passphrase: 'string?', trustee_root: 'url?' },
-      },
-    };
     if (accept?.includes('text/html') && !accept.includes('application/json')) {
       reply.type('text/html; charset=utf-8');
-      return factoryPage(this.config.type, this.config.root);
+      return factoryPage(this.config);
     }
-    return info;
+    return factoryView(this.config);
   }
 
   /** `POST /`: 201, absolute `Location`, `{id, creator, passphrase[, trustee_root]}`. */
   @Post()
-  async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    const dto = await validateBody(CreateActorDto, body);
+  async create(
+    @ValidBody(CreateActorDto) dto: CreateActorDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const { actor, passphrase } = await this.actors.create({
       creator: dto.creator,
       passphrase: dto.passphrase,
       trusteeRoot: dto.trustee_root,
     });
     reply.status(201).header('location', actor.url);
-    return {
-      id: actor.id,
-      creator: actor.creator,
-      passphrase,
-      ...(actor.trusteeRoot ? { trustee_root: actor.trusteeRoot } : {}),
-    };
+    return actorView(actor, passphrase);
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function factoryPage(type: string, root: string): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>ActingWeb factory</title></head><body>
-<h1>ActingWeb factory</h1><p>Mini-app type <code>${escapeHtml(type)}</code>.</p>
-<form method="post" action="${escapeHtml(root)}"><label>Creator <input name="creator"></label>
-<button type="submit">Create actor</button></form></body></html>`;
 }

@@ -1,6 +1,6 @@
 import { Get, Inject, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Access, CurrentActor } from '../auth/access.decorators.js';
+import { Access, Actor } from '../auth/access.decorators.js';
 import { NotFoundError } from '../errors/actingweb.errors.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { MetaService } from './meta.service.js';
@@ -13,14 +13,14 @@ export class MetaController {
 
   @Get()
   @Access('meta')
-  all(@CurrentActor() actor: ActorRecord) {
+  all(@Actor() actor: ActorRecord) {
     return this.meta.document(actor);
   }
 
   @Get('*')
   @Access('meta')
   one(
-    @CurrentActor() actor: ActorRecord,
+    @Actor() actor: ActorRecord,
     @Param('*') path: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {

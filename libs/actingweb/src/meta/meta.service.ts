@@ -2,16 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { TrustTypeRegistry } from '../permissions/trust-type-registry.service.js';
+import { actingwebView, metaView } from './meta.view.js';
 
 /** A `/meta` answer: JSON, text, or a redirect. */
 export type MetaValue =
   { kind: 'json'; body: unknown } | { kind: 'text'; body: string } | { kind: 'redirect'; location: string };
 
-/**
- * `/meta` (`shared/docs/protocol.md` §5). The JSON carries both shapes: the
- * spec's nested `actingweb` object and the flat keys Python peers read
- * (`id`, `type`, `aw_version`, ...), so either kind of peer can initiate trust.
- */
+/** `/meta` (ActingWeb spec §5): the document (see `metaView`) and its paths. */
 @Injectable()
 export class MetaService {
   constructor(
@@ -21,23 +18,11 @@ export class MetaService {
 
   /** The whole `/meta` document. */
   document(actor: ActorRecord): Record<string, unknown> {
-    const c = this.config;
-    const supported = c.optionTags.join(',');
-    const formats = c.formats.join(',');
-    return {
-      id: actor.id,
-      type: c.type,
-      version: c.version,
-      desc: c.describe(actor.id),
-      ...(c.info ? { info: c.info } : {}),
-      ...(actor.trusteeRoot ? { trustee_root: actor.trusteeRoot } : {}),
-      ...(c.specification ? { specification: c.specification } : {}),
-      actingweb: { version: c.specVersion, supported, formats },
-      aw_version: c.specVersion,
-      aw_supported: supported,
-      aw_formats: formats,
-      aw_trust_types: this.trustTypes.list().map((t) => t.name),
-    };
+    return metaView(
+      this.config,
+      actor,
+      this.trustTypes.list().map((t) => t.name),
+    );
   }
 
   /** One `/meta/<path>`; null for paths we do not serve (→ 404, as the spec requires for unsupported optional paths). */
@@ -63,10 +48,7 @@ export class MetaService {
       case 'specification':
         return text(c.specification);
       case 'actingweb':
-        return {
-          kind: 'json',
-          body: { version: c.specVersion, supported: c.optionTags.join(','), formats: c.formats.join(',') },
-        };
+        return { kind: 'json', body: actingwebView(c) };
       case 'actingweb/version':
         return text(c.specVersion);
       case 'actingweb/supported':
