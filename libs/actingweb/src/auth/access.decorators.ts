@@ -52,8 +52,3 @@ export const Caller = createParamDecorator(
 );
 /** The caller type, under the decorator's name, so one import serves both. */
 export type Caller = CallerIdentity;
-
-/** @deprecated Use {@link Actor}; kept until every controller has moved over. */
-export const CurrentActor = Actor;
-/** @deprecated Use {@link Caller}; kept until every controller has moved over. */
-export const CurrentCaller = Caller;
