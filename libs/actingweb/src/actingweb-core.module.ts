@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { type ActingWebModuleExtras, portProvider } from './actingweb.module-definition.js';
+import { type ActingWebModuleExtras, portProviders } from './actingweb.module-definition.js';
 import { AccessRules, DEFAULT_ACCESS_RULES, StaticAccessRules } from './auth/access-rules.js';
 import { BearerTokenResolver } from './auth/bearer-token-resolver.js';
 import { ACTINGWEB_MODULE_OPTIONS } from './config/actingweb.constants.js';
@@ -21,12 +21,7 @@ export class ActingWebCoreModule {
    * `imports` (which the port classes and factories may use too).
    */
   static register(definition: DynamicModule, extras: ActingWebModuleExtras): DynamicModule {
-    const ports = portProviders(extras);
-    const exported = [
-      ACTINGWEB_MODULE_OPTIONS,
-      AwConfig,
-      ...ports.map((p) => (p as { provide: unknown }).provide),
-    ];
+    const ports = applicationPorts(extras);
     return {
       module: ActingWebCoreModule,
       global: true,
@@ -39,40 +34,46 @@ export class ActingWebCoreModule {
           useFactory: (options: ActingWebModuleOptions) => resolveConfig(options),
           inject: [ACTINGWEB_MODULE_OPTIONS],
         },
-        ...ports,
+        ...ports.providers,
         ...(extras.extraProviders ?? []),
       ],
-      exports: exported as DynamicModule['exports'],
+      exports: [ACTINGWEB_MODULE_OPTIONS, AwConfig, ...ports.tokens],
     };
   }
 }
 
-function portProviders(extras: ActingWebModuleExtras): Provider[] {
-  const providers: Provider[] = [
-    portProvider(AccessRules, extras.accessRules ?? DEFAULT_ACCESS_RULES, (value) =>
-      Array.isArray(value) ? new StaticAccessRules(value) : accessRulesInstance(value),
-    ),
-  ];
+type Port = typeof AccessRules | typeof BearerTokenResolver | typeof McpTokenResolver;
+
+/** The port providers of the options: the access rules always, the resolvers when the application gives them. */
+function applicationPorts(extras: ActingWebModuleExtras): { providers: Provider[]; tokens: Port[] } {
+  const providers = portProviders(AccessRules, extras.accessRules ?? DEFAULT_ACCESS_RULES, (value) =>
+    Array.isArray(value) ? new StaticAccessRules(value) : accessRulesInstance(value),
+  );
+  const tokens: Port[] = [AccessRules];
   if (extras.bearerTokenResolver !== undefined) {
     providers.push(
-      portProvider(BearerTokenResolver, extras.bearerTokenResolver, (value) =>
+      ...portProviders(BearerTokenResolver, extras.bearerTokenResolver, (value) =>
         withResolve(value, 'bearerTokenResolver'),
       ),
     );
+    tokens.push(BearerTokenResolver);
   }
   if (extras.mcpTokenResolver !== undefined) {
     providers.push(
-      portProvider(McpTokenResolver, extras.mcpTokenResolver, (value) =>
+      ...portProviders(McpTokenResolver, extras.mcpTokenResolver, (value) =>
         withResolve(value, 'mcpTokenResolver'),
       ),
     );
+    tokens.push(McpTokenResolver);
   }
-  return providers;
+  return { providers, tokens };
 }
 
+/** An `AccessRules` of the application's: its table, checked and frozen. */
 function accessRulesInstance(value: unknown): AccessRules {
   const rules = (value as { rules?: unknown } | null)?.rules;
-  return new StaticAccessRules(rules as never);
+  if (!Array.isArray(rules)) throw new Error('ActingWebModule: accessRules must have a rules list');
+  return new StaticAccessRules(rules);
 }
 
 function withResolve<T>(value: T, option: string): T {

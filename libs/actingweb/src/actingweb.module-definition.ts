@@ -86,24 +86,27 @@ export function extrasOf(options: object): ActingWebModuleExtras {
 }
 
 /**
- * A provider of `token` from a port option: a value, `{ useClass }` or
- * `{ useFactory, inject }`; values and factory results go through `adopt`
- * (which checks them, and may wrap a plain value).
+ * The providers of `token` from a port option: a value, `{ useClass }` or
+ * `{ useFactory, inject }`. Values, instances and factory results all go
+ * through `adopt`, which checks them (and may wrap a plain value), so a
+ * port that is not one stops the application at startup.
  */
-export function portProvider<T, V>(
+export function portProviders<T, V>(
   token: abstract new (...args: never[]) => T,
   option: PortOption<T, V>,
   adopt: (value: V | T) => T,
-): Provider {
+): Provider[] {
   if (typeof option === 'object' && option !== null && 'useClass' in option) {
-    return { provide: token, useClass: option.useClass };
+    const { useClass } = option;
+    return [useClass, { provide: token, useFactory: (instance: T) => adopt(instance), inject: [useClass] }];
   }
   if (typeof option === 'object' && option !== null && 'useFactory' in option) {
-    return {
+    const factory: FactoryProvider = {
       provide: token,
       useFactory: async (...args: unknown[]) => adopt(await option.useFactory(...args)),
       inject: option.inject ?? [],
-    } satisfies FactoryProvider;
+    };
+    return [factory];
   }
-  return { provide: token, useValue: adopt(option as V) };
+  return [{ provide: token, useValue: adopt(option as V) }];
 }

@@ -71,6 +71,14 @@ describe('ActingWebModule', () => {
         ],
       }).compile(),
     ).rejects.toThrow(/mcpTokenResolver must have a resolve\(\) method/);
+    class NotAResolver {}
+    await expect(
+      Test.createTestingModule({
+        imports: [
+          ActingWebModule.forRoot({ ...base, bearerTokenResolver: { useClass: NotAResolver as never } }),
+        ],
+      }).compile(),
+    ).rejects.toThrow(/bearerTokenResolver must have a resolve\(\) method/);
     expect(() =>
       ActingWebModule.forRoot({
         ...base,
