@@ -65,6 +65,7 @@ import { PeerTrusteeRepository } from './storage/peer-trustee.repository.js';
 import { DevtestController } from './devtest/devtest.controller.js';
 import { DevtestEnabledGuard } from './devtest/devtest-enabled.guard.js';
 import { DevtestService } from './devtest/devtest.service.js';
+import { IdentityModule } from './identity/identity.module.js';
 
 const providers: Provider[] = [
   // Options are validated here, so a bad configuration fails at startup with every problem listed.
@@ -123,6 +124,8 @@ const providers: Provider[] = [
   PeerTrusteeRepository,
   DevtestEnabledGuard,
   DevtestService,
+  // Identity (OAuth authorization server, sessions, sign-in); inert unless `identity` is configured.
+  ...IdentityModule.providers,
 ];
 
 const controllers = [
@@ -154,6 +157,7 @@ const exported = [
   TrustTypeRegistry,
   SubscriptionManager,
   CallbackDelivery,
+  ...IdentityModule.exports,
 ];
 
 /**

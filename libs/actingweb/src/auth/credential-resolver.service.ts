@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ForbiddenError } from '../errors/actingweb.errors.js';
+import { McpAccessTokenVerifier } from '../mcp/mcp-token-resolver.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import { TrustRepository } from '../storage/trust.repository.js';
 import { BEARER_TOKEN_RESOLVER, type BearerTokenResolver } from './bearer-token-resolver.js';
@@ -29,6 +30,7 @@ export class CredentialResolver {
   constructor(
     @Inject(TrustRepository) private readonly trusts: TrustRepository,
     @Optional() @Inject(BEARER_TOKEN_RESOLVER) private readonly tokenResolver?: BearerTokenResolver,
+    @Optional() @Inject(McpAccessTokenVerifier) private readonly mcpTokens?: McpAccessTokenVerifier,
   ) {}
 
   /** Synchronous for anonymous and Basic callers (the hot path); a Promise only when a lookup is needed. */
@@ -56,6 +58,10 @@ export class CredentialResolver {
   }
 
   private async bearer(actor: ActorRecord, token: string): Promise<Caller> {
+    // identity: OAuth tokens for MCP clients open the MCP endpoints only (McpAuthenticator).
+    if (this.mcpTokens?.recognizes(token)) {
+      throw new ForbiddenError('OAuth access tokens are accepted only at MCP endpoints', 'bad_credentials');
+    }
     if (this.tokenResolver) {
       const caller = await this.tokenResolver.resolve(actor, token);
       if (caller) return caller;

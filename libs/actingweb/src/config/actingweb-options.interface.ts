@@ -1,4 +1,5 @@
 import type { TrustTypeDefinition } from '../trust/trust-types.js';
+import type { IdentityOptions } from '../identity/identity-options.js'; // identity (OAuth AS, sign-in)
 
 /**
  * Options of `ActingWebModule.forRoot()` / `forRootAsync()`.
@@ -65,6 +66,11 @@ export interface ActingWebModuleOptions {
   subscriptions?: SubscriptionOptions;
   /** The MCP server at `/mcp` and `/{actorId}/mcp`; see `docs/mcp.md`. Enabled by default. */
   mcp?: McpOptions;
+  /**
+   * Identity: people sign in, and MCP clients connect with standard OAuth 2.1
+   * (an authorization server at `/oauth/*`); see `docs/identity.md`. Off unless given.
+   */
+  identity?: IdentityOptions;
 }
 
 /** @publicApi */

@@ -7,9 +7,11 @@ import { ActorRepository, type ActorRecord } from '../storage/actor.repository.j
 import { JSONRPC_ERRORS, JsonRpcError } from './json-rpc.js';
 import {
   MCP_TOKEN_RESOLVER,
+  McpAccessTokenVerifier,
   type McpTokenResolver,
   TrustSecretMcpTokenResolver,
 } from './mcp-token-resolver.js';
+import { MCP_SCOPE } from '../identity/identity-options.js';
 
 /** An authenticated MCP request: the one actor it is bound to, and who calls. */
 export interface McpPrincipal {
@@ -42,6 +44,7 @@ export class McpAuthenticator {
     @Inject(CredentialResolver) private readonly credentials: CredentialResolver,
     @Inject(TrustSecretMcpTokenResolver) defaultTokens: TrustSecretMcpTokenResolver,
     @Optional() @Inject(MCP_TOKEN_RESOLVER) tokens?: McpTokenResolver,
+    @Optional() @Inject(McpAccessTokenVerifier) private readonly oauthTokens?: McpAccessTokenVerifier,
   ) {
     this.tokens = tokens ?? defaultTokens;
   }
@@ -62,7 +65,14 @@ export class McpAuthenticator {
     authorization: string | undefined,
   ): Promise<McpPrincipal | null> {
     if (authorization === undefined || authorization.trim() === '') return null;
-    const principal = actor ? await this.atActor(actor, authorization) : await this.atRoot(authorization);
+    // identity: OAuth access tokens (McpAccessTokenVerifier) are checked here, never as trust secrets.
+    const oauthToken = this.oauthTokens ? bearerValue(authorization) : null;
+    const principal =
+      oauthToken !== null && this.oauthTokens!.recognizes(oauthToken)
+        ? await this.viaOAuth(actor, oauthToken)
+        : actor
+          ? await this.atActor(actor, authorization)
+          : await this.atRoot(authorization);
     const { caller } = principal;
     if (caller.kind === 'peer' && !caller.approved) {
       throw new JsonRpcError(JSONRPC_ERRORS.ACCESS_DENIED, 'Trust relationship is not approved yet', 403);
@@ -81,7 +91,9 @@ export class McpAuthenticator {
       401,
       undefined,
       {
-        'WWW-Authenticate': `Bearer realm="ActingWeb MCP", resource_metadata="${this.resourceMetadataUrl(actorId)}"`,
+        'WWW-Authenticate':
+          `Bearer realm="ActingWeb MCP", resource_metadata="${this.resourceMetadataUrl(actorId)}"` +
+          (this.config.identity ? `, scope="${MCP_SCOPE}"` : ''), // identity: the scope to ask for
       },
     );
   }
@@ -122,6 +134,16 @@ export class McpAuthenticator {
     return { actor, caller: binding.caller };
   }
 
+  /** identity: an OAuth access token opens only the MCP endpoints of its own actor. */
+  private async viaOAuth(actor: ActorRecord | undefined, token: string): Promise<McpPrincipal> {
+    const binding = await this.oauthTokens!.verify(token, actor?.id);
+    const boundActor = binding ? (actor ?? (await this.actors.findById(binding.actorId))) : null;
+    if (!binding || !boundActor || boundActor.id !== binding.actorId) {
+      throw this.invalidToken(actor?.id, 'The access token is invalid, expired, revoked, or for another actor');
+    }
+    return { actor: boundActor, caller: binding.caller };
+  }
+
   private invalidToken(actorId: string | undefined, description: string): JsonRpcError {
     return new JsonRpcError(JSONRPC_ERRORS.AUTH_REQUIRED, description, 401, undefined, {
       'WWW-Authenticate':
@@ -129,4 +151,12 @@ export class McpAuthenticator {
         `resource_metadata="${this.resourceMetadataUrl(actorId)}"`,
     });
   }
+}
+
+/** The token of a `Bearer` header, or null for any other scheme. */
+function bearerValue(authorization: string): string | null {
+  const space = authorization.indexOf(' ');
+  if (space < 0 || authorization.slice(0, space).toLowerCase() !== 'bearer') return null;
+  const token = authorization.slice(space + 1).trim();
+  return token === '' ? null : token;
 }

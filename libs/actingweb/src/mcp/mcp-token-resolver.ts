@@ -46,3 +46,23 @@ export class TrustSecretMcpTokenResolver implements McpTokenResolver {
     return { actorId, caller: { kind: 'peer', peerId, relationship, approved } };
   }
 }
+
+/**
+ * A port for OAuth access tokens issued to MCP clients (the identity
+ * module's authorization server provides it; `docs/identity.md`). Such a
+ * token opens only the MCP endpoints of its own actor: `McpAuthenticator`
+ * asks this port first for tokens it {@link recognizes}, and
+ * `CredentialResolver` refuses those tokens on every other actor route.
+ *
+ * @publicApi
+ */
+export abstract class McpAccessTokenVerifier {
+  /** Whether `token` has this verifier's format (no I/O); such tokens are never tried as trust secrets. */
+  abstract recognizes(token: string): boolean;
+  /**
+   * The binding of `token` presented at the MCP endpoint of `actorId`
+   * (undefined: the root `/mcp`), or null when it is unknown, expired,
+   * revoked, or bound to another actor.
+   */
+  abstract verify(token: string, actorId: string | undefined): Promise<McpTokenBinding | null>;
+}
