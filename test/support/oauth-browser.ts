@@ -150,6 +150,7 @@ export class TestOAuthProvider implements OAuthClientProvider {
   saved?: OAuthTokens;
   verifier?: string;
   callback?: URL;
+  discovery?: unknown;
   registrations = 0;
   authorizations = 0;
 
@@ -212,7 +213,16 @@ export class TestOAuthProvider implements OAuthClientProvider {
     return this.verifier;
   }
 
+  saveDiscoveryState(state: unknown): void {
+    this.discovery = state;
+  }
+
+  discoveryState(): never {
+    return this.discovery as never;
+  }
+
   invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
+    if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
     if (scope === 'all' || scope === 'client') this.client = undefined;
     if (scope === 'all' || scope === 'tokens') this.saved = undefined;
     if (scope === 'all' || scope === 'verifier') this.verifier = undefined;
