@@ -15,6 +15,8 @@ export function identityServerOptions(extra: Partial<ActingWebModuleOptions> = {
     peers: { allowBaseUrlClass: false, allowedHosts: ['localhost'] },
     ...extra,
     identity: {
+      // The suites sign in and register far more often than a person would.
+      rateLimits: { login: { max: 1000, windowSeconds: 60 }, registration: { max: 1000, windowSeconds: 60 } },
       ...extra.identity,
       mcp: { ...extra.identity?.mcp, clientMetadataDocuments: { ca: [TEST_TLS.cert] } },
     },

@@ -25,7 +25,7 @@ export interface IdentityOptions {
   mcp?: IdentityMcpOptions;
   /** Attempts per client address (and per account for sign-in) in a sliding window; beyond them 429. */
   rateLimits?: {
-    /** Passphrase sign-in attempts. Default 10 per 300 s per address and per account. */
+    /** Passphrase sign-in attempts per account (an address may make three times as many). Default 10 per 300 s. */
     login?: RateLimitOptions;
     /** Dynamic client registrations (`POST /oauth/register`). Default 20 per 600 s per address. */
     registration?: RateLimitOptions;

@@ -28,7 +28,8 @@ export class PassphraseLogin {
     @Inject(ActorRepository) private readonly actors: ActorRepository,
   ) {
     const { max, windowSeconds } = config.identity?.rateLimits.login ?? { max: 10, windowSeconds: 300 };
-    this.byAddress = new RateLimiter(max, windowSeconds * 1000);
+    // One address may be a whole office behind NAT: it gets three accounts' worth.
+    this.byAddress = new RateLimiter(max * 3, windowSeconds * 1000);
     this.byAccount = new RateLimiter(max, windowSeconds * 1000);
   }
 
