@@ -127,7 +127,10 @@ describe.each(STORAGES)('MCP SDK clients connect with OAuth on $name', (storage)
       const result = CallToolResultSchema.parse(
         await client.callTool({ name: 'search', arguments: { query: 'oslo', limit: 1 } }),
       );
-      expect(JSON.parse((result.content[0] as { text: string }).text)).toEqual({ actor: alice.id, hits: ['oslo-1'] });
+      expect(JSON.parse((result.content[0] as { text: string }).text)).toEqual({
+        actor: alice.id,
+        hits: ['oslo-1'],
+      });
       expect(server.app.get(McpFixtureHooks).calls.at(-1)).toMatchObject({ name: 'search', caller: 'peer' });
 
       // A 401 on a spoiled access token makes the client refresh (rotating the refresh token), not re-consent.

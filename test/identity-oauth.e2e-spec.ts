@@ -194,11 +194,17 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const { challenge } = pkce();
       const browser = new TestBrowser(server.url);
       await browser.signIn(alice.id, alice.passphrase);
-      const unknown = await browser.get(authorizeUrl(server, { clientId: 'awc_nobody', redirectUri: REDIRECT, challenge }));
+      const unknown = await browser.get(
+        authorizeUrl(server, { clientId: 'awc_nobody', redirectUri: REDIRECT, challenge }),
+      );
       expect(unknown.status).toBe(400);
       expect(unknown.location).toBeNull();
       expect(unknown.text).toContain('Unknown client');
-      for (const redirectUri of ['http://127.0.0.1:8123/other', 'https://attacker.example/callback', `${REDIRECT}?x=1`]) {
+      for (const redirectUri of [
+        'http://127.0.0.1:8123/other',
+        'https://attacker.example/callback',
+        `${REDIRECT}?x=1`,
+      ]) {
         const res = await browser.get(authorizeUrl(server, { ...client, redirectUri, challenge }));
         expect(res.status).toBe(400);
         expect(res.location).toBeNull();
@@ -211,7 +217,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const browser = new TestBrowser(server.url);
       const { challenge } = pkce();
       const callback = await browser.authorize(
-        authorizeUrl(server, { clientId: client.clientId, redirectUri: 'http://localhost:54321/callback', challenge }),
+        authorizeUrl(server, {
+          clientId: client.clientId,
+          redirectUri: 'http://localhost:54321/callback',
+          challenge,
+        }),
         { credentials: { actor: alice.id, passphrase: alice.passphrase } },
       );
       expect(callback.href.startsWith('http://localhost:54321/callback?')).toBe(true);
@@ -234,7 +244,9 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
         expect(res.status).toBe(302);
         const back = res.location!;
         expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
-        expect(back.searchParams.get('error')).toBe(override.response_type ? 'unsupported_response_type' : 'invalid_request');
+        expect(back.searchParams.get('error')).toBe(
+          override.response_type ? 'unsupported_response_type' : 'invalid_request',
+        );
         expect(back.searchParams.get('error_description')).toContain(hint);
         expect(back.searchParams.get('state')).toBe('s1');
         expect(back.searchParams.get('iss')).toBe(issuer);
@@ -245,7 +257,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const client = await publicClient();
       const { challenge } = pkce();
       const browser = new TestBrowser(server.url);
-      for (const resource of ['https://elsewhere.example/mcp', `${server.url}${alice.id}/properties`, `${server.url}nosuchactor/mcp`]) {
+      for (const resource of [
+        'https://elsewhere.example/mcp',
+        `${server.url}${alice.id}/properties`,
+        `${server.url}nosuchactor/mcp`,
+      ]) {
         const res = await browser.get(authorizeUrl(server, { ...client, challenge, resource }));
         expect(res.status).toBe(302);
         expect(res.location!.searchParams.get('error')).toBe('invalid_target');
@@ -262,9 +278,12 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       expect(res.location!.pathname).toBe('/oauth/login');
       expect(res.location!.searchParams.get('actor')).toBe(bob.id);
       // Signing in as bob then leads to bob's consent.
-      const callback = await browser.authorize(authorizeUrl(server, { ...client, challenge, resource: mcpOf(bob) }), {
-        credentials: { actor: bob.id, passphrase: bob.passphrase },
-      });
+      const callback = await browser.authorize(
+        authorizeUrl(server, { ...client, challenge, resource: mcpOf(bob) }),
+        {
+          credentials: { actor: bob.id, passphrase: bob.passphrase },
+        },
+      );
       expect(callback.searchParams.get('code')).toMatch(/^awac_/);
     });
 
@@ -272,10 +291,13 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const client = await publicClient();
       const { challenge } = pkce();
       const browser = new TestBrowser(server.url);
-      const callback = await browser.authorize(authorizeUrl(server, { ...client, challenge, state: 'deny-me' }), {
-        credentials: { actor: alice.id, passphrase: alice.passphrase },
-        decision: 'deny',
-      });
+      const callback = await browser.authorize(
+        authorizeUrl(server, { ...client, challenge, state: 'deny-me' }),
+        {
+          credentials: { actor: alice.id, passphrase: alice.passphrase },
+          decision: 'deny',
+        },
+      );
       expect(callback.searchParams.get('error')).toBe('access_denied');
       expect(callback.searchParams.get('state')).toBe('deny-me');
       expect(callback.searchParams.get('iss')).toBe(issuer);
@@ -298,7 +320,10 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const fields = formFields(page.text, 'oauth/authorize');
       expect(fields.csrf).toBeTruthy();
 
-      const withoutToken = await browser.post(`${server.url}oauth/authorize`, { request: fields.request, decision: 'allow' });
+      const withoutToken = await browser.post(`${server.url}oauth/authorize`, {
+        request: fields.request,
+        decision: 'allow',
+      });
       expect(withoutToken.status).toBe(403);
       expect(withoutToken.location).toBeNull();
       const wrongToken = await browser.post(`${server.url}oauth/authorize`, {
@@ -352,7 +377,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
   });
 
   describe('the token endpoint', () => {
-    async function codeFor(client: { clientId: string; redirectUri: string }, actor = alice, resource?: string) {
+    async function codeFor(
+      client: { clientId: string; redirectUri: string },
+      actor = alice,
+      resource?: string,
+    ) {
       const { verifier, challenge } = pkce();
       const browser = new TestBrowser(server.url);
       const callback = await browser.authorize(authorizeUrl(server, { ...client, challenge, resource }), {
@@ -372,7 +401,10 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
         client_id: client.clientId,
       });
       expect(wrong.status).toBe(400);
-      expect(wrong.json).toEqual({ error: 'invalid_grant', error_description: expect.stringContaining('PKCE') });
+      expect(wrong.json).toEqual({
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('PKCE'),
+      });
       const right = await tokenRequest(server, {
         grant_type: 'authorization_code',
         code,
@@ -388,7 +420,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const { verifier, challenge } = pkce();
       const browser = new TestBrowser(server.url);
       const callback = await browser.authorize(
-        authorizeUrl(server, { clientId: client.clientId, redirectUri: 'http://localhost:40001/callback', challenge }),
+        authorizeUrl(server, {
+          clientId: client.clientId,
+          redirectUri: 'http://localhost:40001/callback',
+          challenge,
+        }),
         { credentials: { actor: alice.id, passphrase: alice.passphrase } },
       );
       const res = await tokenRequest(server, {
@@ -405,7 +441,13 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
     it('treats a reused code as theft: invalid_grant, and the tokens issued from it die', async () => {
       const client = await publicClient();
       const { code, verifier } = await codeFor(client);
-      const form = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: client.clientId };
+      const form = {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT,
+        client_id: client.clientId,
+      };
       const first = await tokenRequest(server, form);
       expect(first.status).toBe(200);
       expect((await mcpToolsList(mcpOf(alice), first.json.access_token)).status).toBe(200);
@@ -413,7 +455,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       expect(second.status).toBe(400);
       expect(second.json.error).toBe('invalid_grant');
       expect((await mcpToolsList(mcpOf(alice), first.json.access_token)).status).toBe(401);
-      const refresh = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: first.json.refresh_token, client_id: client.clientId });
+      const refresh = await tokenRequest(server, {
+        grant_type: 'refresh_token',
+        refresh_token: first.json.refresh_token,
+        client_id: client.clientId,
+      });
       expect(refresh.json.error).toBe('invalid_grant');
     });
 
@@ -422,11 +468,19 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const other = await publicClient();
       const { code, verifier } = await codeFor(client, alice, mcpOf(alice));
       const base = { grant_type: 'authorization_code', code_verifier: verifier, redirect_uri: REDIRECT };
-      expect((await tokenRequest(server, { ...base, code, client_id: other.clientId })).json.error).toBe('invalid_grant');
-      expect((await tokenRequest(server, { ...base, code: 'awac_nothing', client_id: client.clientId })).json.error).toBe(
+      expect((await tokenRequest(server, { ...base, code, client_id: other.clientId })).json.error).toBe(
         'invalid_grant',
       );
-      const foreign = await tokenRequest(server, { ...base, code, client_id: client.clientId, resource: mcpOf(bob) });
+      expect(
+        (await tokenRequest(server, { ...base, code: 'awac_nothing', client_id: client.clientId })).json
+          .error,
+      ).toBe('invalid_grant');
+      const foreign = await tokenRequest(server, {
+        ...base,
+        code,
+        client_id: client.clientId,
+        resource: mcpOf(bob),
+      });
       expect(foreign.status).toBe(400);
       expect(foreign.json.error).toBe('invalid_target');
     });
@@ -437,7 +491,10 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       expect(unsupported).toMatchObject({ status: 400, json: { error: 'unsupported_grant_type' } });
       const missing = await tokenRequest(server, { client_id: client.clientId });
       expect(missing).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
-      const json = await call(`${server.url}oauth/token`, { method: 'POST', body: { grant_type: 'refresh_token' } });
+      const json = await call(`${server.url}oauth/token`, {
+        method: 'POST',
+        body: { grant_type: 'refresh_token' },
+      });
       expect(json.status).toBe(400);
       expect(json.json.error).toBe('invalid_request');
       const repeated = await call(`${server.url}oauth/token`, {
@@ -451,7 +508,10 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
     });
 
     it('authenticates confidential clients by their secret (Basic or form), stored only as a hash', async () => {
-      const registered = await registerClient(server, { client_name: 'Confidential', redirect_uris: [REDIRECT] });
+      const registered = await registerClient(server, {
+        client_name: 'Confidential',
+        redirect_uris: [REDIRECT],
+      });
       expect(registered.token_endpoint_auth_method).toBe('client_secret_basic');
       expect(registered.client_secret).toMatch(/^awcs_/);
       const row = await database(server)
@@ -463,7 +523,12 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const client = { clientId: registered.client_id as string, redirectUri: REDIRECT };
 
       const { code, verifier } = await codeFor(client);
-      const form = { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT };
+      const form = {
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT,
+      };
       const wrong = await tokenRequest(server, form, { id: client.clientId, secret: 'awcs_wrong' });
       expect(wrong.status).toBe(401);
       expect(wrong.json.error).toBe('invalid_client');
@@ -485,7 +550,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const client = await publicClient();
       const first = await obtainTokens(server, new TestBrowser(server.url), client, alice);
       const refresh = (token: string) =>
-        tokenRequest(server, { grant_type: 'refresh_token', refresh_token: token, client_id: client.clientId });
+        tokenRequest(server, {
+          grant_type: 'refresh_token',
+          refresh_token: token,
+          client_id: client.clientId,
+        });
 
       const second = await refresh(first.refresh);
       expect(second.status).toBe(200);
@@ -529,7 +598,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
         .set({ expires_at: Date.now() - 1000 })
         .where('token_hash', '=', sha256Hex(tokens.refresh))
         .execute();
-      const refresh = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh, client_id: client.clientId });
+      const refresh = await tokenRequest(server, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh,
+        client_id: client.clientId,
+      });
       expect(refresh.json.error).toBe('invalid_grant');
     });
   });
@@ -550,7 +623,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       expect(res.status).toBe(200);
       expect((await mcpToolsList(mcpOf(alice), tokens.access)).status).toBe(401);
       // The refresh token still works: revoking an access token ends only that token.
-      const refreshed = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh, client_id: client.clientId });
+      const refreshed = await tokenRequest(server, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh,
+        client_id: client.clientId,
+      });
       expect(refreshed.status).toBe(200);
     });
 
@@ -563,7 +640,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       expect((await revoke('awrt_unknown', client.clientId)).status).toBe(200);
       expect((await revoke(tokens.refresh, client.clientId)).status).toBe(200);
       expect((await mcpToolsList(mcpOf(alice), tokens.access)).status).toBe(401);
-      const refreshed = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh, client_id: client.clientId });
+      const refreshed = await tokenRequest(server, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh,
+        client_id: client.clientId,
+      });
       expect(refreshed.json.error).toBe('invalid_grant');
     });
 
@@ -579,7 +660,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       expect(deleted.status).toBe(204);
       expect((await mcpToolsList(mcpOf(alice), tokens.access)).status).toBe(401);
       expect((await mcpToolsList(`${server.url}mcp`, tokens.access)).status).toBe(401);
-      const refreshed = await tokenRequest(server, { grant_type: 'refresh_token', refresh_token: tokens.refresh, client_id: client.clientId });
+      const refreshed = await tokenRequest(server, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh,
+        client_id: client.clientId,
+      });
       expect(refreshed.json.error).toBe('invalid_grant');
     });
 
@@ -601,11 +686,13 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
     });
   });
 
-  describe('route × credential: an MCP access token opens nothing but its own actor\'s MCP endpoint', () => {
+  describe("route × credential: an MCP access token opens nothing but its own actor's MCP endpoint", () => {
     let tokens: { access: string; refresh: string };
     beforeAll(async () => {
       const client = await publicClient();
-      tokens = await obtainTokens(server, new TestBrowser(server.url), client, alice, { resource: mcpOf(alice) });
+      tokens = await obtainTokens(server, new TestBrowser(server.url), client, alice, {
+        resource: mcpOf(alice),
+      });
     });
 
     it("opens alice's /{id}/mcp and the root /mcp as alice", async () => {
@@ -613,7 +700,12 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const root = await call(`${server.url}mcp`, {
         method: 'POST',
         headers: { authorization: `Bearer ${tokens.access}`, 'mcp-protocol-version': '2025-11-25' },
-        body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search', arguments: { query: 'q' } } },
+        body: {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'search', arguments: { query: 'q' } },
+        },
       });
       expect(root.status).toBe(200);
       expect(JSON.parse(root.json.result.content[0].text).actor).toBe(alice.id);
@@ -631,7 +723,17 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
     it("opens none of alice's (or bob's) other routes", async () => {
       const routes: Array<[string, string]> = [];
       for (const actor of [alice, bob]) {
-        for (const path of ['', '/properties', '/properties/notes', '/trust', '/subscriptions', '/methods', '/actions', '/resources', '/callbacks']) {
+        for (const path of [
+          '',
+          '/properties',
+          '/properties/notes',
+          '/trust',
+          '/subscriptions',
+          '/methods',
+          '/actions',
+          '/resources',
+          '/callbacks',
+        ]) {
           routes.push(['GET', `${server.url}${actor.id}${path}`]);
         }
         routes.push(['PUT', `${server.url}${actor.id}/properties/x`]);
@@ -644,14 +746,20 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
           headers: { authorization: `Bearer ${tokens.access}` },
           ...(method === 'PUT' || method === 'POST' ? { body: { value: 1 } } : {}),
         });
-        expect({ method, url, status: res.status >= 200 && res.status < 300 ? res.status : 'refused' }).toEqual({
+        expect({
+          method,
+          url,
+          status: res.status >= 200 && res.status < 300 ? res.status : 'refused',
+        }).toEqual({
           method,
           url,
           status: 'refused',
         });
       }
       // Not even anonymous-readable routes take it as a credential: the answer is the wrong-credentials 403.
-      const props = await call(`${server.url}${alice.id}/properties`, { headers: { authorization: `Bearer ${tokens.access}` } });
+      const props = await call(`${server.url}${alice.id}/properties`, {
+        headers: { authorization: `Bearer ${tokens.access}` },
+      });
       expect(props.status).toBe(403);
     });
 
@@ -678,14 +786,20 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const browser = new TestBrowser(server.url);
       await browser.signIn(alice.id, alice.passphrase);
       for (let i = 0; i < 2; i++) {
-        const page = await browser.get(authorizeUrl(server, { clientId, redirectUri: REDIRECT, challenge: pkce().challenge }));
+        const page = await browser.get(
+          authorizeUrl(server, { clientId, redirectUri: REDIRECT, challenge: pkce().challenge }),
+        );
         expect(page.status).toBe(200);
         expect(page.text).toContain('Doc client');
         expect(page.text).toContain(`(localhost:${documents.port})`);
       }
       expect(documents.hits('/cache.json')).toBe(1);
       const bad = await browser.get(
-        authorizeUrl(server, { clientId, redirectUri: 'http://127.0.0.1:8123/elsewhere', challenge: pkce().challenge }),
+        authorizeUrl(server, {
+          clientId,
+          redirectUri: 'http://127.0.0.1:8123/elsewhere',
+          challenge: pkce().challenge,
+        }),
       );
       expect(bad.status).toBe(400);
       expect(bad.location).toBeNull();
@@ -695,7 +809,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       serve('/private.json');
       // The same server, by its loopback IP literal: not in peers.allowedHosts, so refused before any connection.
       const clientId = `https://127.0.0.1:${documents.port}/private.json`;
-      documents.serve('/private.json', { client_id: clientId, client_name: 'Private', redirect_uris: [REDIRECT] });
+      documents.serve('/private.json', {
+        client_id: clientId,
+        client_name: 'Private',
+        redirect_uris: [REDIRECT],
+      });
       const res = await new TestBrowser(server.url).get(
         authorizeUrl(server, { clientId, redirectUri: REDIRECT, challenge: pkce().challenge }),
       );
@@ -709,7 +827,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
       const cases: Array<[string, Record<string, unknown>, string]> = [
         ['/mismatch.json', { client_id: 'https://localhost/other.json' }, 'another client_id'],
         ['/secret.json', { client_secret: 's' }, 'client_secret'],
-        ['/secret-method.json', { token_endpoint_auth_method: 'client_secret_basic' }, 'token_endpoint_auth_method'],
+        [
+          '/secret-method.json',
+          { token_endpoint_auth_method: 'client_secret_basic' },
+          'token_endpoint_auth_method',
+        ],
         ['/huge.json', { padding: 'x'.repeat(20_000) }, 'larger than'],
       ];
       for (const [path, overrides, message] of cases) {
@@ -717,7 +839,11 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
         const res = await new TestBrowser(server.url).get(
           authorizeUrl(server, { clientId, redirectUri: REDIRECT, challenge: pkce().challenge }),
         );
-        expect({ path, status: res.status, message: res.text.includes(message) }).toEqual({ path, status: 400, message: true });
+        expect({ path, status: res.status, message: res.text.includes(message) }).toEqual({
+          path,
+          status: 400,
+          message: true,
+        });
       }
     });
   });
@@ -757,7 +883,10 @@ describe.each(STORAGES)('OAuth authorization server on $name', (storage) => {
         [{ redirect_uris: [] }, 'invalid_redirect_uri'],
         [{ redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
         [{ redirect_uris: [REDIRECT], grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
-        [{ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
+        [
+          { redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt' },
+          'invalid_client_metadata',
+        ],
         [[1, 2], 'invalid_client_metadata'],
       ];
       for (const [body, error] of cases) {

@@ -10,7 +10,9 @@ import { call, type TestServer } from './test-app.js';
  * from the test's https server on `localhost` only (loopback by IP literal
  * stays refused, so the refusal is observable on the same server).
  */
-export function identityServerOptions(extra: Partial<ActingWebModuleOptions> = {}): Partial<ActingWebModuleOptions> {
+export function identityServerOptions(
+  extra: Partial<ActingWebModuleOptions> = {},
+): Partial<ActingWebModuleOptions> {
   return {
     peers: { allowBaseUrlClass: false, allowedHosts: ['localhost'] },
     ...extra,
@@ -51,7 +53,14 @@ export async function registerClient(server: TestServer, metadata: Record<string
 /** `/oauth/authorize?...` for a client. */
 export function authorizeUrl(
   server: TestServer,
-  params: { clientId: string; redirectUri: string; challenge: string; resource?: string; state?: string; extra?: Record<string, string> },
+  params: {
+    clientId: string;
+    redirectUri: string;
+    challenge: string;
+    resource?: string;
+    state?: string;
+    extra?: Record<string, string>;
+  },
 ): string {
   const query = new URLSearchParams({
     response_type: 'code',
@@ -97,9 +106,12 @@ export async function obtainTokens(
   options: { resource?: string } = {},
 ): Promise<{ access: string; refresh: string; callback: URL; verifier: string }> {
   const { verifier, challenge } = pkce();
-  const callback = await browser.authorize(authorizeUrl(server, { ...client, challenge, resource: options.resource }), {
-    credentials: { actor: actor.id, passphrase: actor.passphrase },
-  });
+  const callback = await browser.authorize(
+    authorizeUrl(server, { ...client, challenge, resource: options.resource }),
+    {
+      credentials: { actor: actor.id, passphrase: actor.passphrase },
+    },
+  );
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code in ${callback.href}`);
   const token = await tokenRequest(server, {
@@ -110,12 +122,16 @@ export async function obtainTokens(
     client_id: client.clientId,
     ...(options.resource !== undefined && { resource: options.resource }),
   });
-  if (token.status !== 200) throw new Error(`token endpoint answered ${token.status} ${JSON.stringify(token.json)}`);
+  if (token.status !== 200)
+    throw new Error(`token endpoint answered ${token.status} ${JSON.stringify(token.json)}`);
   return { access: token.json.access_token, refresh: token.json.refresh_token, callback, verifier };
 }
 
 /** One MCP `tools/list` with a Bearer token; the status and body. */
-export async function mcpToolsList(url: string, token: string): Promise<{ status: number; headers: Headers; json: any }> {
+export async function mcpToolsList(
+  url: string,
+  token: string,
+): Promise<{ status: number; headers: Headers; json: any }> {
   const res = await call(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'mcp-protocol-version': '2025-11-25' },

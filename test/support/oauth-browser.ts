@@ -55,7 +55,9 @@ export class TestBrowser {
 
   /** Signs in with an actor id (or creator) and passphrase through the login page. */
   async signIn(actor: string, passphrase: string, returnTo?: string): Promise<BrowserResponse> {
-    const page = await this.get(`${this.root}oauth/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`);
+    const page = await this.get(
+      `${this.root}oauth/login${returnTo ? `?return_to=${encodeURIComponent(returnTo)}` : ''}`,
+    );
     const form = formFields(page.text, 'oauth/login/passphrase');
     return this.post(`${this.root}oauth/login/passphrase`, { ...form, actor, passphrase });
   }
@@ -67,14 +69,20 @@ export class TestBrowser {
    */
   async authorize(
     url: string | URL,
-    options: { credentials?: { actor: string; passphrase: string }; decision?: 'allow' | 'deny'; trustType?: string } = {},
+    options: {
+      credentials?: { actor: string; passphrase: string };
+      decision?: 'allow' | 'deny';
+      trustType?: string;
+    } = {},
   ): Promise<URL> {
     let page = await this.get(url);
     if (page.status === 302 && page.location?.pathname.endsWith('/oauth/login')) {
-      if (!options.credentials) throw new Error('authorization asked for a sign-in, and no credentials were given');
+      if (!options.credentials)
+        throw new Error('authorization asked for a sign-in, and no credentials were given');
       const returnTo = page.location.searchParams.get('return_to') ?? '';
       const signedIn = await this.signIn(options.credentials.actor, options.credentials.passphrase, returnTo);
-      if (signedIn.status !== 302 || !signedIn.location) throw new Error(`sign-in failed: ${signedIn.status} ${signedIn.text}`);
+      if (signedIn.status !== 302 || !signedIn.location)
+        throw new Error(`sign-in failed: ${signedIn.status} ${signedIn.text}`);
       page = await this.get(signedIn.location);
     }
     if (page.status === 302 && page.location) return page.location; // an error redirect to the client
@@ -85,11 +93,15 @@ export class TestBrowser {
       decision: options.decision ?? 'allow',
       ...(options.trustType && { trust_type: options.trustType }),
     });
-    if (answer.status !== 302 || !answer.location) throw new Error(`consent answered ${answer.status}: ${answer.text}`);
+    if (answer.status !== 302 || !answer.location)
+      throw new Error(`consent answered ${answer.status}: ${answer.text}`);
     return answer.location;
   }
 
-  private async send(url: string | URL, init: RequestInit & { headers: Record<string, string> }): Promise<BrowserResponse> {
+  private async send(
+    url: string | URL,
+    init: RequestInit & { headers: Record<string, string> },
+  ): Promise<BrowserResponse> {
     const target = new URL(url);
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const response = await fetch(target, {
@@ -121,10 +133,14 @@ export class TestBrowser {
 /** The hidden fields of the form posting to `actionSuffix` in an HTML page. */
 export function formFields(html: string, actionSuffix: string): Record<string, string> {
   const forms = html.split('<form').slice(1);
-  const form = forms.find((f) => new RegExp(`action="[^"]*${actionSuffix.replace(/[/.]/g, '\\$&')}"`).test(f));
+  const form = forms.find((f) =>
+    new RegExp(`action="[^"]*${actionSuffix.replace(/[/.]/g, '\\$&')}"`).test(f),
+  );
   if (!form) throw new Error(`no form posting to ${actionSuffix} in:\n${html}`);
   const fields: Record<string, string> = {};
-  for (const match of form.split('</form>')[0].matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+  for (const match of form
+    .split('</form>')[0]
+    .matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
     fields[match[1]] = decodeHtml(match[2]);
   }
   return fields;

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
 import { LoginSessionRepository } from './storage/login-session.repository.js';
 import { OAuthClientRepository } from './storage/oauth-client.repository.js';
@@ -53,7 +59,9 @@ export class IdentityMaintenance implements OnApplicationBootstrap, OnApplicatio
       await this.sessions.purgeExpired(now, now - identity.session.idleTimeoutSeconds * 1000);
       await this.clients.deleteUnusedRegistrations(new Date(now - UNUSED_REGISTRATION_MS).toISOString());
     } catch (err) {
-      this.logger.warn(`Purging expired identity rows failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(
+        `Purging expired identity rows failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 }

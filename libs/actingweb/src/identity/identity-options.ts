@@ -101,7 +101,9 @@ export interface ResolvedIdentityOptions {
     refreshTokenTtlSeconds: number;
     refreshReuseGraceSeconds: number;
     authorizationCodeTtlSeconds: number;
-    clients: readonly Readonly<Required<Omit<OAuthClientConfig, 'clientSecret'>> & { clientSecret?: string }>[];
+    clients: readonly Readonly<
+      Required<Omit<OAuthClientConfig, 'clientSecret'>> & { clientSecret?: string }
+    >[];
     dynamicRegistration: boolean;
     clientMetadataDocuments: Readonly<{ enabled: boolean; ca: readonly string[] }>;
   }>;
@@ -190,13 +192,12 @@ export function resolveIdentityOptions(
     mcp: Object.freeze({
       allowedTrustTypes: Object.freeze(Array.isArray(allowedTrustTypes) ? [...allowedTrustTypes] : []),
       accessTokenTtlSeconds: seconds(mcp.accessTokenTtlSeconds, 3600, 'mcp.accessTokenTtlSeconds'),
-      refreshTokenTtlSeconds: seconds(mcp.refreshTokenTtlSeconds, 30 * 24 * 3600, 'mcp.refreshTokenTtlSeconds'),
-      refreshReuseGraceSeconds: seconds(
-        mcp.refreshReuseGraceSeconds,
-        60,
-        'mcp.refreshReuseGraceSeconds',
-        0,
+      refreshTokenTtlSeconds: seconds(
+        mcp.refreshTokenTtlSeconds,
+        30 * 24 * 3600,
+        'mcp.refreshTokenTtlSeconds',
       ),
+      refreshReuseGraceSeconds: seconds(mcp.refreshReuseGraceSeconds, 60, 'mcp.refreshReuseGraceSeconds', 0),
       authorizationCodeTtlSeconds: 60,
       clients: Object.freeze(resolveClients(mcp.clients, problems)),
       dynamicRegistration: bool(mcp.dynamicRegistration, true, 'mcp.dynamicRegistration'),
@@ -271,7 +272,8 @@ export function redirectUriProblem(uri: string): string | null {
   }
   if (uri.includes('#')) return 'must not have a fragment';
   if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:') return isLoopbackHost(url.hostname) ? null : 'must use https (or http on loopback)';
+  if (url.protocol === 'http:')
+    return isLoopbackHost(url.hostname) ? null : 'must use https (or http on loopback)';
   if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/i.test(url.protocol)) return null;
   return 'must use https, http on loopback, or a private-use scheme such as com.example.app:';
 }

@@ -36,8 +36,10 @@ export class IdentityRoutes implements OnModuleInit {
       await scope.register(fastifyCookie);
       installIdentityBodyParsers(scope, this.config.maxJsonDepth);
       scope.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-        const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
-        if (status >= 500) this.logger.error(`${logPrefix()}Identity route failed: ${error.stack ?? error.message}`);
+        const status =
+          typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+        if (status >= 500)
+          this.logger.error(`${logPrefix()}Identity route failed: ${error.stack ?? error.message}`);
         void reply
           .code(status)
           .header('cache-control', 'no-store')

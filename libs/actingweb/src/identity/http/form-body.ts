@@ -35,17 +35,24 @@ export function installIdentityBodyParsers(scope: FastifyInstance, maxJsonDepth:
   );
   scope.addContentTypeParser('application/json', options, (_req, body, done) => {
     try {
-      done(null, { kind: 'json', value: parseJsonBody(body as unknown as string, maxJsonDepth) } satisfies JsonBody);
+      done(null, {
+        kind: 'json',
+        value: parseJsonBody(body as unknown as string, maxJsonDepth),
+      } satisfies JsonBody);
     } catch {
       done(null, { kind: 'bad-json' } satisfies JsonBody);
     }
   });
-  scope.addContentTypeParser('*', options, (_req, _body, done) => done(null, { kind: 'other' } satisfies OtherBody));
+  scope.addContentTypeParser('*', options, (_req, _body, done) =>
+    done(null, { kind: 'other' } satisfies OtherBody),
+  );
 }
 
 /** The body of a request as the identity routes see it (no body: "other"). */
 export function identityBody(body: unknown): IdentityBody {
-  return typeof body === 'object' && body !== null && 'kind' in body ? (body as IdentityBody) : { kind: 'other' };
+  return typeof body === 'object' && body !== null && 'kind' in body
+    ? (body as IdentityBody)
+    : { kind: 'other' };
 }
 
 function parseForm(text: string): FormBody {

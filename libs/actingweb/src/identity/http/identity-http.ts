@@ -46,7 +46,8 @@ export class IdentityHttp {
   /** The live session of the request (looked up once per request), or null. */
   async session(req: FastifyRequest): Promise<Session | null> {
     const r = req as Req;
-    if (r.awSession === undefined) r.awSession = await this.sessions.resolve(req.cookies?.[this.sessionCookie]);
+    if (r.awSession === undefined)
+      r.awSession = await this.sessions.resolve(req.cookies?.[this.sessionCookie]);
     return r.awSession;
   }
 
@@ -86,7 +87,10 @@ export class IdentityHttp {
     const session = await this.session(req);
     const key = session?.csrfSecret ?? this.preSessionKey(req);
     if (!key || !csrfTokenValid(key, purpose, submitted)) {
-      throw new ForbiddenError('The form has expired or did not come from this site; reload the page and try again', 'csrf');
+      throw new ForbiddenError(
+        'The form has expired or did not come from this site; reload the page and try again',
+        'csrf',
+      );
     }
   }
 
@@ -101,7 +105,9 @@ export class IdentityHttp {
       return fallback;
     }
     const resolved = new URL(path, this.config.root);
-    return resolved.href.startsWith(this.config.root) ? resolved.href.slice(this.config.root.length) : fallback;
+    return resolved.href.startsWith(this.config.root)
+      ? resolved.href.slice(this.config.root.length)
+      : fallback;
   }
 
   /** Absolute URL of a path relative to the server root. */

@@ -63,13 +63,27 @@ export class LoginRoutes {
     const actorField = (fields.actor ?? '').slice(0, 500);
     try {
       await this.http.assertCsrf(req, 'login', fields.csrf);
-      const actor = await this.passphrase.signIn(actorField, fields.passphrase ?? '', this.http.clientAddress(req));
-      await this.http.startSession(req, reply, { actorId: actor.id, loginName: actor.creator, method: 'passphrase' });
+      const actor = await this.passphrase.signIn(
+        actorField,
+        fields.passphrase ?? '',
+        this.http.clientAddress(req),
+      );
+      await this.http.startSession(req, reply, {
+        actorId: actor.id,
+        loginName: actor.creator,
+        method: 'passphrase',
+      });
       this.logger.log(`${logPrefix()}Signed in with the passphrase of actor ${actor.id}`);
       return reply.header('cache-control', 'no-store').redirect(this.http.url(returnTo), 302);
     } catch (err) {
       if (!(err instanceof ActingWebError) || err.statusCode >= 500) throw err;
-      return this.renderLogin(req, reply, err.statusCode, { returnTo, actor: actorField, error: err.message }, err.headers);
+      return this.renderLogin(
+        req,
+        reply,
+        err.statusCode,
+        { returnTo, actor: actorField, error: err.message },
+        err.headers,
+      );
     }
   }
 
@@ -83,11 +97,18 @@ export class LoginRoutes {
       return sendPage(
         reply,
         err.statusCode,
-        this.views.render('message', { title: 'Not signed out', heading: 'Not signed out', message: err.message, error: true }),
+        this.views.render('message', {
+          title: 'Not signed out',
+          heading: 'Not signed out',
+          message: err.message,
+          error: true,
+        }),
       );
     }
     await this.http.endSession(req, reply);
-    return reply.header('cache-control', 'no-store').redirect(this.http.url(this.http.safeReturnTo(fields.return_to)), 302);
+    return reply
+      .header('cache-control', 'no-store')
+      .redirect(this.http.url(this.http.safeReturnTo(fields.return_to)), 302);
   }
 
   private async renderLogin(

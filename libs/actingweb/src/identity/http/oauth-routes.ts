@@ -58,20 +58,30 @@ export class OAuthRoutes {
     const identity = this.config.identity!;
     const metadata = authorizationServerMetadata(this.config.root, identity);
     for (const url of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
-      scope.get(url, async (_req, reply) => json(reply, 200, metadata, { 'cache-control': 'public, max-age=300' }));
+      scope.get(url, async (_req, reply) =>
+        json(reply, 200, metadata, { 'cache-control': 'public, max-age=300' }),
+      );
     }
     if (this.config.mcp.enabled) {
       scope.get('/.well-known/oauth-protected-resource', async (_req, reply) =>
-        json(reply, 200, await this.mcp.resourceMetadata(undefined), { 'cache-control': 'public, max-age=300' }),
+        json(reply, 200, await this.mcp.resourceMetadata(undefined), {
+          'cache-control': 'public, max-age=300',
+        }),
       );
     }
-    const cors = ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration', '/oauth/token', '/oauth/revoke'];
+    const cors = [
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
+      '/oauth/token',
+      '/oauth/revoke',
+    ];
     if (this.config.mcp.enabled) cors.push('/.well-known/oauth-protected-resource');
     if (identity.mcp.dynamicRegistration) {
       cors.push('/oauth/register');
       scope.post('/oauth/register', (req, reply) => this.register(req, reply));
     }
-    for (const url of cors) scope.options(url, async (_req, reply) => reply.code(204).headers(CORS_HEADERS).send());
+    for (const url of cors)
+      scope.options(url, async (_req, reply) => reply.code(204).headers(CORS_HEADERS).send());
     scope.post('/oauth/token', (req, reply) => this.token(req, reply));
     scope.post('/oauth/revoke', (req, reply) => this.revoke(req, reply));
     scope.get('/oauth/authorize', (req, reply) => this.authorize(req, reply));
@@ -82,7 +92,10 @@ export class OAuthRoutes {
     const body = identityBody(req.body);
     try {
       if (body.kind !== 'json') {
-        throw new OAuthError('invalid_client_metadata', 'Send the client metadata as a JSON object (application/json)');
+        throw new OAuthError(
+          'invalid_client_metadata',
+          'Send the client metadata as a JSON object (application/json)',
+        );
       }
       const registered = await this.clients.register(body.value, this.http.clientAddress(req));
       return json(reply, 201, registered, NO_STORE);
@@ -105,7 +118,10 @@ export class OAuthRoutes {
     try {
       const form = requireForm(req);
       await this.tokens.revoke(form.fields, presentedCredentials(req, form));
-      return reply.code(200).headers({ ...NO_STORE, 'access-control-allow-origin': '*' }).send();
+      return reply
+        .code(200)
+        .headers({ ...NO_STORE, 'access-control-allow-origin': '*' })
+        .send();
     } catch (err) {
       return this.jsonError(reply, err);
     }
@@ -153,9 +169,11 @@ export class OAuthRoutes {
       const requestId = fields.request ?? '';
       await this.http.assertCsrf(req, `consent:${requestId}`, fields.csrf);
       const session = await this.http.session(req);
-      if (!session) throw new OAuthError('access_denied', 'You are signed out; start again from your application', 403);
+      if (!session)
+        throw new OAuthError('access_denied', 'You are signed out; start again from your application', 403);
       const decision = fields.decision;
-      if (decision !== 'allow' && decision !== 'deny') throw new OAuthError('invalid_request', 'Choose Allow or Deny');
+      if (decision !== 'allow' && decision !== 'deny')
+        throw new OAuthError('invalid_request', 'Choose Allow or Deny');
       const target = await this.authorization.decide(requestId, session, {
         allow: decision === 'allow',
         trustType: fields.trust_type,
@@ -167,14 +185,27 @@ export class OAuthRoutes {
   }
 
   private jsonError(reply: FastifyReply, err: unknown): FastifyReply {
-    if (err instanceof OAuthError) return json(reply, err.statusCode, err.toJSON(), { ...NO_STORE, ...err.headers });
+    if (err instanceof OAuthError)
+      return json(reply, err.statusCode, err.toJSON(), { ...NO_STORE, ...err.headers });
     if (err instanceof TooManyRequestsError) {
-      return json(reply, 429, { error: 'too_many_requests', error_description: err.message }, { ...NO_STORE, ...err.headers });
+      return json(
+        reply,
+        429,
+        { error: 'too_many_requests', error_description: err.message },
+        { ...NO_STORE, ...err.headers },
+      );
     }
     if (err instanceof ActingWebError && err.statusCode < 500) {
-      return json(reply, err.statusCode, { error: 'invalid_request', error_description: err.message }, NO_STORE);
+      return json(
+        reply,
+        err.statusCode,
+        { error: 'invalid_request', error_description: err.message },
+        NO_STORE,
+      );
     }
-    this.logger.error(`${logPrefix()}OAuth endpoint failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    this.logger.error(
+      `${logPrefix()}OAuth endpoint failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return json(reply, 500, { error: 'server_error', error_description: 'Internal error' }, NO_STORE);
   }
 
@@ -186,22 +217,39 @@ export class OAuthRoutes {
       return sendPage(
         reply,
         err.statusCode,
-        this.views.render('message', { title: 'Cannot continue', heading: 'Cannot continue', message: err.message, error: true }),
+        this.views.render('message', {
+          title: 'Cannot continue',
+          heading: 'Cannot continue',
+          message: err.message,
+          error: true,
+        }),
         err.headers,
       );
     }
-    this.logger.error(`${logPrefix()}Authorization failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    this.logger.error(
+      `${logPrefix()}Authorization failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return sendPage(
       reply,
       500,
-      this.views.render('message', { title: 'Error', heading: 'Something went wrong', message: 'Please try again later.', error: true }),
+      this.views.render('message', {
+        title: 'Error',
+        heading: 'Something went wrong',
+        message: 'Please try again later.',
+        error: true,
+      }),
     );
   }
 }
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-function json(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {
+function json(
+  reply: FastifyReply,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): FastifyReply {
   return reply
     .code(status)
     .headers({ 'access-control-allow-origin': '*', ...headers })
@@ -212,8 +260,10 @@ function json(reply: FastifyReply, status: number, body: unknown, headers: Recor
 /** The form body of an RFC 6749 endpoint; each parameter at most once (§3.1, §3.2). */
 function requireForm(req: FastifyRequest): FormBody {
   const body = identityBody(req.body);
-  if (body.kind !== 'form') throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
-  if (body.repeated.length > 0) throw new OAuthError('invalid_request', `Parameter sent more than once: ${body.repeated[0]}`);
+  if (body.kind !== 'form')
+    throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
+  if (body.repeated.length > 0)
+    throw new OAuthError('invalid_request', `Parameter sent more than once: ${body.repeated[0]}`);
   return body;
 }
 
@@ -232,7 +282,10 @@ function presentedCredentials(req: FastifyRequest, form: FormBody): PresentedCli
       throw new OAuthError('invalid_client', 'Malformed Basic credentials', 401);
     }
     if (form.fields.client_secret !== undefined) {
-      throw new OAuthError('invalid_request', 'Use one client authentication method, not Basic and client_secret');
+      throw new OAuthError(
+        'invalid_request',
+        'Use one client authentication method, not Basic and client_secret',
+      );
     }
     if (form.fields.client_id !== undefined && form.fields.client_id !== clientId) {
       throw new OAuthError('invalid_request', 'client_id differs from the Basic credentials');

@@ -35,7 +35,8 @@ export class PassphraseLogin {
 
   /** The actor signed in to; throws {@link SignInRefusedError} (403) or TooManyRequestsError (429). */
   async signIn(identifier: string, passphrase: string, clientAddress: string): Promise<ActorRecord> {
-    if (!this.config.identity?.passphraseLogin) throw new SignInRefusedError('Passphrase sign-in is turned off');
+    if (!this.config.identity?.passphraseLogin)
+      throw new SignInRefusedError('Passphrase sign-in is turned off');
     const account = identifier.trim();
     for (const [limiter, key] of [
       [this.byAddress, clientAddress],

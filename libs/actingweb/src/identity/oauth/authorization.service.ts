@@ -110,12 +110,18 @@ export class AuthorizationService {
     } else if (matchesRegisteredRedirectUri(requested, client.redirectUris)) {
       redirectUri = requested;
     } else {
-      throw new AuthorizationPageError("The redirect_uri is not one of this client's registered redirect URIs");
+      throw new AuthorizationPageError(
+        "The redirect_uri is not one of this client's registered redirect URIs",
+      );
     }
 
     const state = typeof query.state === 'string' ? query.state : null;
     const fail = (error: OAuthErrorCode, description: string) =>
-      new AuthorizationRedirectError(this.redirectUrl(redirectUri, { error, error_description: description }, state), error, description);
+      new AuthorizationRedirectError(
+        this.redirectUrl(redirectUri, { error, error_description: description }, state),
+        error,
+        description,
+      );
     for (const [name, value] of Object.entries(query)) {
       if (Array.isArray(value)) throw fail('invalid_request', `The ${name} parameter is repeated`);
     }
@@ -157,13 +163,16 @@ export class AuthorizationService {
 
   /** Whether this session may consent for the request: its actor is the one the resource names (or any, for `<root>mcp`). */
   sessionFits(request: AuthorizationRequest, session: Session | null): session is Session {
-    return session !== null && (request.resourceActorId === null || request.resourceActorId === session.actorId);
+    return (
+      session !== null && (request.resourceActorId === null || request.resourceActorId === session.actorId)
+    );
   }
 
   /** Stores the request for the consent page of `session`; returns what the page shows. */
   async prepareConsent(request: AuthorizationRequest, session: Session): Promise<ConsentView> {
     const actor = await this.actors.findById(session.actorId);
-    if (!actor) throw new AuthorizationPageError('Your account no longer exists; sign in again', 403, 'access_denied');
+    if (!actor)
+      throw new AuthorizationPageError('Your account no longer exists; sign in again', 403, 'access_denied');
     const requestId = newOpaqueToken('awpa_');
     await this.sessions.insertPending({
       idHash: tokenDigest(requestId),
@@ -197,7 +206,9 @@ export class AuthorizationService {
       );
     }
     if (!decision.allow) {
-      this.logger.log(`${logPrefix()}Consent denied to OAuth client ${pending.clientId} on actor ${pending.actorId}`);
+      this.logger.log(
+        `${logPrefix()}Consent denied to OAuth client ${pending.clientId} on actor ${pending.actorId}`,
+      );
       return this.redirectUrl(
         pending.redirectUri,
         { error: 'access_denied', error_description: 'The owner did not allow access' },

@@ -39,7 +39,8 @@ export class ClientMetadataFetcher {
   }
 
   fetch(url: URL): Promise<FetchedDocument> {
-    if (url.protocol !== 'https:') return Promise.reject(new ClientMetadataFetchError('must be an https URL'));
+    if (url.protocol !== 'https:')
+      return Promise.reject(new ClientMetadataFetchError('must be an https URL'));
     return new Promise((resolve, reject) => {
       const fail = (message: string) => {
         req.destroy();
@@ -57,7 +58,11 @@ export class ClientMetadataFetcher {
           const status = res.statusCode ?? 0;
           if (status !== 200) {
             res.resume();
-            fail(status >= 300 && status < 400 ? 'answered with a redirect (not followed)' : `answered ${status}`);
+            fail(
+              status >= 300 && status < 400
+                ? 'answered with a redirect (not followed)'
+                : `answered ${status}`,
+            );
             return;
           }
           const declared = Number(res.headers['content-length']);
@@ -87,7 +92,10 @@ export class ClientMetadataFetcher {
           });
         },
       );
-      const timer = setTimeout(() => fail(`did not answer within ${CLIENT_METADATA_TIMEOUT_MS / 1000} s`), CLIENT_METADATA_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => fail(`did not answer within ${CLIENT_METADATA_TIMEOUT_MS / 1000} s`),
+        CLIENT_METADATA_TIMEOUT_MS,
+      );
       timer.unref();
       req.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);

@@ -60,7 +60,10 @@ export class ClientRegistry {
     @Inject(OAuthClientRepository) private readonly clients: OAuthClientRepository,
     @Inject(ClientMetadataFetcher) private readonly fetcher: ClientMetadataFetcher,
   ) {
-    const { max, windowSeconds } = config.identity?.rateLimits.registration ?? { max: 20, windowSeconds: 600 };
+    const { max, windowSeconds } = config.identity?.rateLimits.registration ?? {
+      max: 20,
+      windowSeconds: 600,
+    };
     this.registrations = new RateLimiter(max, windowSeconds * 1000);
   }
 
@@ -71,7 +74,11 @@ export class ClientRegistry {
     if (isMetadataDocumentUrl(clientId)) return this.fromMetadataDocument(clientId);
     const stored = await this.stored(clientId);
     if (stored?.kind === 'dcr') return stored;
-    throw new AuthorizationPageError('Unknown client: this client_id was never registered here', 400, 'invalid_client');
+    throw new AuthorizationPageError(
+      'Unknown client: this client_id was never registered here',
+      400,
+      'invalid_client',
+    );
   }
 
   /**
@@ -91,7 +98,8 @@ export class ClientRegistry {
     const client = this.configured(presented.clientId) ?? (await this.stored(presented.clientId));
     if (!client) throw unauthorized('Client authentication failed: unknown client');
     if (client.secretHash === null) return client; // public: PKCE protects its codes
-    if (presented.secret === undefined) throw unauthorized('Client authentication failed: the secret is missing');
+    if (presented.secret === undefined)
+      throw unauthorized('Client authentication failed: the secret is missing');
     if (!secretsEqual(tokenDigest(presented.secret), client.secretHash)) {
       throw unauthorized('Client authentication failed: wrong secret');
     }
@@ -102,7 +110,11 @@ export class ClientRegistry {
   async register(body: unknown, clientAddress: string): Promise<Record<string, unknown>> {
     const verdict = this.registrations.hit(clientAddress);
     if (!verdict.allowed) {
-      throw new TooManyRequestsError('Too many client registrations; try again later', 'too_many_requests', verdict.retryAfterSeconds);
+      throw new TooManyRequestsError(
+        'Too many client registrations; try again later',
+        'too_many_requests',
+        verdict.retryAfterSeconds,
+      );
     }
     const metadata = validateRegistration(body);
     const authMethod = metadata.token_endpoint_auth_method as ClientAuthMethod;
@@ -154,7 +166,11 @@ export class ClientRegistry {
 
   private async fromMetadataDocument(clientId: string): Promise<OAuthClient> {
     if (!this.config.identity?.mcp.clientMetadataDocuments.enabled) {
-      throw new AuthorizationPageError('This server does not accept client metadata documents', 400, 'invalid_client');
+      throw new AuthorizationPageError(
+        'This server does not accept client metadata documents',
+        400,
+        'invalid_client',
+      );
     }
     const now = Date.now();
     const cached = await this.clients.find(clientId);
@@ -226,7 +242,11 @@ function validateMetadataDocument(body: unknown, url: string): Record<string, un
   if (doc.client_id !== url) throw fail('names another client_id than its own URL');
   if (typeof doc.client_name !== 'string' || doc.client_name.trim() === '') throw fail('has no client_name');
   const uris = doc.redirect_uris;
-  if (!Array.isArray(uris) || uris.length === 0 || uris.some((u) => typeof u !== 'string' || redirectUriProblem(u) !== null)) {
+  if (
+    !Array.isArray(uris) ||
+    uris.length === 0 ||
+    uris.some((u) => typeof u !== 'string' || redirectUriProblem(u) !== null)
+  ) {
     throw fail('has no valid redirect_uris');
   }
   if ('client_secret' in doc) throw fail('contains a client_secret');
@@ -234,7 +254,10 @@ function validateMetadataDocument(body: unknown, url: string): Record<string, un
   if (method !== undefined && method !== 'none') {
     throw fail(`asks for token_endpoint_auth_method ${JSON.stringify(method)}; only "none" is supported`);
   }
-  if (doc.grant_types !== undefined && (!Array.isArray(doc.grant_types) || !doc.grant_types.includes('authorization_code'))) {
+  if (
+    doc.grant_types !== undefined &&
+    (!Array.isArray(doc.grant_types) || !doc.grant_types.includes('authorization_code'))
+  ) {
     throw fail('does not allow the authorization_code grant');
   }
   return { ...doc, client_name: doc.client_name.trim().slice(0, MAX_NAME) };
@@ -261,16 +284,28 @@ function validateRegistration(body: unknown): Record<string, unknown> {
     throw bad('invalid_redirect_uri', 'redirect_uris must list 1 to 20 redirect URIs');
   }
   for (const uri of uris) {
-    const problem = typeof uri === 'string' && uri.length <= 2000 ? redirectUriProblem(uri) : 'is not a string';
-    if (problem) throw bad('invalid_redirect_uri', `Redirect URI ${JSON.stringify(uri).slice(0, 200)} ${problem}`);
+    const problem =
+      typeof uri === 'string' && uri.length <= 2000 ? redirectUriProblem(uri) : 'is not a string';
+    if (problem)
+      throw bad('invalid_redirect_uri', `Redirect URI ${JSON.stringify(uri).slice(0, 200)} ${problem}`);
   }
   const method = m.token_endpoint_auth_method ?? 'client_secret_basic';
   if (typeof method !== 'string' || !AUTH_METHODS.includes(method)) {
-    throw bad('invalid_client_metadata', `token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
+    throw bad(
+      'invalid_client_metadata',
+      `token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`,
+    );
   }
   const grantTypes = m.grant_types ?? ['authorization_code'];
-  if (!Array.isArray(grantTypes) || !grantTypes.includes('authorization_code') || grantTypes.some((g) => !GRANT_TYPES.includes(g as string))) {
-    throw bad('invalid_client_metadata', 'grant_types must include authorization_code and may add refresh_token only');
+  if (
+    !Array.isArray(grantTypes) ||
+    !grantTypes.includes('authorization_code') ||
+    grantTypes.some((g) => !GRANT_TYPES.includes(g as string))
+  ) {
+    throw bad(
+      'invalid_client_metadata',
+      'grant_types must include authorization_code and may add refresh_token only',
+    );
   }
   const responseTypes = m.response_types ?? ['code'];
   if (!Array.isArray(responseTypes) || responseTypes.some((r) => r !== 'code')) {
@@ -295,7 +330,15 @@ function validateRegistration(body: unknown): Record<string, unknown> {
     client_name: typeof name === 'string' ? name.trim().slice(0, MAX_NAME) : fallbackName,
     scope: 'mcp',
   };
-  for (const key of ['client_uri', 'logo_uri', 'tos_uri', 'policy_uri', 'software_id', 'software_version', 'application_type']) {
+  for (const key of [
+    'client_uri',
+    'logo_uri',
+    'tos_uri',
+    'policy_uri',
+    'software_id',
+    'software_version',
+    'application_type',
+  ]) {
     if (typeof m[key] === 'string' && (m[key] as string).length <= 2000) kept[key] = m[key];
   }
   return kept;

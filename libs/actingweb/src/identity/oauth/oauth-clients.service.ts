@@ -87,7 +87,8 @@ export class OAuthClients {
   async revoke(actorId: string, clientId: string): Promise<void> {
     const actor = await this.actors.findById(actorId);
     const connected = actor ? (await this.list(actorId)).filter((c) => c.clientId === clientId) : [];
-    if (!actor || connected.length === 0) throw new NotFoundError('No such OAuth client on this actor', 'client_not_found');
+    if (!actor || connected.length === 0)
+      throw new NotFoundError('No such OAuth client on this actor', 'client_not_found');
     const handle = this.handles.create(actor);
     for (const client of connected) await this.trusts.deleteRelationship(handle, client.peerId);
     // Grants of this client whose trust is gone already went with it; none can remain, but be explicit.

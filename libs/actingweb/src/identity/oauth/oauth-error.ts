@@ -26,7 +26,12 @@ export type OAuthErrorCode =
 export class OAuthError extends ActingWebError {
   declare readonly code: OAuthErrorCode;
 
-  constructor(error: OAuthErrorCode, description: string, status = 400, headers: Record<string, string> = {}) {
+  constructor(
+    error: OAuthErrorCode,
+    description: string,
+    status = 400,
+    headers: Record<string, string> = {},
+  ) {
     super(status, error, description, headers);
   }
 

@@ -3,7 +3,11 @@ import { AwConfig } from '../../config/aw-config.js';
 import { secretsEqual } from '../../auth/constant-time.js';
 import { logPrefix } from '../../http/request-context.js';
 import { OAuthGrantRepository, type GrantRecord } from '../storage/oauth-grant.repository.js';
-import { ClientRegistry, type OAuthClient, type PresentedClientCredentials } from './client-registry.service.js';
+import {
+  ClientRegistry,
+  type OAuthClient,
+  type PresentedClientCredentials,
+} from './client-registry.service.js';
 import { McpResources } from './mcp-resources.js';
 import { OAuthError } from './oauth-error.js';
 import { newOpaqueToken, PKCE_VALUE, s256, TOKEN_PREFIX, tokenDigest } from './opaque-tokens.js';
@@ -48,7 +52,10 @@ export class TokenService {
     const grantType = form.grant_type;
     if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missing');
     if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
-      throw new OAuthError('unsupported_grant_type', 'Supported grant types: authorization_code, refresh_token');
+      throw new OAuthError(
+        'unsupported_grant_type',
+        'Supported grant types: authorization_code, refresh_token',
+      );
     }
     const client = await this.clients.authenticate(presented);
     return grantType === 'authorization_code' ? this.redeemCode(form, client) : this.refresh(form, client);
@@ -71,7 +78,9 @@ export class TokenService {
       const record = await this.grants.findRefreshToken(digest);
       if (record?.grant.clientId === client.clientId) {
         await this.grants.deleteGrant(record.grant.id);
-        this.logger.log(`${logPrefix()}Grant of OAuth client ${client.clientId} on ${record.grant.actorId} revoked by the client`);
+        this.logger.log(
+          `${logPrefix()}Grant of OAuth client ${client.clientId} on ${record.grant.actorId} revoked by the client`,
+        );
       }
     }
   }
@@ -84,17 +93,22 @@ export class TokenService {
     }
     const digest = tokenDigest(code);
     const record = await this.grants.findCode(digest);
-    if (!record) throw new OAuthError('invalid_grant', 'The authorization code is unknown, expired or revoked');
+    if (!record)
+      throw new OAuthError('invalid_grant', 'The authorization code is unknown, expired or revoked');
     if (record.grant.clientId !== client.clientId) {
       throw new OAuthError('invalid_grant', 'The authorization code was issued to another client');
     }
     if (record.usedAt !== null) return this.codeReplayed(record.grant);
-    if (record.expiresAt <= Date.now()) throw new OAuthError('invalid_grant', 'The authorization code has expired');
+    if (record.expiresAt <= Date.now())
+      throw new OAuthError('invalid_grant', 'The authorization code has expired');
     if (redirectUri !== record.redirectUri) {
       throw new OAuthError('invalid_grant', 'redirect_uri differs from the one of the authorization request');
     }
     if (!secretsEqual(s256(verifier), record.codeChallenge)) {
-      throw new OAuthError('invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge');
+      throw new OAuthError(
+        'invalid_grant',
+        'PKCE verification failed: code_verifier does not match code_challenge',
+      );
     }
     this.checkResource(form.resource, record.resource ?? record.grant.resource, record.grant.actorId);
     if (!(await this.grants.claimCode(digest, Date.now()))) return this.codeReplayed(record.grant);

@@ -14,7 +14,13 @@ export interface ConsentWrite {
   clientId: string;
   clientName: string;
   grant: GrantRecord;
-  code: { codeHash: string; redirectUri: string; codeChallenge: string; resource: string | null; expiresAt: number };
+  code: {
+    codeHash: string;
+    redirectUri: string;
+    codeChallenge: string;
+    resource: string | null;
+    expiresAt: number;
+  };
 }
 
 /**

@@ -84,7 +84,11 @@ export function identitySchema(dialect: SqlDialectName): Migration {
         .addColumn('expires_at', epochMs, (c) => c.notNull())
         .addColumn('last_seen_at', epochMs, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('login_sessions_actor_idx').on('login_sessions').column('actor_id').execute();
+      await db.schema
+        .createIndex('login_sessions_actor_idx')
+        .on('login_sessions')
+        .column('actor_id')
+        .execute();
       await db.schema
         .createIndex('login_sessions_expires_idx')
         .on('login_sessions')

@@ -57,7 +57,11 @@ export class LoginSessionRepository {
   }
 
   async touch(idHash: string, now: number): Promise<void> {
-    await this.database.db.updateTable('login_sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash).execute();
+    await this.database.db
+      .updateTable('login_sessions')
+      .set({ last_seen_at: now })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 
   async delete(idHash: string): Promise<void> {
@@ -66,7 +70,10 @@ export class LoginSessionRepository {
 
   /** Ends every session of an actor (e.g. after its passphrase changed); the number ended. */
   async deleteForActor(actorId: string): Promise<number> {
-    const result = await this.database.db.deleteFrom('login_sessions').where('actor_id', '=', actorId).executeTakeFirst();
+    const result = await this.database.db
+      .deleteFrom('login_sessions')
+      .where('actor_id', '=', actorId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

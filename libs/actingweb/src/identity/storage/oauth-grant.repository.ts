@@ -145,7 +145,14 @@ export class OAuthGrantRepository {
   }
 
   async insertCode(
-    code: { codeHash: string; grantId: string; redirectUri: string; codeChallenge: string; resource: string | null; expiresAt: number },
+    code: {
+      codeHash: string;
+      grantId: string;
+      redirectUri: string;
+      codeChallenge: string;
+      resource: string | null;
+      expiresAt: number;
+    },
     db: Executor = this.database.db,
   ): Promise<void> {
     await db
@@ -166,7 +173,15 @@ export class OAuthGrantRepository {
     const row = await this.database.db
       .selectFrom('oauth_codes as c')
       .innerJoin('oauth_grants as g', 'g.id', 'c.grant_id')
-      .select([...GRANT_COLUMNS, 'c.code_hash', 'c.redirect_uri', 'c.code_challenge', 'c.resource', 'c.expires_at', 'c.used_at'])
+      .select([
+        ...GRANT_COLUMNS,
+        'c.code_hash',
+        'c.redirect_uri',
+        'c.code_challenge',
+        'c.resource',
+        'c.expires_at',
+        'c.used_at',
+      ])
       .where('c.code_hash', '=', codeHash)
       .executeTakeFirst();
     if (!row) return null;
@@ -252,13 +267,20 @@ export class OAuthGrantRepository {
   }
 
   async grantExists(grantId: string): Promise<boolean> {
-    const row = await this.database.db.selectFrom('oauth_grants').select('id').where('id', '=', grantId).executeTakeFirst();
+    const row = await this.database.db
+      .selectFrom('oauth_grants')
+      .select('id')
+      .where('id', '=', grantId)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
   /** Revokes a grant: the grant and, by cascade, its codes and tokens. */
   async deleteGrant(grantId: string): Promise<boolean> {
-    const result = await this.database.db.deleteFrom('oauth_grants').where('id', '=', grantId).executeTakeFirst();
+    const result = await this.database.db
+      .deleteFrom('oauth_grants')
+      .where('id', '=', grantId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
@@ -284,7 +306,11 @@ export class OAuthGrantRepository {
 
   /** Records a use of the grant (throttled by the caller). */
   async touchGrant(grantId: string, now: number): Promise<void> {
-    await this.database.db.updateTable('oauth_grants').set({ last_used_at: now }).where('id', '=', grantId).execute();
+    await this.database.db
+      .updateTable('oauth_grants')
+      .set({ last_used_at: now })
+      .where('id', '=', grantId)
+      .execute();
   }
 
   /** Deletes expired codes and tokens; expired grants are not a thing (a grant lives while its trust does). */
