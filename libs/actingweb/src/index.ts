@@ -84,9 +84,21 @@ export { MCP_TOKEN_RESOLVER } from './mcp/mcp-token-resolver.js';
 export type { McpTokenResolver, McpTokenBinding } from './mcp/mcp-token-resolver.js';
 export type { McpOptions } from './config/actingweb-options.interface.js';
 export type { ResolvedMcpOptions } from './mcp/mcp-options.js';
+export { McpAccessTokenVerifier } from './mcp/mcp-token-resolver.js';
 export { jsonSchemaFromDto } from './mcp/dto-json-schema.js';
 export type { DtoSchemaOptions } from './mcp/dto-json-schema.js';
 export { validateBody } from './http/validate-body.js';
+
+// Identity (OAuth authorization server for MCP clients, sign-in; docs/identity.md)
+export type {
+  IdentityOptions,
+  IdentityMcpOptions,
+  OAuthClientConfig,
+  RateLimitOptions,
+  ResolvedIdentityOptions,
+} from './identity/identity-options.js';
+export { OAuthClients } from './identity/oauth/oauth-clients.service.js';
+export type { ConnectedOAuthClient } from './identity/oauth/oauth-clients.service.js';
 
 // Storage
 export { ActingWebDatabase } from './storage/actingweb-database.js';
