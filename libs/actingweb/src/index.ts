@@ -97,6 +97,8 @@ export type {
   RateLimitOptions,
   ResolvedIdentityOptions,
 } from './identity/identity-options.js';
+export type { IdentityProviderOptions, ResolvedIdentityProvider } from './identity/login/provider-options.js';
+export type { OAuthSuccessHookContext } from './identity/login/provider-login.service.js';
 export { OAuthClients } from './identity/oauth/oauth-clients.service.js';
 export type { ConnectedOAuthClient } from './identity/oauth/oauth-clients.service.js';
 

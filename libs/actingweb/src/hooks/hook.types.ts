@@ -32,6 +32,7 @@ export type LifecycleEvent =
   | 'trust_deleted'
   | 'subscription_created'
   | 'subscription_deleted'
+  | 'oauth_success'
   | (string & {});
 
 /**

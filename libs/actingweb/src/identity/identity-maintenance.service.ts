@@ -9,14 +9,15 @@ import { AwConfig } from '../config/aw-config.js';
 import { LoginSessionRepository } from './storage/login-session.repository.js';
 import { OAuthClientRepository } from './storage/oauth-client.repository.js';
 import { OAuthGrantRepository } from './storage/oauth-grant.repository.js';
+import { ProviderLoginRepository } from './storage/provider-login.repository.js';
 
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 /** Dynamically registered clients nobody granted anything within a day are forgotten. */
 const UNUSED_REGISTRATION_MS = 24 * 3600 * 1000;
 
 /**
- * Removes what expired: codes, tokens, pending consents, ended sessions, and
- * registrations never used. Every instance runs it every 10 minutes; the
+ * Removes what expired: codes, tokens, pending consents, ended sessions,
+ * abandoned provider sign-ins, and registrations never used. Every instance runs it every 10 minutes; the
  * deletes are idempotent, so several instances on one database are fine.
  * Expired rows are refused when read anyway; this only keeps tables small.
  */
@@ -31,6 +32,7 @@ export class IdentityMaintenance implements OnApplicationBootstrap, OnApplicatio
     @Inject(OAuthGrantRepository) private readonly grants: OAuthGrantRepository,
     @Inject(LoginSessionRepository) private readonly sessions: LoginSessionRepository,
     @Inject(OAuthClientRepository) private readonly clients: OAuthClientRepository,
+    @Inject(ProviderLoginRepository) private readonly providerLogins: ProviderLoginRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,6 +59,7 @@ export class IdentityMaintenance implements OnApplicationBootstrap, OnApplicatio
     try {
       await this.grants.purgeExpired(now);
       await this.sessions.purgeExpired(now, now - identity.session.idleTimeoutSeconds * 1000);
+      await this.providerLogins.purgeExpiredStates(now);
       await this.clients.deleteUnusedRegistrations(new Date(now - UNUSED_REGISTRATION_MS).toISOString());
     } catch (err) {
       this.logger.warn(

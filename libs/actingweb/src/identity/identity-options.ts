@@ -1,4 +1,9 @@
 import { isIP } from 'node:net';
+import {
+  resolveIdentityProviders,
+  type IdentityProviderOptions,
+  type ResolvedIdentityProvider,
+} from './login/provider-options.js';
 
 /**
  * Options of `forRoot({ identity })`: people sign in, and MCP clients connect
@@ -14,6 +19,16 @@ export interface IdentityOptions {
    * bare install can connect an AI client with no identity provider. Default `true`.
    */
   passphraseLogin?: boolean;
+  /**
+   * Identity providers people sign in with: any OpenID Connect provider, and
+   * presets for Google and GitHub (`docs/identity.md#provider-sign-in`). Default none.
+   */
+  providers?: IdentityProviderOptions[];
+  /**
+   * Create an actor (creator = the verified email) when someone signs in with a
+   * provider and has none yet. Default `true`; `false`: only existing actors' owners sign in.
+   */
+  autoCreateActor?: boolean;
   /** Browser sessions (cookie `aw_session`, rows in the database). */
   session?: {
     /** A session not used for this long ends. Default 28800 (8 hours). */
@@ -25,8 +40,14 @@ export interface IdentityOptions {
   mcp?: IdentityMcpOptions;
   /** Attempts per client address (and per account for sign-in) in a sliding window; beyond them 429. */
   rateLimits?: {
-    /** Passphrase sign-in attempts per account (an address may make three times as many). Default 10 per 300 s. */
+    /**
+     * Passphrase sign-in attempts per account (an address may make three times
+     * as many), and provider sign-ins started per address (three times as many).
+     * Default 10 per 300 s.
+     */
     login?: RateLimitOptions;
+    /** Actors created by a first provider sign-in, per address. Default 10 per 3600 s. */
+    signUp?: RateLimitOptions;
     /** Dynamic client registrations (`POST /oauth/register`). Default 20 per 600 s per address. */
     registration?: RateLimitOptions;
   };
@@ -92,6 +113,8 @@ export interface ResolvedIdentityOptions {
   /** The authorization server's issuer: the public root without its trailing `/`. */
   readonly issuer: string;
   readonly passphraseLogin: boolean;
+  readonly providers: readonly ResolvedIdentityProvider[];
+  readonly autoCreateActor: boolean;
   /** Whether cookies are `Secure` with the `__Host-` prefix (https root). */
   readonly secureCookies: boolean;
   readonly session: Readonly<{ idleTimeoutSeconds: number; maxAgeSeconds: number }>;
@@ -107,7 +130,11 @@ export interface ResolvedIdentityOptions {
     dynamicRegistration: boolean;
     clientMetadataDocuments: Readonly<{ enabled: boolean; ca: readonly string[] }>;
   }>;
-  readonly rateLimits: Readonly<{ login: RateLimitOptions; registration: RateLimitOptions }>;
+  readonly rateLimits: Readonly<{
+    login: RateLimitOptions;
+    registration: RateLimitOptions;
+    signUp: RateLimitOptions;
+  }>;
 }
 
 /** The scope every MCP token carries (`scopes_supported` of the metadata). */
@@ -184,6 +211,8 @@ export function resolveIdentityOptions(
   const resolved: ResolvedIdentityOptions = {
     issuer: root.replace(/\/$/, ''),
     passphraseLogin: bool(input.passphraseLogin, true, 'passphraseLogin'),
+    providers: Object.freeze(resolveIdentityProviders(input.providers, problems)),
+    autoCreateActor: bool(input.autoCreateActor, true, 'autoCreateActor'),
     secureCookies: root.startsWith('https:'),
     session: Object.freeze({
       idleTimeoutSeconds: seconds(session.idleTimeoutSeconds, 8 * 3600, 'session.idleTimeoutSeconds', 60),
@@ -209,6 +238,7 @@ export function resolveIdentityOptions(
     rateLimits: Object.freeze({
       login: limit(rateLimits.login, { max: 10, windowSeconds: 300 }, 'login'),
       registration: limit(rateLimits.registration, { max: 20, windowSeconds: 600 }, 'registration'),
+      signUp: limit(rateLimits.signUp, { max: 10, windowSeconds: 3600 }, 'signUp'),
     }),
   };
   return Object.freeze(resolved);

@@ -7,6 +7,7 @@ import { logPrefix } from '../http/request-context.js';
 import { installIdentityBodyParsers } from './http/form-body.js';
 import { LoginRoutes } from './http/login-routes.js';
 import { OAuthRoutes } from './http/oauth-routes.js';
+import { ProviderLoginRoutes } from './http/provider-login-routes.js';
 
 /**
  * Registers the identity routes on Fastify, in their own plugin scope (own
@@ -23,6 +24,7 @@ export class IdentityRoutes implements OnModuleInit {
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(OAuthRoutes) private readonly oauth: OAuthRoutes,
     @Inject(LoginRoutes) private readonly login: LoginRoutes,
+    @Inject(ProviderLoginRoutes) private readonly providerLogin: ProviderLoginRoutes,
   ) {}
 
   onModuleInit(): void {
@@ -54,7 +56,17 @@ export class IdentityRoutes implements OnModuleInit {
       });
       this.oauth.install(scope);
       this.login.install(scope);
+      this.providerLogin.install(scope);
     });
     this.logger.log(`OAuth authorization server on, issuer ${this.config.identity.issuer}`);
+    for (const provider of this.config.identity.providers) {
+      this.logger.log(
+        `Sign-in with ${provider.id} (${provider.type}), callback ${this.config.root}oauth/callback`,
+      );
+      if (provider.allowInsecureRequests)
+        this.logger.warn(
+          `Identity provider ${provider.id} may use http: URLs (allowInsecureRequests); never in production`,
+        );
+    }
   }
 }

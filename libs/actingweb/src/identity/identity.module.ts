@@ -5,7 +5,11 @@ import { IdentityRoutes } from './identity-routes.service.js';
 import { IdentityHttp } from './http/identity-http.js';
 import { LoginRoutes } from './http/login-routes.js';
 import { OAuthRoutes } from './http/oauth-routes.js';
+import { IdentityActors } from './login/identity-actors.service.js';
 import { PassphraseLogin } from './login/passphrase-login.service.js';
+import { ProviderClients } from './login/provider-clients.js';
+import { ProviderLogin } from './login/provider-login.service.js';
+import { ProviderLoginRoutes } from './http/provider-login-routes.js';
 import { AuthorizationService } from './oauth/authorization.service.js';
 import { ClientMetadataFetcher } from './oauth/cimd-fetcher.js';
 import { ClientRegistry } from './oauth/client-registry.service.js';
@@ -17,12 +21,13 @@ import { ConsentRepository } from './storage/consent.repository.js';
 import { LoginSessionRepository } from './storage/login-session.repository.js';
 import { OAuthClientRepository } from './storage/oauth-client.repository.js';
 import { OAuthGrantRepository } from './storage/oauth-grant.repository.js';
+import { ProviderLoginRepository } from './storage/provider-login.repository.js';
 import { ViewRenderer } from './views/view-renderer.js';
 
 /**
  * The identity feature (`forRoot({ identity })`, `docs/identity.md`): the
- * OAuth 2.1 authorization server for MCP clients, sessions, passphrase
- * sign-in, and the pages. Sub-folders: `oauth/` (authorization server),
+ * OAuth 2.1 authorization server for MCP clients, sessions, passphrase and
+ * identity-provider sign-in, and the pages. Sub-folders: `oauth/` (authorization server),
  * `login/` (sign-in methods), `sessions/`, `storage/`, `views/`, `http/`
  * (the Fastify routes).
  *
@@ -37,9 +42,13 @@ export const IdentityModule = {
     OAuthGrantRepository,
     LoginSessionRepository,
     ConsentRepository,
+    ProviderLoginRepository,
     SessionService,
     IdentityHttp,
     PassphraseLogin,
+    ProviderClients,
+    IdentityActors,
+    ProviderLogin,
     ViewRenderer,
     ClientMetadataFetcher,
     ClientRegistry,
@@ -49,6 +58,7 @@ export const IdentityModule = {
     { provide: McpAccessTokenVerifier, useClass: OAuthAccessTokenVerifier },
     OAuthRoutes,
     LoginRoutes,
+    ProviderLoginRoutes,
     IdentityRoutes,
     IdentityMaintenance,
   ] satisfies Provider[],

@@ -10,6 +10,8 @@ import { SessionService, type NewSession, type Session } from '../sessions/sessi
 type Req = FastifyRequest & { awSession?: Session | null };
 
 const PRE_SESSION_KEY = /^[A-Za-z0-9_-]{43}$/;
+/** A provider sign-in must come back within this time (the sign-in cookie's lifetime). */
+const SIGN_IN_COOKIE_SECONDS = 600;
 
 /**
  * The HTTP side of sessions and CSRF, for every identity route (and the
@@ -21,14 +23,16 @@ const PRE_SESSION_KEY = /^[A-Za-z0-9_-]{43}$/;
  * - {@link csrfToken} / {@link assertCsrf}: a token for a form, and its check
  *   on submit (the token, plus `Sec-Fetch-Site` / `Origin`).
  *
- * Cookies: `aw_session` (the session id) and `aw_csrf` (the CSRF key before
- * sign-in), HttpOnly, SameSite=Lax, Path=/; with an https root they are
- * `Secure` and named `__Host-aw_session` / `__Host-aw_csrf`.
+ * Cookies: `aw_session` (the session id), `aw_csrf` (the CSRF key before
+ * sign-in) and `aw_login` (binds a provider sign-in to the browser that
+ * started it), HttpOnly, SameSite=Lax, Path=/; with an https root they are
+ * `Secure` and named `__Host-aw_session`, `__Host-aw_csrf`, `__Host-aw_login`.
  */
 @Injectable()
 export class IdentityHttp {
   readonly sessionCookie: string;
   readonly csrfCookie: string;
+  readonly signInCookie: string;
   private readonly secure: boolean;
   private readonly ownOrigin: string;
 
@@ -40,6 +44,7 @@ export class IdentityHttp {
     const prefix = this.secure ? '__Host-' : '';
     this.sessionCookie = `${prefix}aw_session`;
     this.csrfCookie = `${prefix}aw_csrf`;
+    this.signInCookie = `${prefix}aw_login`;
     this.ownOrigin = config.root ? new URL(config.root).origin : '';
   }
 
@@ -108,6 +113,24 @@ export class IdentityHttp {
     return resolved.href.startsWith(this.config.root)
       ? resolved.href.slice(this.config.root.length)
       : fallback;
+  }
+
+  /**
+   * The browser's provider sign-in key: the `aw_login` cookie (random, 10
+   * minutes), created here when missing. A sign-in started now is bound to it;
+   * sign-ins started in several tabs share it.
+   */
+  signInKey(req: FastifyRequest, reply: FastifyReply): string {
+    const sent = this.sentSignInKey(req);
+    const key = sent ?? randomBytes(32).toString('base64url');
+    reply.setCookie(this.signInCookie, key, { ...this.cookieOptions(), maxAge: SIGN_IN_COOKIE_SECONDS });
+    return key;
+  }
+
+  /** The sign-in key the browser came back with, if any. */
+  sentSignInKey(req: FastifyRequest): string | undefined {
+    const value = req.cookies?.[this.signInCookie];
+    return value && PRE_SESSION_KEY.test(value) ? value : undefined;
   }
 
   /** Absolute URL of a path relative to the server root. */

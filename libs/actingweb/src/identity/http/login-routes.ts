@@ -14,13 +14,16 @@ import { sendPage } from './pages.js';
  *
  * | Route | |
  * | --- | --- |
- * | `GET /oauth/login?return_to=&actor=` | the sign-in page (passphrase form; provider buttons later) |
+ * | `GET /oauth/login?return_to=&actor=` | the sign-in page: provider buttons, passphrase form |
  * | `POST /oauth/login/passphrase` | actor (id or creator) + passphrase → session → `return_to` |
  * | `POST /oauth/logout` | ends the session → `return_to` |
  * | `GET /oauth/assets/identity.css` | the pages' style sheet |
  *
  * `return_to` is a path relative to the server root (`oauth/authorize?...`);
- * anything else is ignored. Every POST is CSRF-checked.
+ * anything else is ignored. `actor`: the sign-in is for that actor (the
+ * passphrase form is prefilled; a provider sign-in with another person's
+ * account is refused). Every POST is CSRF-checked. Provider sign-in itself is
+ * in `ProviderLoginRoutes`.
  */
 @Injectable()
 export class LoginRoutes {
@@ -50,9 +53,11 @@ export class LoginRoutes {
 
   private async loginPage(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const query = req.query as Record<string, unknown>;
+    const actor = typeof query.actor === 'string' ? query.actor.slice(0, 500) : '';
     return this.renderLogin(req, reply, 200, {
       returnTo: this.http.safeReturnTo(query.return_to),
-      actor: typeof query.actor === 'string' ? query.actor : '',
+      actor,
+      forActor: actor,
     });
   }
 
@@ -81,7 +86,7 @@ export class LoginRoutes {
         req,
         reply,
         err.statusCode,
-        { returnTo, actor: actorField, error: err.message },
+        { returnTo, actor: actorField, forActor: (fields.for_actor ?? '').slice(0, 500), error: err.message },
         err.headers,
       );
     }
@@ -115,11 +120,12 @@ export class LoginRoutes {
     req: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    data: { returnTo: string; actor: string; error?: string },
+    data: { returnTo: string; actor: string; forActor: string; error?: string },
     headers: Readonly<Record<string, string>> = {},
   ): Promise<FastifyReply> {
     const session = await this.http.session(req);
     const connecting = data.returnTo.startsWith('oauth/authorize');
+    const csrf = await this.http.csrfToken(req, reply, 'login');
     const page = this.views.render('login', {
       title: 'Sign in',
       purpose: connecting
@@ -129,13 +135,17 @@ export class LoginRoutes {
       session: session && { loginName: session.loginName, actorId: session.actorId },
       logoutAction: this.http.url('oauth/logout'),
       logoutCsrf: session ? await this.http.csrfToken(req, reply, 'logout') : '',
-      // Provider sign-in (OpenID Connect) adds its buttons here.
-      providers: [],
+      providers: (this.config.identity?.providers ?? []).map((p) => ({
+        action: this.http.url(`oauth/login/${p.id}`),
+        displayName: p.displayName,
+        csrf,
+      })),
       passphraseLogin: this.config.identity?.passphraseLogin ?? false,
       passphraseAction: this.http.url('oauth/login/passphrase'),
-      csrf: await this.http.csrfToken(req, reply, 'login'),
+      csrf,
       returnTo: data.returnTo,
       actor: data.actor,
+      forActor: data.forActor,
     });
     return sendPage(reply, status, page, headers);
   }

@@ -2,10 +2,11 @@ import { sql, type Kysely, type Migration } from 'kysely';
 import type { SqlDialectName } from '../../storage/sql-dialect.js';
 
 /**
- * The identity tables (OAuth authorization server and sign-in sessions).
- * Everything an actor owns cascades from it: sessions and pending requests
- * from `actors`, grants from the consent's trust (so deleting the trust, or
- * the actor, deletes the grant), codes and tokens from the grant.
+ * The identity tables (OAuth authorization server, sign-in sessions,
+ * provider sign-ins and the identities they established).
+ * Everything an actor owns cascades from it: sessions, pending requests and
+ * identities from `actors`, grants from the consent's trust (so deleting the
+ * trust, or the actor, deletes the grant), codes and tokens from the grant.
  */
 export function identitySchema(dialect: SqlDialectName): Migration {
   const epochMs = dialect === 'postgres' ? sql`bigint` : sql`integer`;
@@ -115,10 +116,41 @@ export function identitySchema(dialect: SqlDialectName): Migration {
         .on('oauth_pending_authorizations')
         .column('session_id_hash')
         .execute();
+
+      await db.schema
+        .createTable('login_states')
+        .addColumn('state_hash', 'text', (c) => c.primaryKey())
+        .addColumn('browser_hash', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('nonce', 'text')
+        .addColumn('code_verifier', 'text', (c) => c.notNull())
+        .addColumn('return_to', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('expires_at', epochMs, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('login_states_expires_idx')
+        .on('login_states')
+        .column('expires_at')
+        .execute();
+
+      await db.schema
+        .createTable('identities')
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text', (c) => c.notNull().references('actors.id').onDelete('cascade'))
+        .addColumn('created_at', epochMs, (c) => c.notNull())
+        .addColumn('last_login_at', epochMs, (c) => c.notNull())
+        .addPrimaryKeyConstraint('identities_pk', ['provider', 'subject'])
+        .execute();
+      await db.schema.createIndex('identities_actor_idx').on('identities').column('actor_id').execute();
     },
 
     async down(db: Kysely<any>): Promise<void> {
       for (const table of [
+        'identities',
+        'login_states',
         'oauth_pending_authorizations',
         'login_sessions',
         'oauth_refresh_tokens',

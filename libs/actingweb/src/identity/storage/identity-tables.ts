@@ -91,6 +91,38 @@ export interface LoginSessionsTable {
   last_seen_at: number;
 }
 
+/**
+ * A provider sign-in under way, between the redirect to the provider and its
+ * callback (single use, 10 minutes). Keyed by the SHA-256 of `state`, and bound
+ * to the browser that started it by the SHA-256 of its `aw_login` cookie.
+ */
+export interface LoginStatesTable {
+  state_hash: string;
+  browser_hash: string;
+  provider: string;
+  /** OpenID Connect `nonce` (null for plain OAuth 2.0 providers). */
+  nonce: string | null;
+  /** PKCE `code_verifier` (RFC 7636). */
+  code_verifier: string;
+  /** Where to go after sign-in (a path relative to the root). */
+  return_to: string;
+  /** The sign-in was started for this actor (e.g. to connect a client to it): another account is refused. */
+  actor_id: string | null;
+  expires_at: number;
+}
+
+/** Who signed in with a provider account: the provider's subject, its verified email, and the actor. */
+export interface IdentitiesTable {
+  provider: string;
+  /** The provider's stable id of the account (`sub`; GitHub: the numeric user id). */
+  subject: string;
+  /** The verified email, lower-cased: the actor's creator. */
+  email: string;
+  actor_id: string;
+  created_at: number;
+  last_login_at: number;
+}
+
 /** The identity tables, merged into `AwDatabase`. */
 export interface IdentityTables {
   oauth_clients: OAuthClientsTable;
@@ -100,4 +132,6 @@ export interface IdentityTables {
   oauth_refresh_tokens: OAuthRefreshTokensTable;
   oauth_pending_authorizations: OAuthPendingAuthorizationsTable;
   login_sessions: LoginSessionsTable;
+  login_states: LoginStatesTable;
+  identities: IdentitiesTable;
 }

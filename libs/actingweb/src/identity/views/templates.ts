@@ -23,7 +23,7 @@ export const LAYOUT = `<!doctype html>
 </html>
 `;
 
-/** Sign-in: the passphrase form (and, later, provider buttons). */
+/** Sign-in: a button per identity provider, and the passphrase form. */
 export const LOGIN = `<% layout('@layout') %>
 <h1>Sign in</h1>
 <% if (it.purpose) { %><p class="lead"><%= it.purpose %></p><% } %>
@@ -40,6 +40,7 @@ export const LOGIN = `<% layout('@layout') %>
 <form method="post" action="<%= p.action %>">
 <input type="hidden" name="csrf" value="<%= p.csrf %>">
 <input type="hidden" name="return_to" value="<%= it.returnTo %>">
+<input type="hidden" name="for_actor" value="<%= it.forActor %>">
 <button type="submit" class="secondary">Continue with <%= p.displayName %></button>
 </form>
 <% }) %>
@@ -49,6 +50,7 @@ export const LOGIN = `<% layout('@layout') %>
 <form method="post" action="<%= it.passphraseAction %>" class="stack">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="return_to" value="<%= it.returnTo %>">
+<input type="hidden" name="for_actor" value="<%= it.forActor %>">
 <label for="actor">Actor id or creator</label>
 <input id="actor" name="actor" autocomplete="username" required value="<%= it.actor %>">
 <label for="passphrase">Passphrase</label>
@@ -101,6 +103,7 @@ export const CONSENT = `<% layout('@layout') %>
 export const MESSAGE = `<% layout('@layout') %>
 <h1><%= it.heading %></h1>
 <p class="<%= it.error ? 'error' : 'lead' %>"<% if (it.error) { %> role="alert"<% } %>><%= it.message %></p>
+<% if (it.link) { %><p><a href="<%= it.link.href %>"><%= it.link.text %></a></p><% } %>
 <% if (it.session) { %>
 <p class="note">Signed in as <strong><%= it.session.loginName %></strong> (actor <code><%= it.session.actorId %></code>).</p>
 <form method="post" action="<%= it.logoutAction %>">
@@ -134,4 +137,5 @@ button.link{background:none;color:var(--accent);padding:0;font-weight:400;text-d
 .buttons{display:flex;gap:.75rem;margin-top:.75rem}.buttons button{flex:1}
 .providers{display:flex;flex-direction:column;gap:.5rem;margin-bottom:1rem}.providers button{width:100%}
 .inline{margin-top:1rem}
+a{color:var(--accent)}
 `;
