@@ -28,9 +28,22 @@ export interface BrowserResponse {
  * `Sec-Fetch-Site`). Reads forms out of the identity pages.
  */
 export class TestBrowser {
-  readonly cookies = new Map<string, string>();
+  /** Cookies per origin (the server's, an identity provider's, ...). */
+  private readonly jars = new Map<string, Map<string, string>>();
 
   constructor(readonly root: string) {}
+
+  /** The server's cookies. */
+  get cookies(): Map<string, string> {
+    return this.jar(new URL(this.root).origin);
+  }
+
+  /** The cookies of one origin. */
+  jar(origin: string): Map<string, string> {
+    let jar = this.jars.get(origin);
+    if (!jar) this.jars.set(origin, (jar = new Map()));
+    return jar;
+  }
 
   async get(url: string | URL, headers: Record<string, string> = {}): Promise<BrowserResponse> {
     return this.send(url, { method: 'GET', headers });
@@ -63,6 +76,34 @@ export class TestBrowser {
   }
 
   /**
+   * Presses "Continue with <provider>" on the sign-in page (`loginPage`, e.g.
+   * where `/oauth/authorize` sent the browser) and follows the redirects
+   * through the provider; returns the callback URL the provider sends the
+   * browser back to, not yet visited.
+   */
+  async startProviderSignIn(
+    provider: string,
+    loginPage: string | URL = `${this.root}oauth/login`,
+  ): Promise<URL> {
+    const page = await this.get(loginPage);
+    if (page.status !== 200) throw new Error(`sign-in page answered ${page.status}: ${page.text}`);
+    const form = formFields(page.text, `oauth/login/${provider}`);
+    let res = await this.post(`${this.root}oauth/login/${provider}`, form);
+    for (let hops = 0; hops < 10; hops++) {
+      if ((res.status !== 302 && res.status !== 303) || !res.location)
+        throw new Error(`provider sign-in stopped at ${res.status}: ${res.text}`);
+      if (res.location.href.startsWith(`${this.root}oauth/callback`)) return res.location;
+      res = await this.get(res.location);
+    }
+    throw new Error('too many redirects during the provider sign-in');
+  }
+
+  /** A whole provider sign-in: {@link startProviderSignIn}, then the callback; returns the callback's answer. */
+  async signInWithProvider(provider: string, loginPage?: string | URL): Promise<BrowserResponse> {
+    return this.get(await this.startProviderSignIn(provider, loginPage));
+  }
+
+  /**
    * Goes through an authorization request as a person would: opens it, signs
    * in when sent to the login page (with `credentials`), submits the consent
    * form with `decision`; returns where the server redirects back to the client.
@@ -71,16 +112,20 @@ export class TestBrowser {
     url: string | URL,
     options: {
       credentials?: { actor: string; passphrase: string };
+      /** Sign in with this identity provider instead of a passphrase. */
+      provider?: string;
       decision?: 'allow' | 'deny';
       trustType?: string;
     } = {},
   ): Promise<URL> {
     let page = await this.get(url);
     if (page.status === 302 && page.location?.pathname.endsWith('/oauth/login')) {
-      if (!options.credentials)
+      if (!options.credentials && !options.provider)
         throw new Error('authorization asked for a sign-in, and no credentials were given');
       const returnTo = page.location.searchParams.get('return_to') ?? '';
-      const signedIn = await this.signIn(options.credentials.actor, options.credentials.passphrase, returnTo);
+      const signedIn = options.provider
+        ? await this.signInWithProvider(options.provider, page.location)
+        : await this.signIn(options.credentials!.actor, options.credentials!.passphrase, returnTo);
       if (signedIn.status !== 302 || !signedIn.location)
         throw new Error(`sign-in failed: ${signedIn.status} ${signedIn.text}`);
       page = await this.get(signedIn.location);
@@ -103,22 +148,21 @@ export class TestBrowser {
     init: RequestInit & { headers: Record<string, string> },
   ): Promise<BrowserResponse> {
     const target = new URL(url);
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const jar = this.jar(target.origin);
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     const response = await fetch(target, {
       ...init,
-      headers: { ...(cookie && target.href.startsWith(this.root) ? { cookie } : {}), ...init.headers },
+      headers: { ...(cookie && { cookie }), ...init.headers },
       redirect: 'manual',
     });
-    if (target.href.startsWith(this.root)) {
-      for (const line of response.headers.getSetCookie()) {
-        const [pair, ...attributes] = line.split(';');
-        const eq = pair.indexOf('=');
-        const name = pair.slice(0, eq).trim();
-        const value = pair.slice(eq + 1).trim();
-        const expired = attributes.some((a) => /^\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(a));
-        if (expired || value === '') this.cookies.delete(name);
-        else this.cookies.set(name, value);
-      }
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attributes.some((a) => /^\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(a));
+      if (expired || value === '') jar.delete(name);
+      else jar.set(name, value);
     }
     const location = response.headers.get('location');
     return {
@@ -174,7 +218,9 @@ export class TestOAuthProvider implements OAuthClientProvider {
     private readonly browser: TestBrowser,
     private readonly options: {
       redirectUrl: string;
-      credentials: { actor: string; passphrase: string };
+      /** Passphrase sign-in; or `provider`: sign in with that identity provider. */
+      credentials?: { actor: string; passphrase: string };
+      provider?: string;
       clientMetadataUrl?: string;
       clientName?: string;
     },
@@ -217,7 +263,10 @@ export class TestOAuthProvider implements OAuthClientProvider {
 
   async redirectToAuthorization(url: URL): Promise<void> {
     this.authorizations++;
-    this.callback = await this.browser.authorize(url, { credentials: this.options.credentials });
+    this.callback = await this.browser.authorize(url, {
+      credentials: this.options.credentials,
+      provider: this.options.provider,
+    });
   }
 
   saveCodeVerifier(verifier: string): void {
