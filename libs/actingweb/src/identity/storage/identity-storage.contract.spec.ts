@@ -8,6 +8,7 @@ import { ConsentRepository, type ConsentWrite } from './consent.repository.js';
 import { LoginSessionRepository } from './login-session.repository.js';
 import { OAuthClientRepository } from './oauth-client.repository.js';
 import { OAuthGrantRepository } from './oauth-grant.repository.js';
+import { ProviderLoginRepository, type LoginState } from './provider-login.repository.js';
 
 /** The identity repositories, one contract on every backend (SQLite; PostgreSQL with TEST_DATABASE_URL). */
 describe.each(testStorages())('identity storage contract on $name', (backend) => {
@@ -18,6 +19,7 @@ describe.each(testStorages())('identity storage contract on $name', (backend) =>
   let consents: ConsentRepository;
   let sessions: LoginSessionRepository;
   let clients: OAuthClientRepository;
+  let providerLogins: ProviderLoginRepository;
   let cleanup: () => Promise<void>;
   let counter = 0;
 
@@ -38,6 +40,7 @@ describe.each(testStorages())('identity storage contract on $name', (backend) =>
     consents = new ConsentRepository(database, grants);
     sessions = new LoginSessionRepository(database);
     clients = new OAuthClientRepository(database);
+    providerLogins = new ProviderLoginRepository(database);
   });
   afterAll(async () => {
     await database.onApplicationShutdown();
@@ -254,5 +257,69 @@ describe.each(testStorages())('identity storage contract on $name', (backend) =>
     await sessions.purgeExpired(now, now - 10_000);
     expect(await sessions.find('idle')).toBeNull();
     expect(await sessions.find('live')).not.toBeNull();
+  });
+
+  it('hands out a provider sign-in state once, and purges expired ones', async () => {
+    const state: LoginState = {
+      stateHash: 'state-1',
+      browserHash: 'browser-1',
+      provider: 'google',
+      nonce: 'n',
+      codeVerifier: 'v'.repeat(43),
+      returnTo: 'oauth/login',
+      actorId: null,
+      expiresAt: Date.now() + 10_000,
+    };
+    await providerLogins.insertState(state);
+    const taken = await Promise.all([
+      providerLogins.takeState('state-1'),
+      providerLogins.takeState('state-1'),
+    ]);
+    expect(taken.filter((t) => t !== null)).toEqual([state]);
+    await providerLogins.insertState({ ...state, stateHash: 'state-old', expiresAt: 1 });
+    await providerLogins.insertState({ ...state, stateHash: 'state-live', actorId: 'someone', nonce: null });
+    await providerLogins.purgeExpiredStates(Date.now());
+    expect(await providerLogins.takeState('state-old')).toBeNull();
+    expect(await providerLogins.takeState('state-live')).toMatchObject({ actorId: 'someone', nonce: null });
+  });
+
+  it('records an identity per provider account, moves it with the email, and deletes it with the actor', async () => {
+    const first = await newActor();
+    const second = await newActor();
+    await providerLogins.recordSignIn({
+      provider: 'github',
+      subject: '42',
+      email: 'a@example.com',
+      actorId: first,
+    });
+    const recorded = await providerLogins.findIdentity('github', '42');
+    expect(recorded).toMatchObject({
+      provider: 'github',
+      subject: '42',
+      email: 'a@example.com',
+      actorId: first,
+    });
+    expect(recorded!.createdAt).toBe(recorded!.lastLoginAt);
+    await providerLogins.recordSignIn({
+      provider: 'google',
+      subject: '42',
+      email: 'a@example.com',
+      actorId: first,
+    });
+    await providerLogins.recordSignIn({
+      provider: 'github',
+      subject: '42',
+      email: 'b@example.com',
+      actorId: second,
+    });
+    expect(await providerLogins.findIdentity('github', '42')).toMatchObject({
+      email: 'b@example.com',
+      actorId: second,
+      createdAt: recorded!.createdAt,
+    });
+    expect((await providerLogins.identitiesOf(first)).map((i) => i.provider)).toEqual(['google']);
+    await actors.delete(first);
+    expect(await providerLogins.findIdentity('google', '42')).toBeNull();
+    expect(await providerLogins.findIdentity('github', '42')).not.toBeNull();
   });
 });
