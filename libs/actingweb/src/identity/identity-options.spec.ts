@@ -18,6 +18,8 @@ describe('resolveIdentityOptions', () => {
     expect(resolved).toMatchObject({
       issuer: 'https://x.example/base',
       passphraseLogin: true,
+      providers: [],
+      autoCreateActor: true,
       secureCookies: true,
       session: { idleTimeoutSeconds: 28800, maxAgeSeconds: 604800 },
       mcp: {
@@ -30,7 +32,11 @@ describe('resolveIdentityOptions', () => {
         dynamicRegistration: true,
         clientMetadataDocuments: { enabled: true, ca: [] },
       },
-      rateLimits: { login: { max: 10, windowSeconds: 300 }, registration: { max: 20, windowSeconds: 600 } },
+      rateLimits: {
+        login: { max: 10, windowSeconds: 300 },
+        registration: { max: 20, windowSeconds: 600 },
+        signUp: { max: 10, windowSeconds: 3600 },
+      },
     });
     expect(resolveIdentityOptions({}, 'http://localhost:3000/', KNOWN, [])!.secureCookies).toBe(false);
   });
@@ -55,7 +61,9 @@ describe('resolveIdentityOptions', () => {
           ],
           clientMetadataDocuments: { ca: ['not a certificate'] },
         },
-        rateLimits: { login: { max: 0, windowSeconds: 10 } },
+        rateLimits: { login: { max: 0, windowSeconds: 10 }, signUp: { max: 1 } as never },
+        providers: 'google' as never,
+        autoCreateActor: 'yes' as never,
       },
       'https://x.example/',
       KNOWN,
@@ -65,6 +73,8 @@ describe('resolveIdentityOptions', () => {
       expect.stringContaining('identity.mcp.allowedTrustTypes'),
       expect.stringContaining('identity.mcp.clientMetadataDocuments.ca'),
       expect.stringContaining('identity.passphraseLogin'),
+      expect.stringContaining('identity.providers must be a list'),
+      expect.stringContaining('identity.autoCreateActor'),
       expect.stringContaining('identity.session.idleTimeoutSeconds'),
       expect.stringContaining('identity.mcp.accessTokenTtlSeconds'),
       expect.stringContaining('identity.mcp.clients[0].clientId must not be a URL'),
@@ -72,6 +82,7 @@ describe('resolveIdentityOptions', () => {
       expect.stringContaining('identity.mcp.clients[1].redirectUris'),
       expect.stringContaining('identity.mcp.clients[1].clientSecret'),
       expect.stringContaining('identity.rateLimits.login'),
+      expect.stringContaining('identity.rateLimits.signUp'),
     ]);
   });
 });
