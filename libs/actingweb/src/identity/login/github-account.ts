@@ -17,8 +17,9 @@ interface GitHubEmail {
  * The GitHub account behind an access token: `GET /user` (the numeric id is
  * the subject) and `GET /user/emails`, whose **primary** address is the
  * account's email, verified only when GitHub says so. A verified secondary
- * address does not stand in for an unverified primary one (the Python
- * reference's rule: the address the person chose as theirs, and proven).
+ * address does not stand in for an unverified primary one: the primary is
+ * the one address the person chose, so an account with several always maps
+ * to the same actor (`docs/identity.md#provider-sign-in`).
  */
 export async function gitHubAccount(
   config: oidc.Configuration,
