@@ -38,6 +38,7 @@ describe.each(STORAGES)('Sign-in and sessions on $name', (storage) => {
       const browser = new TestBrowser(server.url);
       const page = await browser.get(`${server.url}oauth/login`);
       expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("form-action 'self'");
       expect(page.headers.getSetCookie().join()).toMatch(
         /^aw_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/,
       );

@@ -122,6 +122,10 @@ describe.each(STORAGES)('Provider sign-in on $name', (storage) => {
       expect(page.text).toContain('Continue with Test IdP');
       expect(page.text).toContain('Continue with GitHub');
       expect(page.text).toContain('Continue with lax-idp');
+      // The buttons' forms end in a redirect to the provider: no `form-action 'self'` on this page.
+      expect(page.headers.get('content-security-policy')).toBe(
+        "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      );
       const form = formFields(page.text, `oauth/login/${TEST_IDP}`);
       expect(form).toEqual({
         csrf: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),

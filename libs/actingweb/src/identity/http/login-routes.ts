@@ -126,27 +126,33 @@ export class LoginRoutes {
     const session = await this.http.session(req);
     const connecting = data.returnTo.startsWith('oauth/authorize');
     const csrf = await this.http.csrfToken(req, reply, 'login');
-    const page = this.views.render('login', {
-      title: 'Sign in',
-      purpose: connecting
-        ? 'An application asks to connect to your actor. Sign in as its owner to continue.'
-        : null,
-      error: data.error ?? null,
-      session: session && { loginName: session.loginName, actorId: session.actorId },
-      logoutAction: this.http.url('oauth/logout'),
-      logoutCsrf: session ? await this.http.csrfToken(req, reply, 'logout') : '',
-      providers: (this.config.identity?.providers ?? []).map((p) => ({
-        action: this.http.url(`oauth/login/${p.id}`),
-        displayName: p.displayName,
+    const providers = this.config.identity?.providers ?? [];
+    const page = this.views.render(
+      'login',
+      {
+        title: 'Sign in',
+        purpose: connecting
+          ? 'An application asks to connect to your actor. Sign in as its owner to continue.'
+          : null,
+        error: data.error ?? null,
+        session: session && { loginName: session.loginName, actorId: session.actorId },
+        logoutAction: this.http.url('oauth/logout'),
+        logoutCsrf: session ? await this.http.csrfToken(req, reply, 'logout') : '',
+        providers: providers.map((p) => ({
+          action: this.http.url(`oauth/login/${p.id}`),
+          displayName: p.displayName,
+          csrf,
+        })),
+        passphraseLogin: this.config.identity?.passphraseLogin ?? false,
+        passphraseAction: this.http.url('oauth/login/passphrase'),
         csrf,
-      })),
-      passphraseLogin: this.config.identity?.passphraseLogin ?? false,
-      passphraseAction: this.http.url('oauth/login/passphrase'),
-      csrf,
-      returnTo: data.returnTo,
-      actor: data.actor,
-      forActor: data.forActor,
-    });
+        returnTo: data.returnTo,
+        actor: data.actor,
+        forActor: data.forActor,
+      },
+      // A provider button's form ends in a redirect to the provider, which `form-action 'self'` would block.
+      { formActionSelf: providers.length === 0 },
+    );
     return sendPage(reply, status, page, headers);
   }
 }
