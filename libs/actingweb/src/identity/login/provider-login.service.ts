@@ -10,7 +10,7 @@ import { logPrefix } from '../../http/request-context.js';
 import { tokenDigest } from '../oauth/opaque-tokens.js';
 import { ProviderLoginRepository } from '../storage/provider-login.repository.js';
 import { IdentityActors } from './identity-actors.service.js';
-import { ProviderClients } from './provider-clients.js';
+import { ProviderClients, type ProviderAccount } from './provider-clients.js';
 import type { ResolvedIdentityProvider } from './provider-options.js';
 import { RateLimiter } from './rate-limiter.js';
 import {
@@ -61,6 +61,9 @@ export interface SignedIn {
   provider: string;
   returnTo: string;
 }
+
+/** An email address: one `@`, no spaces, a local part of at most 64 and a domain of at most 253 characters (RFC 5321 §4.5.3.1). */
+const EMAIL = /^[^@\s]{1,64}@[^@\s]{1,253}$/;
 
 /** A sign-in must come back from the provider within this time. */
 const STATE_TTL_MS = 10 * 60 * 1000;
@@ -174,7 +177,7 @@ export class ProviderLogin {
         callbackUrl.searchParams.get('error_description') ?? undefined,
       );
     }
-    let account;
+    let account: ProviderAccount;
     try {
       account = await this.clients.account(provider, callbackUrl, {
         state: stateValue,
@@ -184,17 +187,15 @@ export class ProviderLogin {
     } catch (err) {
       throw this.providerFailure(provider, 'code exchange', err);
     }
-    if (account.email === null || (!account.emailVerified && !provider.allowUnverifiedEmail)) {
+    const email = account.email?.trim().toLowerCase() ?? '';
+    const hasEmail = EMAIL.test(email);
+    if (!hasEmail || (!account.emailVerified && !provider.allowUnverifiedEmail)) {
       this.logger.warn(
-        `${logPrefix()}Sign-in with ${provider.id} refused: ${account.email === null ? 'no email' : 'email not verified'}`,
+        `${logPrefix()}Sign-in with ${provider.id} refused: ${hasEmail ? 'email not verified' : 'no email'}`,
       );
-      throw emailNotVerifiedError(provider.displayName, account.email !== null);
+      throw emailNotVerifiedError(provider.displayName, hasEmail);
     }
-    const identity = {
-      provider: provider.id,
-      subject: account.subject,
-      email: account.email.trim().toLowerCase(),
-    };
+    const identity = { provider: provider.id, subject: account.subject, email };
     const { actor, created } = await this.identityActors.resolve(identity, state.actorId, clientAddress);
 
     const context: OAuthSuccessHookContext = {
