@@ -2,7 +2,9 @@
  * MCP benchmark (issue 6), `npm run bench -- --suite mcp`:
  *
  * `tools/call` of a trivial async tool over `POST /{actorId}/mcp`,
- * authenticated with the Bearer secret of an `mcp_client` trust, against a
+ * authenticated with the Bearer secret of an `mcp_client` trust (and, as a
+ * second ActingWeb target, with an OAuth access token of the identity
+ * module's authorization server for a trust of the same type), against a
  * raw Fastify server calling the same function in the same run, from two
  * routes: one doing the same storage work (actor, trust secret, trust
  * permissions: the same SQL through the library's repositories) and one
@@ -17,6 +19,7 @@
  * Targets: median overhead < 1 ms and throughput >= 0.5 x raw (against the
  * raw route doing the same storage work).
  */
+import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +57,11 @@ const SEQUENTIAL_WARMUP = 300;
 const SEQUENTIAL_SAMPLES = 2000;
 const CREATOR = 'mcp-bench@example.com';
 const SECRET = 'mcp-bench-secret-'.padEnd(48, 'x');
+/** An OAuth access token (identity module), stored as its SHA-256 like every token the server issues. */
+const ACCESS_TOKEN = 'awat_' + 'benchmark-access-token-'.padEnd(43, 'x');
+const OAUTH_PEER_ID = 'oauth2_client:mcp-bench_at_example_dot_com:awc_bench';
+/** Budget of the OAuth token check over the trust-secret check (median, sequential). */
+const TARGET_OAUTH_ADDED_MS = 0.3;
 
 const RAW_SERVER = new URL('./servers/mcp-raw-server.js', import.meta.url);
 const ACTINGWEB_SERVER = new URL('./servers/mcp-actingweb-server.js', import.meta.url);
@@ -72,11 +80,20 @@ interface McpRound {
   storage: Comparison;
   /** Raw route calling only the tool vs ActingWeb. */
   bare: Comparison;
-  sequential: { actingweb: Sequential; rawStorage: Sequential; rawBare: Sequential };
+  /** ActingWeb with the trust secret (baseline) vs ActingWeb with an OAuth access token. */
+  oauth: Comparison;
+  sequential: {
+    actingweb: Sequential;
+    actingwebOAuth: Sequential;
+    rawStorage: Sequential;
+    rawBare: Sequential;
+  };
   /** Median sequential latency, ActingWeb minus raw (same storage work), in ms. */
   overheadMs: number;
   /** The same against the bare route. */
   overheadVsBareMs: number;
+  /** Median sequential latency, OAuth access token minus trust secret (both ActingWeb), in ms. */
+  oauthAddedMs: number;
 }
 
 export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
@@ -95,7 +112,10 @@ export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
     log(
       `${r.backend} round ${r.round}: median overhead ${r.overheadMs.toFixed(3)} ms (target < ${TARGET_OVERHEAD_MS}) ` +
         `${overheadOk ? 'MET' : 'NOT MET'}; throughput ${fmt.ratio(r.storage.ratio)} x raw (target >= ${TARGET_RATIO}) ` +
-        `${ratioOk ? 'MET' : 'NOT MET'}; vs the bare route: +${r.overheadVsBareMs.toFixed(3)} ms, ${fmt.ratio(r.bare.ratio)} x`,
+        `${ratioOk ? 'MET' : 'NOT MET'}; vs the bare route: +${r.overheadVsBareMs.toFixed(3)} ms, ${fmt.ratio(r.bare.ratio)} x; ` +
+        `OAuth token vs trust secret: ${r.oauthAddedMs >= 0 ? '+' : ''}${r.oauthAddedMs.toFixed(3)} ms median ` +
+        `(target < ${TARGET_OAUTH_ADDED_MS}) ${r.oauthAddedMs < TARGET_OAUTH_ADDED_MS ? 'MET' : 'NOT MET'}, ` +
+        `${fmt.ratio(r.oauth.ratio)} x throughput`,
     );
   }
 
@@ -114,7 +134,11 @@ export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
           rounds: options.rounds,
           sequentialSamples: SEQUENTIAL_SAMPLES,
         },
-        targets: { maxMedianOverheadMs: TARGET_OVERHEAD_MS, minThroughputRatio: TARGET_RATIO },
+        targets: {
+          maxMedianOverheadMs: TARGET_OVERHEAD_MS,
+          minThroughputRatio: TARGET_RATIO,
+          maxOAuthAddedMedianMs: TARGET_OAUTH_ADDED_MS,
+        },
         rounds,
       },
       null,
@@ -124,7 +148,9 @@ export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
   log(`Wrote ${fileURLToPath(file)}`);
 
   const broken = rounds.some((r) =>
-    [r.storage.baseline, r.storage.subject, r.bare.baseline].some((m) => m.non2xx + m.errors > 0),
+    [r.storage.baseline, r.storage.subject, r.bare.baseline, r.oauth.subject].some(
+      (m) => m.non2xx + m.errors > 0,
+    ),
   );
   if (broken) {
     loudWarning('Some calls failed or answered non-2xx: the numbers above are not valid.');
@@ -157,8 +183,15 @@ async function runBackend(backend: BackendName, options: McpSuiteOptions): Promi
       authorization: `Bearer ${SECRET}`,
       'mcp-protocol-version': '2025-11-25',
     };
+    const oauthHeaders = { ...headers, authorization: `Bearer ${ACCESS_TOKEN}` };
     const targets = {
       actingweb: { url: `${actingweb.url}${actor.id}/mcp`, method: 'POST', headers, body: TOOL_CALL_BODY },
+      actingwebOAuth: {
+        url: `${actingweb.url}${actor.id}/mcp`,
+        method: 'POST',
+        headers: oauthHeaders,
+        body: TOOL_CALL_BODY,
+      },
       rawStorage: { url: `${raw.url}${actor.id}/tool`, method: 'POST', headers, body: TOOL_CALL_BODY },
       rawBare: { url: `${raw.url}bare/tool`, method: 'POST', headers, body: TOOL_CALL_BODY },
     } satisfies Record<string, TargetRequest>;
@@ -169,25 +202,30 @@ async function runBackend(backend: BackendName, options: McpSuiteOptions): Promi
       const rawStorage = await measure(raw, targets.rawStorage, options);
       const rawBare = await measure(raw, targets.rawBare, options);
       const aw = await measure(actingweb, targets.actingweb, options);
+      const awOAuth = await measure(actingweb, targets.actingwebOAuth, options);
       log(`${backend} round ${round}: sequential latency`);
       const sequential = {
         rawStorage: await sequentialLatency(targets.rawStorage),
         rawBare: await sequentialLatency(targets.rawBare),
         actingweb: await sequentialLatency(targets.actingweb),
+        actingwebOAuth: await sequentialLatency(targets.actingwebOAuth),
       };
       const result: McpRound = {
         backend,
         round,
         storage: comparison('tools/call vs raw (same storage work)', backend, rawStorage, aw),
         bare: comparison('tools/call vs raw (tool only)', backend, rawBare, aw),
+        oauth: comparison('tools/call, OAuth access token vs trust secret', backend, aw, awOAuth),
         sequential,
         overheadMs: (sequential.actingweb.p50Us - sequential.rawStorage.p50Us) / 1000,
         overheadVsBareMs: (sequential.actingweb.p50Us - sequential.rawBare.p50Us) / 1000,
+        oauthAddedMs: (sequential.actingwebOAuth.p50Us - sequential.actingweb.p50Us) / 1000,
       };
       log(
         `  raw ${fmt.int(rawStorage.requestsPerSec)} req/s (bare ${fmt.int(rawBare.requestsPerSec)}), ` +
           `ActingWeb ${fmt.int(aw.requestsPerSec)} req/s, ratio ${fmt.ratio(result.storage.ratio)}; ` +
-          `sequential p50 ${us(sequential.rawStorage.p50Us)} / ${us(sequential.rawBare.p50Us)} / ${us(sequential.actingweb.p50Us)} µs`,
+          `sequential p50 ${us(sequential.rawStorage.p50Us)} / ${us(sequential.rawBare.p50Us)} / ${us(sequential.actingweb.p50Us)} µs; ` +
+          `OAuth token ${fmt.int(awOAuth.requestsPerSec)} req/s, p50 ${us(sequential.actingwebOAuth.p50Us)} µs`,
       );
       results.push(result);
     }
@@ -198,7 +236,11 @@ async function runBackend(backend: BackendName, options: McpSuiteOptions): Promi
   return results;
 }
 
-/** An approved `mcp_client` trust with a known secret, written straight to the shared storage. */
+/**
+ * An approved `mcp_client` trust with a known secret, and a second one as the
+ * identity module's consent creates it with a grant and an access token
+ * (stored as SHA-256), written straight to the shared storage.
+ */
 async function addMcpClientTrust(storage: BenchStorage, actorId: string): Promise<void> {
   const config = resolveConfig({
     type: 'urn:actingweb:bench.example:mcp',
@@ -223,6 +265,58 @@ async function addMcpClientTrust(storage: BenchStorage, actorId: string): Promis
       establishedVia: 'bench',
       createdAt: new Date().toISOString(),
     });
+    const now = new Date().toISOString();
+    await database.db
+      .insertInto('trusts')
+      .values({
+        actor_id: actorId,
+        peer_id: OAUTH_PEER_ID,
+        baseuri: '',
+        peer_type: 'mcp',
+        relationship: 'mcp_client',
+        secret: 'unused-oauth-trust-secret'.padEnd(40, 'x'),
+        secret_hash: createHash('sha256').update('unused-oauth-trust-secret'.padEnd(40, 'x')).digest('hex'),
+        description: 'OAuth2 client: benchmark',
+        approved: 1,
+        peer_approved: 1,
+        verified: 1,
+        verification_token: null,
+        peer_identifier: CREATOR,
+        established_via: 'oauth2_client',
+        client_name: 'benchmark',
+        client_version: null,
+        client_platform: null,
+        oauth_client_id: 'awc_bench',
+        aw_supported: null,
+        aw_version: null,
+        capabilities_fetched_at: null,
+        created_at: now,
+        last_accessed: null,
+        last_connected_via: null,
+        last_connected_at: null,
+      })
+      .execute();
+    await database.db
+      .insertInto('oauth_grants')
+      .values({
+        id: 'bench-grant',
+        actor_id: actorId,
+        trust_peer_id: OAUTH_PEER_ID,
+        client_id: 'awc_bench',
+        scope: 'mcp',
+        resource: null,
+        created_at: now,
+        last_used_at: null,
+      })
+      .execute();
+    await database.db
+      .insertInto('oauth_access_tokens')
+      .values({
+        token_hash: createHash('sha256').update(ACCESS_TOKEN).digest('hex'),
+        grant_id: 'bench-grant',
+        expires_at: Date.now() + 24 * 3600 * 1000,
+      })
+      .execute();
   } finally {
     await database.onApplicationShutdown();
   }
@@ -301,6 +395,7 @@ function table(rounds: McpRound[]): string {
       'CPU µs/req raw (storage / bare) / AW',
       'Sequential p50 µs raw (storage / bare) / AW',
       'Median overhead ms (vs storage / bare)',
+      'OAuth token: req/s, CPU µs/req, p50 µs, added ms',
       'Non-2xx',
     ],
     rounds.map((r) => [
@@ -312,8 +407,12 @@ function table(rounds: McpRound[]): string {
       `${fmt.int(r.storage.baseline.cpuUsPerRequest)} / ${fmt.int(r.bare.baseline.cpuUsPerRequest)} / ${fmt.int(r.storage.subject.cpuUsPerRequest)}`,
       `${us(r.sequential.rawStorage.p50Us)} / ${us(r.sequential.rawBare.p50Us)} / ${us(r.sequential.actingweb.p50Us)}`,
       `${r.overheadMs.toFixed(3)} / ${r.overheadVsBareMs.toFixed(3)}`,
+      `${fmt.int(r.oauth.subject.requestsPerSec)}, ${fmt.int(r.oauth.subject.cpuUsPerRequest)}, ${us(r.sequential.actingwebOAuth.p50Us)}, ${r.oauthAddedMs.toFixed(3)}`,
       String(
-        [r.storage.baseline, r.bare.baseline, r.storage.subject].reduce((n, m) => n + m.non2xx + m.errors, 0),
+        [r.storage.baseline, r.bare.baseline, r.storage.subject, r.oauth.subject].reduce(
+          (n, m) => n + m.non2xx + m.errors,
+          0,
+        ),
       ),
     ]),
   );

@@ -13,4 +13,11 @@ describe('readEnv', () => {
     });
     expect(readEnv({}).actingweb.peers).toEqual({ allowedHosts: [], allowedCidrs: [] });
   });
+
+  it('turns identity (sign-in, OAuth for MCP clients) on unless AW_IDENTITY is false', () => {
+    expect(readEnv({}).actingweb.identity).toEqual({});
+    expect(readEnv({ AW_IDENTITY: 'true' }).actingweb.identity).toEqual({});
+    expect(readEnv({ AW_IDENTITY: 'false' }).actingweb.identity).toBeUndefined();
+    expect(() => readEnv({ AW_IDENTITY: 'maybe' })).toThrow(/AW_IDENTITY must be true or false/);
+  });
 });

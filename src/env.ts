@@ -66,6 +66,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
         allowedCidrs: list(env.AW_PEERS_ALLOWED_CIDRS),
       },
       storage,
+      // Sign-in and OAuth for MCP clients (docs/identity.md); AW_IDENTITY=false turns it off.
+      ...(env.AW_IDENTITY === undefined || env.AW_IDENTITY === '' || flag(env.AW_IDENTITY, 'AW_IDENTITY')
+        ? { identity: {} }
+        : {}),
     },
   };
 }

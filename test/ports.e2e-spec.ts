@@ -14,6 +14,15 @@ import {
 } from '@actingweb/nestjs';
 import { call, startApp, STORAGES, type TestServer } from './support/test-app.js';
 import { bearer, newActor, type TestActor } from './support/subscriptions.js';
+import {
+  createActor,
+  identityServerOptions,
+  mcpToolsList,
+  obtainTokens,
+  registerClient,
+  type TestActor as IdentityTestActor,
+} from './support/identity-fixtures.js';
+import { TestBrowser } from './support/oauth-browser.js';
 
 /*
  * The ports are the application's: every implementation here lives in this
@@ -83,6 +92,8 @@ class OpenPropertiesRules extends AccessRules {
 const TYPE = 'urn:actingweb:test.example:ports';
 const APP_TOKEN = 'app-token-0123456789';
 const MCP_TOKEN = 'app-mcp-token-0123456789';
+/** An application token that happens to carry the prefix of the library's own access tokens. */
+const PREFIXED_TOKEN = 'awat_app-token-0123456789';
 
 /** forRoot: a value, a class (its dependency from `extraProviders`), and a list of rules. */
 function withForRoot(storage: StorageOptions) {
@@ -152,6 +163,7 @@ describe.each(STORAGES)('ports on $name', (storage) => {
       await call(`${actor.url}/properties/greeting`, { method: 'PUT', headers: actor.auth, raw: 'hello' });
       server.app.get(TokenStore).issue(APP_TOKEN, actor.id);
       server.app.get(TokenStore).issue(MCP_TOKEN, actor.id);
+      server.app.get(TokenStore).issue(PREFIXED_TOKEN, actor.id);
     });
     afterAll(async () => {
       await server.close();
@@ -186,6 +198,71 @@ describe.each(STORAGES)('ports on $name', (storage) => {
       expect(res.status).toBe(200);
       expect(res.json).toMatchObject({ jsonrpc: '2.0', id: 1, result: { tools: expect.any(Array) } });
       expect((await mcpCall(server, 'nobody-knows-this')).status).toBe(401);
+    });
+
+    it("passes tokens with the library's prefix to the application while identity is off", async () => {
+      expect(
+        (await call(`${actor.url}/properties/greeting`, { headers: bearer(PREFIXED_TOKEN) })).status,
+      ).toBe(200);
+      expect((await mcpCall(server, PREFIXED_TOKEN)).status).toBe(200);
+    });
+  });
+
+  describe('next to identity', () => {
+    let server: TestServer;
+    let cleanup: () => Promise<void>;
+    let actor: IdentityTestActor;
+    let actorUrl: string;
+
+    beforeAll(async () => {
+      const created = await storage.create();
+      cleanup = created.cleanup;
+      const store = new TokenStore();
+      server = await startApp((url) => [
+        ActingWebModule.forRoot({
+          type: TYPE,
+          baseUrl: url,
+          storage: created.options,
+          ...identityServerOptions(),
+          bearerTokenResolver: new AppBearerTokens(store),
+          mcpTokenResolver: new AppMcpTokens(store),
+        }),
+      ]);
+      actor = await createActor(server, 'me@example.com');
+      actorUrl = server.url + actor.id;
+      store.issue(APP_TOKEN, actor.id);
+      store.issue(MCP_TOKEN, actor.id);
+      store.issue(PREFIXED_TOKEN, actor.id);
+    });
+    afterAll(async () => {
+      await server.close();
+      await cleanup();
+    });
+
+    it("keeps the library's own tokens from the application's resolvers: 403 on actor routes, 401 at /mcp", async () => {
+      expect((await call(`${actorUrl}/properties`, { headers: bearer(PREFIXED_TOKEN) })).status).toBe(403);
+      expect((await mcpCall(server, PREFIXED_TOKEN)).status).toBe(401);
+      // The application's other tokens still reach its resolvers.
+      expect((await call(`${actorUrl}/properties`, { headers: bearer(APP_TOKEN) })).status).toBe(200);
+      expect((await mcpCall(server, MCP_TOKEN)).status).toBe(200);
+    });
+
+    it('opens the MCP endpoints, and nothing else, with an access token the library issued', async () => {
+      const redirectUri = 'http://127.0.0.1:8123/callback';
+      const registered = await registerClient(server, {
+        client_name: 'Ports test client',
+        redirect_uris: [redirectUri],
+        token_endpoint_auth_method: 'none',
+      });
+      const { access } = await obtainTokens(
+        server,
+        new TestBrowser(server.url),
+        { clientId: registered.client_id, redirectUri },
+        actor,
+      );
+      expect((await mcpToolsList(`${actorUrl}/mcp`, access)).status).toBe(200);
+      expect((await mcpCall(server, access)).status).toBe(200);
+      expect((await call(`${actorUrl}/properties`, { headers: bearer(access) })).status).toBe(403);
     });
   });
 

@@ -32,6 +32,8 @@ class BenchTools {
       type: 'urn:actingweb:bench.example:mcp',
       baseUrl: process.env.BENCH_BASE_URL ?? 'http://127.0.0.1/',
       storage: storageFromEnv<StorageOptions>(),
+      // The authorization server, so OAuth access tokens are checked too (bench/mcp.ts).
+      identity: {},
     }),
   ],
   providers: [BenchTools],

@@ -11,6 +11,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { DevtestModule } from './devtest/devtest.module.js';
 import { HooksModule } from './hooks/hooks.module.js';
 import { HttpPlumbingModule } from './http/http-plumbing.module.js';
+import { IdentityModule } from './identity/identity.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { MetaModule } from './meta/meta.module.js';
 import { MethodsActionsModule } from './methods-actions/methods-actions.module.js';
@@ -38,6 +39,7 @@ const FEATURES = [
   MethodsActionsModule,
   ResourcesModule,
   McpModule,
+  IdentityModule,
   DevtestModule,
 ];
 

@@ -30,6 +30,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['trust'],
   ['subscriptions', 'callbacks'],
   ['actors', 'meta', 'methods-actions', 'resources', 'mcp'],
+  ['identity'],
   ['devtest'],
   ['testing'],
 ];

@@ -18,6 +18,13 @@ export type {
   McpOptions,
 } from './config/actingweb-options.interface.js';
 export type { TrustTypeDefinition } from './config/trust-types.js';
+export type {
+  IdentityOptions,
+  IdentityMcpOptions,
+  OAuthClientConfig,
+  RateLimitOptions,
+} from './config/identity-options.js';
+export type { IdentityProviderOptions } from './config/identity-provider-options.js';
 export type { Permissions, PatternRule, ListRule, PermissionCategory } from './common/permissions.types.js';
 
 // Ports: supply them with the module options, inject them by these classes
@@ -49,6 +56,7 @@ export type {
   SubscriptionHookContext,
   LifecycleHookContext,
   LifecycleEvent,
+  OAuthSuccessHookContext,
   PropertyOperation,
   McpToolOptions,
   McpPromptOptions,
@@ -69,6 +77,10 @@ export { currentRequestId } from './common/request-context.js';
 // Actors
 export { ActorService } from './actors/actor.service.js';
 export type { CreateActorInput, CreatedActor } from './actors/actor.service.js';
+
+// Identity: MCP clients connected through the OAuth authorization server (docs/identity.md)
+export { OAuthClients } from './identity/oauth/oauth-clients.service.js';
+export type { ConnectedOAuthClient } from './identity/oauth/oauth-clients.service.js';
 
 // Trust and peers
 export { TrustManager } from './trust/trust-manager.service.js';

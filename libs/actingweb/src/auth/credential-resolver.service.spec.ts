@@ -3,12 +3,14 @@ import type { ActorRecord } from '../storage/actor.repository.js';
 import type { TrustCredential, TrustRepository } from '../storage/trust.repository.js';
 import {
   BearerTokenChain,
+  bearerTokenChainProvider,
   hasTrusteeEntropy,
   TrusteePassphraseResolver,
   TrustSecretResolver,
 } from './bearer-token-chain.js';
 import type { BearerTokenResolver } from './bearer-token-resolver.js';
 import { CredentialResolver } from './credential-resolver.service.js';
+import { IssuedAccessTokens, type IssuedTokenBinding } from './issued-access-tokens.js';
 
 const actor: ActorRecord = {
   id: 'a1',
@@ -116,5 +118,53 @@ describe('CredentialResolver', () => {
   it('requires > 80 bits of entropy for trustee passphrases', () => {
     expect(hasTrusteeEntropy('x'.repeat(12))).toBe(false);
     expect(hasTrusteeEntropy('x'.repeat(13))).toBe(true);
+  });
+
+  describe("the library's own tokens (front of the chain)", () => {
+    /** Issued tokens as identity provides them: `awat_` when on, nothing when off. */
+    class Issued extends IssuedAccessTokens {
+      constructor(private readonly on: boolean) {
+        super();
+      }
+      recognizes(token: string): boolean {
+        return this.on && token.startsWith('awat_');
+      }
+      verify(): Promise<IssuedTokenBinding | null> {
+        return Promise.resolve({ actorId: 'a1', caller: { kind: 'creator' } });
+      }
+    }
+    const asked: string[] = [];
+    const application: BearerTokenResolver = {
+      resolve: async (_a, token) => (asked.push(token), { kind: 'creator' }),
+    };
+    const assembled = (issued: IssuedAccessTokens) =>
+      new CredentialResolver(
+        bearerTokenChainProvider.useFactory(
+          issued,
+          application,
+          new TrusteePassphraseResolver(),
+          new TrustSecretResolver(trusts),
+        ) as BearerTokenChain,
+      );
+
+    it('refuses them on actor routes (403) before the application resolver can claim them', async () => {
+      asked.length = 0;
+      await expect(
+        Promise.resolve().then(() => assembled(new Issued(true)).resolve(actor, 'Bearer awat_x')),
+      ).rejects.toMatchObject({ statusCode: 403, message: expect.stringMatching(/only at MCP endpoints/) });
+      expect(asked).toEqual([]);
+      await expect(
+        Promise.resolve().then(() => assembled(new Issued(true)).resolve(actor, 'Bearer mine')),
+      ).resolves.toEqual({ kind: 'creator' });
+      expect(asked).toEqual(['mine']);
+    });
+
+    it('passes every token on while identity is off', async () => {
+      asked.length = 0;
+      await expect(
+        Promise.resolve().then(() => assembled(new Issued(false)).resolve(actor, 'Bearer awat_x')),
+      ).resolves.toEqual({ kind: 'creator' });
+      expect(asked).toEqual(['awat_x']);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { IdentityOptions } from './identity-options.js';
 import type { TrustTypeDefinition } from './trust-types.js';
 
 /**
@@ -65,6 +66,11 @@ export interface ActingWebModuleOptions {
   subscriptions?: SubscriptionOptions;
   /** The MCP server at `/mcp` and `/{actorId}/mcp`; see `docs/mcp.md`. Enabled by default. */
   mcp?: McpOptions;
+  /**
+   * Identity: people sign in, and MCP clients connect with standard OAuth 2.1
+   * (an authorization server at `/oauth/*`); see `docs/identity.md`. Off unless given.
+   */
+  identity?: IdentityOptions;
 }
 
 /** @publicApi */

@@ -13,6 +13,7 @@ import {
   resolveOutgoingRequestOptions,
   type ResolvedOutgoingRequestOptions,
 } from './outgoing-request-options.js';
+import { resolveIdentityOptions, type ResolvedIdentityOptions } from './identity-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -55,6 +56,8 @@ export class AwConfig {
   readonly subscriptions!: Readonly<ResolvedSubscriptionOptions>;
   /** The MCP server settings, with defaults applied. */
   readonly mcp!: ResolvedMcpOptions;
+  /** Identity (OAuth authorization server, sign-in), with defaults applied; null when off. */
+  readonly identity!: ResolvedIdentityOptions | null;
 
   constructor(values: Omit<AwConfig, 'actorUrl' | 'describe'>) {
     Object.assign(this, values);
@@ -157,6 +160,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
       `defaultRelationship must be a built-in or configured trust type (got ${JSON.stringify(defaultRelationship)}; known: ${[...knownTypes].join(', ')})`,
     );
   }
+  const identity = resolveIdentityOptions(o.identity, root, knownTypes, problems);
   if (o.info !== undefined) {
     try {
       new URL(o.info);
@@ -197,6 +201,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     authRealm: root ? new URL(root).host : '',
     subscriptions,
     mcp,
+    identity,
   });
 }
 

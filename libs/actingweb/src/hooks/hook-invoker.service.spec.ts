@@ -474,6 +474,42 @@ describe.each(modes)('HookInvoker with %s hooks', (_mode, wrap) => {
       registry.registerHook('lifecycle', 'my_event', wrap(boom));
       expect(await invoker.runLifecycle(lifecycleCtx('my_event'))).toBeNull();
     });
+
+    it('veto: allows when no hook returns false; stops at the first false or error', async () => {
+      const order: string[] = [];
+      expect(await invoker.runLifecycleVeto(lifecycleCtx('oauth_success'))).toEqual({ allowed: true });
+      registry.registerHook(
+        'lifecycle',
+        'oauth_success',
+        wrap(() => (order.push('a'), null)),
+      );
+      registry.registerHook(
+        'lifecycle',
+        'oauth_success',
+        wrap(() => (order.push('b'), true)),
+      );
+      expect(await invoker.runLifecycleVeto(lifecycleCtx('oauth_success'))).toEqual({ allowed: true });
+      registry.registerHook(
+        'lifecycle',
+        'oauth_success',
+        wrap(() => (order.push('c'), false)),
+      );
+      registry.registerHook(
+        'lifecycle',
+        'oauth_success',
+        wrap(() => order.push('never')),
+      );
+      expect(await invoker.runLifecycleVeto(lifecycleCtx('oauth_success'))).toEqual({ allowed: false });
+      expect(order).toEqual(['a', 'b', 'a', 'b', 'c']);
+
+      registry.registerHook('lifecycle', 'vetoed_by_error', wrap(boom), { label: 'Life.veto' });
+      const outcome = await invoker.runLifecycleVeto(lifecycleCtx('vetoed_by_error'));
+      expect(outcome.allowed).toBe(false);
+      expect((outcome.error as Error).message).toBe('boom');
+      expect(errors).toEqual([
+        expect.stringMatching(/^Hook Life\.veto \(lifecycle:vetoed_by_error\): Error: boom/),
+      ]);
+    });
   });
 });
 

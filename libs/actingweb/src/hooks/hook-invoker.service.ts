@@ -136,6 +136,19 @@ export class HookInvoker {
     return last;
   }
 
+  /**
+   * For events a hook may refuse (`oauth_success`): hooks for `ctx.event` run
+   * in order until one returns `false` or throws (logged here); that one vetoes.
+   */
+  async runLifecycleVeto(ctx: LifecycleHookContext): Promise<{ allowed: boolean; error?: unknown }> {
+    for (const hook of this.hooksFor('lifecycle', ctx.event)) {
+      const outcome = await this.call(hook, ctx.event, ctx, 'log');
+      if (outcome instanceof HookFailure) return { allowed: false, error: outcome.error };
+      if (outcome === false) return { allowed: false };
+    }
+    return { allowed: true };
+  }
+
   private async firstResult<K extends 'method' | 'action'>(
     kind: K,
     ctx: HookContextByKind[K],

@@ -32,6 +32,7 @@ export type LifecycleEvent =
   | 'trust_deleted'
   | 'subscription_created'
   | 'subscription_deleted'
+  | 'oauth_success'
   | (string & {});
 
 /**
@@ -134,6 +135,27 @@ export interface LifecycleHookContext {
   readonly trustData?: unknown;
   readonly initiatedByPeer?: boolean;
   readonly [key: string]: unknown;
+}
+
+/**
+ * Argument of `@LifecycleHook('oauth_success')`: someone signed in with an
+ * identity provider. Return `false` or throw to refuse the sign-in (403; an
+ * actor created by this sign-in stays).
+ *
+ * @publicApi
+ */
+export interface OAuthSuccessHookContext extends LifecycleHookContext {
+  readonly event: 'oauth_success';
+  /** The provider's id (`google`, `github`, or the configured id). */
+  readonly provider: string;
+  /** The verified email, lower-cased: the actor's creator. */
+  readonly email: string;
+  /** The provider's stable id of the account (`sub`; GitHub: the user id). */
+  readonly subject: string;
+  /** What the provider said about the account (ID token and UserInfo claims; GitHub: its user fields). */
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** This sign-in created the actor (`actor_created` has just fired). */
+  readonly actorCreated: boolean;
 }
 
 /** The context type each hook kind receives. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Caller } from '../common/caller.js';
 import { CredentialResolver } from '../auth/credential-resolver.service.js';
 import { AwConfig } from '../config/aw-config.js';
+import { MCP_SCOPE } from '../config/identity-options.js';
 import { ForbiddenError } from '../errors/actingweb.errors.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
 import { JSONRPC_ERRORS, JsonRpcError } from '../common/json-rpc.js';
@@ -17,13 +18,15 @@ export interface McpPrincipal {
 /**
  * Binds an MCP request to exactly one actor and a caller (`shared/docs/mcp.md` §1.11, §3.4).
  *
- * - `/{actorId}/mcp`: the actor comes from the path; credentials are checked by
- *   the same `CredentialResolver` as every actor route: Basic `creator:passphrase`,
- *   a trust secret as Bearer (e.g. an `mcp_client` trust), the trustee
+ * - `/{actorId}/mcp`: the actor comes from the path. An OAuth access token of
+ *   the library's own (identity, `docs/identity.md`) is verified by the
+ *   {@link McpTokenChain}; other credentials are checked by the same
+ *   `CredentialResolver` as every actor route: Basic `creator:passphrase`, a
+ *   trust secret as Bearer (e.g. an `mcp_client` trust), the trustee
  *   passphrase, or a token of the application's `bearerTokenResolver`. A
  *   credential of another actor opens nothing here: 401 `invalid_token`.
- * - `/mcp`: only a Bearer token, resolved by the {@link McpTokenResolver} port
- *   to exactly one actor.
+ * - `/mcp`: only a Bearer token, resolved by the {@link McpTokenChain} (the
+ *   library's own tokens, then the `McpTokenResolver` port) to exactly one actor.
  *
  * No credentials → 401 with a Bearer challenge naming the protected-resource
  * metadata; wrong ones → 401 `invalid_token`; an unapproved trust → 403.
@@ -72,7 +75,9 @@ export class McpAuthenticator {
       401,
       undefined,
       {
-        'WWW-Authenticate': `Bearer realm="ActingWeb MCP", resource_metadata="${this.resourceMetadataUrl(actorId)}"`,
+        'WWW-Authenticate':
+          `Bearer realm="ActingWeb MCP", resource_metadata="${this.resourceMetadataUrl(actorId)}"` +
+          (this.config.identity ? `, scope="${MCP_SCOPE}"` : ''), // the scope to ask the authorization server for
       },
     );
   }
@@ -88,6 +93,16 @@ export class McpAuthenticator {
   }
 
   private async atActor(actor: ActorRecord, authorization: string): Promise<McpPrincipal> {
+    const token = bearerToken(authorization);
+    if (token !== null && this.tokens.isIssued(token)) {
+      const binding = await this.tokens.resolveIssuedAt(actor.id, token);
+      if (!binding)
+        throw this.invalidToken(
+          actor.id,
+          'The access token is invalid, expired, revoked, or for another actor',
+        );
+      return { actor, caller: binding.caller };
+    }
     try {
       return { actor, caller: await this.credentials.resolve(actor, authorization) };
     } catch (err) {
@@ -98,10 +113,8 @@ export class McpAuthenticator {
   }
 
   private async atRoot(authorization: string): Promise<McpPrincipal> {
-    const space = authorization.indexOf(' ');
-    const scheme = (space < 0 ? authorization : authorization.slice(0, space)).toLowerCase();
-    const token = space < 0 ? '' : authorization.slice(space + 1).trim();
-    if (scheme !== 'bearer' || token === '') {
+    const token = bearerToken(authorization);
+    if (token === null) {
       throw this.invalidToken(
         undefined,
         'Only Bearer tokens are accepted at /mcp; use /{actorId}/mcp for Basic credentials',
@@ -120,4 +133,12 @@ export class McpAuthenticator {
         `resource_metadata="${this.resourceMetadataUrl(actorId)}"`,
     });
   }
+}
+
+/** The token of a `Bearer` header, or null for any other scheme or an empty token. */
+function bearerToken(authorization: string): string | null {
+  const space = authorization.indexOf(' ');
+  const scheme = (space < 0 ? authorization : authorization.slice(0, space)).toLowerCase();
+  const token = space < 0 ? '' : authorization.slice(space + 1).trim();
+  return scheme === 'bearer' && token !== '' ? token : null;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type FactoryProvider } from '@nestjs/common';
+import { IssuedAccessTokens } from '../auth/issued-access-tokens.js';
 import type { Caller } from '../common/caller.js';
 import { TrustRepository } from '../storage/trust.repository.js';
 
@@ -48,30 +49,60 @@ export class TrustSecretMcpTokenResolver extends McpTokenResolver {
 }
 
 /**
- * The resolvers of root `/mcp` Bearer tokens, asked in order; the first
- * binding wins:
+ * The resolvers of MCP Bearer tokens, asked in order; the first binding wins:
  *
- * 1. tokens this library issues itself (the identity feature's access tokens,
- *    `awat_` prefix): none yet;
+ * 1. tokens this library issues itself (the identity feature's OAuth access
+ *    tokens, `awat_` prefix; {@link IssuedAccessTokens}): when it recognizes
+ *    a token, its answer is final, so nothing else can claim it;
  * 2. the application's {@link McpTokenResolver} (`mcpTokenResolver` option),
  *    or else the trust-secret lookup ({@link TrustSecretMcpTokenResolver}).
+ *
+ * {@link resolve} is the root `/mcp`, where the token selects the actor. At
+ * `/{actorId}/mcp` only the first slot applies ({@link resolveIssuedAt});
+ * other credentials go through the actor-route checks (`CredentialResolver`).
  */
 export class McpTokenChain {
-  constructor(readonly resolvers: readonly McpTokenResolver[]) {}
+  constructor(
+    readonly resolvers: readonly McpTokenResolver[],
+    private readonly issued?: IssuedAccessTokens,
+  ) {}
 
+  /** Whether `token` is one of the library's own (then only this chain decides it, never the actor-route checks). */
+  isIssued(token: string): boolean {
+    return this.issued?.recognizes(token) ?? false;
+  }
+
+  /** The binding of a root `/mcp` token, or null. */
   async resolve(token: string): Promise<McpTokenBinding | null> {
+    if (this.isIssued(token)) return this.issued!.verify(token, undefined);
     for (const resolver of this.resolvers) {
       const binding = await resolver.resolve(token);
       if (binding) return binding;
     }
     return null;
   }
+
+  /** The binding of a token the library issued, at the MCP endpoint of `actorId`; null when it does not open it. */
+  resolveIssuedAt(actorId: string, token: string): Promise<McpTokenBinding | null> {
+    return this.isIssued(token) ? this.issued!.verify(token, actorId) : Promise.resolve(null);
+  }
 }
 
-/** Assembles the {@link McpTokenChain} in the documented order. */
+/**
+ * Assembles the {@link McpTokenChain} in the documented order. The issued
+ * tokens come from the identity feature (global `IdentityTokensModule`, as
+ * mcp/ sits below identity/).
+ */
 export const mcpTokenChainProvider: FactoryProvider<McpTokenChain> = {
   provide: McpTokenChain,
-  useFactory: (application: McpTokenResolver | undefined, trustSecrets: TrustSecretMcpTokenResolver) =>
-    new McpTokenChain([application ?? trustSecrets]),
-  inject: [{ token: McpTokenResolver, optional: true }, TrustSecretMcpTokenResolver],
+  useFactory: (
+    issued: IssuedAccessTokens | undefined,
+    application: McpTokenResolver | undefined,
+    trustSecrets: TrustSecretMcpTokenResolver,
+  ) => new McpTokenChain([application ?? trustSecrets], issued),
+  inject: [
+    { token: IssuedAccessTokens, optional: true },
+    { token: McpTokenResolver, optional: true },
+    TrustSecretMcpTokenResolver,
+  ],
 };

@@ -13,6 +13,7 @@ import { McpService } from './mcp.service.js';
 /**
  * The MCP server at `/mcp` and `/<id>/mcp`: routes registered on Fastify at
  * init (no Nest controller), tools, prompts and resources from the hooks.
+ * `McpService` is exported for the identity feature (protected-resource metadata).
  */
 @Module({
   imports: [StorageModule, HooksModule, PermissionsModule, PropertiesModule, AuthModule],
@@ -24,5 +25,6 @@ import { McpService } from './mcp.service.js';
     McpService,
     McpHttpRoutes,
   ],
+  exports: [McpService],
 })
 export class McpModule {}

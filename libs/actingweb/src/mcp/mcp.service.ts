@@ -5,6 +5,7 @@ import { logPrefix } from '../common/request-context.js';
 import { idOf, JSONRPC_ERRORS, JsonRpcError, jsonRpcError, jsonRpcResult } from '../common/json-rpc.js';
 import { McpAuthenticator } from './mcp-auth.service.js';
 import { McpCatalog, type McpCallContext } from './mcp-catalog.service.js';
+import { MCP_SCOPE } from '../config/identity-options.js';
 import { clientTypeOf, MCP_PROTOCOL_VERSIONS, negotiateVersion, versionFromHeader } from './mcp-protocol.js';
 
 /** The HTTP facts an MCP message is handled with. */
@@ -168,6 +169,11 @@ export class McpService {
     if (actorId !== undefined) await this.auth.actorAt(actorId);
     return {
       resource: this.auth.endpointUrl(actorId),
+      // identity: the authorization server that issues tokens for this resource (RFC 9728 §2).
+      ...(this.config.identity && {
+        authorization_servers: [this.config.identity.issuer],
+        scopes_supported: [MCP_SCOPE],
+      }),
       bearer_methods_supported: ['header'],
       resource_name: this.config.mcp.serverName,
     };

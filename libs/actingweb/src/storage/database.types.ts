@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { IdentityTables } from './identity-tables.js';
 
 /*
  * Table types of the ActingWeb schema (see migrations/0001-initial-schema.ts).
@@ -141,8 +142,8 @@ export interface AttributesTable {
   expires_at: number | null;
 }
 
-/** The whole schema, for `Kysely<AwDatabase>`. */
-export interface AwDatabase {
+/** The whole schema, for `Kysely<AwDatabase>` (identity tables: identity-tables.ts). */
+export interface AwDatabase extends IdentityTables {
   actors: ActorsTable;
   properties: PropertiesTable;
   property_lists: PropertyListsTable;

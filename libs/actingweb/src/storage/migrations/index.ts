@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialectName } from '../sql-dialect.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { trustSecretIndex } from './0002-trust-secret-index.js';
+import { identitySchema } from './0003-identity-schema.js';
 
 /**
  * Versioned migrations, applied in name order at startup. Add new ones with the
@@ -14,6 +15,8 @@ export class AwMigrationProvider implements MigrationProvider {
     return {
       '0001-initial-schema': initialSchema(this.dialect),
       '0002-trust-secret-index': trustSecretIndex(),
+      // The identity tables (docs/identity.md) exist whether or not identity is on.
+      '0003-identity-schema': identitySchema(this.dialect),
     };
   }
 }
