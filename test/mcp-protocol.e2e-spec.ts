@@ -96,13 +96,24 @@ describe.each(STORAGES)('MCP transport and protocol rules on $name', (storage) =
         rpc('ping'),
         { jsonrpc: '2.0', method: 'notifications/initialized' },
       ]) {
-        const res = await post(body, { 'mcp-protocol-version': '2026-07-28' });
+        const res = await post(body, { 'mcp-protocol-version': '2099-01-01' });
         expect(res.status).toBe(400);
         expect(res.json.error.code).toBe(-32600);
         expect(res.json.error).not.toHaveProperty('data');
         expect(res.json.error.code < -32099 || res.json.error.code > -32020).toBe(true);
-        for (const v of VERSIONS) expect(res.json.error.message).toContain(v);
+        for (const v of [...VERSIONS, '2026-07-28']) expect(res.json.error.message).toContain(v);
       }
+    });
+
+    it('refuses a request with the 2026-07-28 header but no _meta (400 -32602); a notification is accepted', async () => {
+      const res = await post(rpc('tools/list'), { 'mcp-protocol-version': '2026-07-28' });
+      expectError(res, 400, -32602);
+      expect(res.json.error.message).toContain('io.modelcontextprotocol/protocolVersion');
+      const note = await post(
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        { 'mcp-protocol-version': '2026-07-28' },
+      );
+      expect(note.status).toBe(202);
     });
 
     it('assumes 2025-03-26 without the header: no outputSchema, no structuredContent', async () => {
@@ -207,13 +218,16 @@ describe.each(STORAGES)('MCP transport and protocol rules on $name', (storage) =
       expect(res.json.error.message).toMatch(/larger than 65536 bytes/);
     });
 
-    it('takes large params under the limit (the tool sees them)', async () => {
+    it('takes large params under the limit, and checks them against the input schema', async () => {
       const res = await post(
         rpc('tools/call', { name: 'search', arguments: { query: 'y'.repeat(50 * 1024) } }),
       );
-      expect(res.status).toBe(200);
-      // The DTO caps query at 100 characters: an isError result, not a transport error.
-      expect(CallToolResultSchema.parse(res.json.result).isError).toBe(true);
+      // The schema caps query at 100 characters: -32602 naming the path, before the hook runs.
+      expectError(res, 200, -32602);
+      expect(res.json.error).toMatchObject({
+        message: 'Invalid arguments for tool search: /query must NOT have more than 100 characters',
+        data: { path: '/query' },
+      });
     });
 
     it('refuses deeply nested params with -32600 (iteratively checked, no stack overflow)', async () => {
@@ -288,7 +302,7 @@ describe.each(STORAGES)('MCP transport and protocol rules on $name', (storage) =
       expect(doc.json).toMatchObject({
         server_name: 'actingweb',
         capabilities: { tools: true, prompts: true, resources: true },
-        transport: { endpoint: url, supported_versions: VERSIONS },
+        transport: { endpoint: url, supported_versions: [...VERSIONS, '2026-07-28'] },
       });
     });
 

@@ -157,11 +157,18 @@ describe.each(STORAGES)('MCP with the official SDK client on $name', (storage) =
       );
       expect(crashed.isError).toBe(true);
       expect(JSON.stringify(crashed)).not.toContain('secret internal detail');
-      const invalid = CallToolResultSchema.parse(
-        await client.callTool({ name: 'search', arguments: { limit: 500 } }),
-      );
-      expect(invalid.isError).toBe(true);
-      expect((invalid.content[0] as { text: string }).text).toMatch(/query/);
+    });
+
+    it('refuses arguments that do not match the input schema with -32602, naming the path', async () => {
+      const calls = server.app.get(McpFixtureHooks).calls.length;
+      await expect(client.callTool({ name: 'search', arguments: { limit: 500 } })).rejects.toMatchObject({
+        code: -32602,
+        message: expect.stringContaining('Invalid arguments for tool search: /query is required'),
+      });
+      await expect(
+        client.callTool({ name: 'search', arguments: { query: 'x', limit: 500 } }),
+      ).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('/limit must be <= 50') });
+      expect(server.app.get(McpFixtureHooks).calls).toHaveLength(calls);
     });
 
     it('rejects an unknown tool with -32602', async () => {
@@ -381,23 +388,112 @@ describe.each(STORAGES)('MCP with the official SDK client on $name', (storage) =
         await client.close();
       }
     });
+  });
 
-    it("in 'auto' (dual-era) mode falls back from the 2026-07-28 probe to the legacy handshake", async () => {
-      const client = new ClientV2(
-        { name: 'actingweb-e2e-v2-auto', version: '2.0.0' },
-        { versionNegotiation: { mode: 'auto' } },
-      );
-      const transport = new TransportV2(new URL(actorUrl()), {
-        requestInit: { headers: { authorization: actor.creatorAuth } },
+  describe("the v2 client in 'auto' mode: the 2026-07-28 era", () => {
+    const modern: ClientV2[] = [];
+    afterAll(async () => {
+      for (const c of modern) await c.close().catch(() => undefined);
+    });
+
+    async function openModern(url: string, authorization?: string, name = 'actingweb-e2e-modern') {
+      const client = new ClientV2({ name, version: '2.0.0' }, { versionNegotiation: { mode: 'auto' } });
+      const headers: Record<string, string> = authorization ? { authorization } : {};
+      await client.connect(new TransportV2(new URL(url), { requestInit: { headers } }));
+      modern.push(client);
+      return client;
+    }
+
+    it('connects in the modern era (server/discover) and reports the server', async () => {
+      const client = await openModern(actorUrl(), actor.creatorAuth);
+      expect(client.getProtocolEra()).toBe('modern');
+      expect(client.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      expect(client.getServerVersion()).toMatchObject({ name: 'notes-mcp', version: '1.0' });
+      expect(client.getInstructions()).toBe('Use search first.');
+      expect(client.getServerCapabilities()).toEqual({
+        tools: { listChanged: false },
+        prompts: { listChanged: false },
+        resources: { subscribe: false, listChanged: false },
       });
-      await client.connect(transport);
-      try {
-        expect(client.getProtocolEra()).toBe('legacy');
-        expect(client.getNegotiatedProtocolVersion()).toBe('2025-11-25');
-        expect(names((await client.listTools()).tools)).toContain('search');
-      } finally {
-        await client.close();
+    });
+
+    it('lists and calls tools, prompts and resources as the creator', async () => {
+      const client = await openModern(actorUrl(), actor.creatorAuth);
+      const tools = await client.listTools();
+      expect(names(tools.tools)).toEqual([
+        'admin_reset',
+        'crash_tool',
+        'fail_tool',
+        'get_weather',
+        'list_notes',
+        'search',
+      ]);
+      const search = await client.callTool({ name: 'search', arguments: { query: 'oslo', limit: 1 } });
+      expect(JSON.parse((search.content as Array<{ text: string }>)[0].text)).toEqual({
+        actor: actor.id,
+        hits: ['oslo-1'],
+      });
+      const weather = await client.callTool({ name: 'get_weather', arguments: {} });
+      expect(weather.structuredContent).toEqual({ temp: 21.5 });
+      await expect(client.callTool({ name: 'search', arguments: {} })).rejects.toMatchObject({
+        code: -32602,
+      });
+
+      const prompt = await client.getPrompt({ name: 'summarize_notes', arguments: { topic: 'travel' } });
+      expect(prompt.messages).toEqual([
+        { role: 'user', content: { type: 'text', text: 'Summarize my notes about travel' } },
+      ]);
+      expect(names((await client.listPrompts()).prompts)).toEqual(['secret_prompt', 'summarize_notes']);
+
+      const resources = await client.listResources();
+      expect(resources.resources.map((r) => r.uri)).toEqual([
+        'notes://recent',
+        'notes://item/{id}',
+        'private/diary',
+      ]);
+      const templates = await client.listResourceTemplates();
+      expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toEqual(['notes://item/{id}']);
+      const item = await client.readResource({ uri: 'notes://item/42' });
+      expect(item.contents).toEqual([{ uri: 'notes://item/42', mimeType: 'text/plain', text: 'note 42' }]);
+      // Resource not found is -32602 from 2026-07-28 on (-32002 before).
+      await expect(client.readResource({ uri: 'notes://item/missing' })).rejects.toMatchObject({
+        code: -32602,
+      });
+    });
+
+    it('shows an mcp_client trust only what its permissions allow, at both endpoint shapes', async () => {
+      for (const url of [actorUrl(), `${server.url}mcp`]) {
+        const client = await openModern(url, `Bearer ${mcpClient.secret}`);
+        expect(client.getProtocolEra()).toBe('modern');
+        expect(names((await client.listTools()).tools)).toEqual(['get_weather', 'list_notes', 'search']);
+        const result = await client.callTool({ name: 'search', arguments: { query: 'q' } });
+        expect(JSON.parse((result.content as Array<{ text: string }>)[0].text)).toMatchObject({
+          actor: actor.id,
+        });
+        await expect(client.callTool({ name: 'admin_reset', arguments: {} })).rejects.toMatchObject({
+          code: -32003,
+        });
+        expect(names((await client.listPrompts()).prompts)).toEqual(['summarize_notes']);
+        expect((await client.listResources()).resources.map((r) => r.uri)).toEqual([
+          'notes://recent',
+          'notes://item/{id}',
+        ]);
+        await expect(client.readResource({ uri: 'private/diary' })).rejects.toMatchObject({ code: -32003 });
       }
+    });
+
+    it('describes tools to the client family its clientInfo names', async () => {
+      const claude = await openModern(actorUrl(), actor.creatorAuth, 'claude-desktop');
+      expect(names((await claude.listTools()).tools)).toContain('get_claude_tip');
+    });
+
+    it('connects without credentials (discovery is public), then gets 401', async () => {
+      const client = await openModern(actorUrl());
+      expect(client.getProtocolEra()).toBe('modern');
+      await expect(client.listTools()).rejects.toMatchObject({
+        data: { status: 401 },
+        message: expect.stringContaining('-32001'),
+      });
     });
   });
 });

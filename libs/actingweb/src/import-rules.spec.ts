@@ -60,8 +60,6 @@ const PHASE_B_ALLOWED: ReadonlySet<string> = new Set([
   'trust/trust.module.ts -> subscriptions/subscriptions.module.ts',
   // phase B removes this (B2): the trustee's creator rules move below trust/ (or the trustee to actors/).
   'trust/trustee.service.ts -> actors/actor.service.ts',
-  // phase B removes this (B3): the MCP routes become mcp.routes.ts, an HTTP-facing file.
-  'mcp/mcp-http.service.ts -> http/body-parsing.ts',
 ]);
 
 const SRC = dirname(fileURLToPath(import.meta.url));

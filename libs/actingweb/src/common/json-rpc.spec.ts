@@ -5,6 +5,7 @@ import {
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
+  UnauthorizedError,
 } from '../errors/actingweb.errors.js';
 import { JSONRPC_ERRORS, JsonRpcError, toJsonRpcError } from './json-rpc.js';
 
@@ -46,6 +47,21 @@ describe('toJsonRpcError', () => {
     });
   });
 
+  it('keeps the message of a refused credential: -32001 (HTTP 401) or -32003 (HTTP 403)', () => {
+    expect(
+      shape(toJsonRpcError(new ForbiddenError('Trust relationship is not approved yet'), 'auth')),
+    ).toEqual({
+      code: -32003,
+      message: 'Trust relationship is not approved yet',
+      httpStatus: 403,
+    });
+    expect(shape(toJsonRpcError(new UnauthorizedError('Who are you?'), 'auth'))).toEqual({
+      code: -32001,
+      message: 'Who are you?',
+      httpStatus: 401,
+    });
+  });
+
   it("answers a hook's ActingWebError with its message, anything else with the fallback", () => {
     expect(shape(toJsonRpcError(new ConflictError('taken'), 'hook'))).toEqual({
       code: -32603,
@@ -61,7 +77,7 @@ describe('toJsonRpcError', () => {
   });
 
   it('reveals nothing of an unexpected failure outside hooks: -32603 with HTTP 500', () => {
-    for (const stage of ['message', 'check'] as const) {
+    for (const stage of ['message', 'auth', 'check'] as const) {
       expect(shape(toJsonRpcError(new Error('db down'), stage))).toEqual({
         code: -32603,
         message: 'Internal error',

@@ -23,6 +23,12 @@ export const JSONRPC_ERRORS = Object.freeze({
   RESOURCE_NOT_FOUND: -32002,
   /** Access denied by trust permissions (the Python reference's code). */
   ACCESS_DENIED: -32003,
+  /** MCP 2026-07-28: the mirrored HTTP headers disagree with the body, or are missing (HTTP 400). */
+  HEADER_MISMATCH: -32020,
+  /** MCP 2026-07-28: the request needs a client capability its `_meta` does not declare (HTTP 400). */
+  MISSING_CLIENT_CAPABILITY: -32021,
+  /** MCP 2026-07-28: the request's protocol version is not served; `data.supported` lists those that are (HTTP 400). */
+  UNSUPPORTED_PROTOCOL_VERSION: -32022,
 });
 
 /** The `error` member of a JSON-RPC response. */
@@ -75,10 +81,11 @@ export function idOf(message: unknown): JsonRpcId {
  * Where a failure happened while answering a JSON-RPC request; it decides the
  * code (see {@link toJsonRpcError}).
  * - `message`: reading the request itself (the body, the envelope);
+ * - `auth`: the caller's credentials (a refusal keeps its message, e.g. a pending trust);
  * - `check`: the checks before anything runs (the name, the caller's permissions);
  * - `hook`: the application's hook threw.
  */
-export type JsonRpcFailureStage = 'message' | 'check' | 'hook';
+export type JsonRpcFailureStage = 'message' | 'auth' | 'check' | 'hook';
 
 /**
  * The JSON-RPC error a failure answers with, the same for `/mcp` and
@@ -89,11 +96,12 @@ export type JsonRpcFailureStage = 'message' | 'check' | 'hook';
  * | `message` | `BadRequestError` `invalid_json` | -32700 Parse error | 400 |
  * | `message` | another 4xx `ActingWebError` | -32600 Invalid Request: its message | 400 |
  * | `message` | `RangeError` (nesting) | -32600 Invalid Request | 400 |
+ * | `auth` | 401 / 403 `ActingWebError` | -32001 / -32003 with its message | 401 / 403 |
  * | `check` | 403 `ActingWebError` | -32003 Access denied | 403 |
  * | `check` | 404 `ActingWebError` | -32601 Method not found | 200 |
  * | `hook` | `ActingWebError` | -32603 with its message (thrown on purpose) | 200 |
  * | `hook` | anything else | -32603 with `fallback` (reveals nothing) | 200 |
- * | `message`, `check` | anything else | -32603 Internal error | 500 |
+ * | `message`, `auth`, `check` | anything else | -32603 Internal error | 500 |
  */
 export function toJsonRpcError(
   error: unknown,
@@ -117,6 +125,12 @@ export function toJsonRpcError(
           400,
         );
       }
+      break;
+    case 'auth':
+      if (known?.statusCode === 401)
+        return new JsonRpcError(JSONRPC_ERRORS.AUTH_REQUIRED, known.message, 401);
+      if (known?.statusCode === 403)
+        return new JsonRpcError(JSONRPC_ERRORS.ACCESS_DENIED, known.message, 403);
       break;
     case 'check':
       if (known?.statusCode === 403)

@@ -88,6 +88,25 @@ export interface McpOptions {
    * not affected. Default none.
    */
   allowedOrigins?: string[];
+  /**
+   * Items per page of `tools/list`, `prompts/list`, `resources/list` and
+   * `resources/templates/list`; longer lists get a `nextCursor`. Default 100.
+   */
+  pageSize?: number;
+  /**
+   * `ttlMs` of cacheable 2026-07-28 results (lists, `resources/read`,
+   * `server/discover`): how long a client may consider them fresh. Default 0:
+   * lists are filtered by the caller's trust permissions, which may change
+   * at any time, and no list-changed notifications are sent.
+   */
+  cacheTtlMs?: number;
+  /**
+   * Development mode: tool results are checked against the tool's
+   * `outputSchema`, and a mismatch is a `-32603` error naming the failing
+   * path (in production the check is skipped). Default: on when `NODE_ENV`
+   * is `development` or `test`.
+   */
+  developmentMode?: boolean;
 }
 
 /** @publicApi */

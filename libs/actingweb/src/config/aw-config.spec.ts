@@ -71,16 +71,31 @@ describe('resolveConfig', () => {
       serverName: 'actingweb',
       instructions: null,
       allowedOrigins: [],
+      pageSize: 100,
+      cacheTtlMs: 0,
+      developmentMode: true, // NODE_ENV is "test" under Jest
     });
+    expect(
+      resolveConfig({ ...base, mcp: { pageSize: 2, cacheTtlMs: 60_000, developmentMode: false } }).mcp,
+    ).toMatchObject({ pageSize: 2, cacheTtlMs: 60_000, developmentMode: false });
     const off = resolveConfig({ ...base, mcp: { enabled: false, serverName: 'notes', instructions: 'Hi' } });
     expect(off.mcp).toMatchObject({ enabled: false, serverName: 'notes', instructions: 'Hi' });
     expect(off.optionTags).not.toContain('mcp');
     expect(() =>
       resolveConfig({
         ...base,
-        mcp: { enabled: 'yes', serverName: '', allowedOrigins: ['localhost'] } as never,
+        mcp: {
+          enabled: 'yes',
+          serverName: '',
+          allowedOrigins: ['localhost'],
+          pageSize: 0,
+          cacheTtlMs: -1,
+          developmentMode: 'yes',
+        } as never,
       }),
-    ).toThrow(/mcp.enabled must be true or false[\s\S]*mcp.serverName[\s\S]*mcp.allowedOrigins/);
+    ).toThrow(
+      /mcp.enabled must be true or false[\s\S]*mcp.serverName[\s\S]*mcp.allowedOrigins[\s\S]*mcp.pageSize[\s\S]*mcp.cacheTtlMs[\s\S]*mcp.developmentMode/,
+    );
   });
   it('validates and normalizes app trust types', () => {
     const c = resolveConfig({

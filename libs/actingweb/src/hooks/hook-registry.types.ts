@@ -59,6 +59,8 @@ export interface McpToolEntry {
   readonly outputSchema?: Record<string, unknown>;
   readonly annotations?: Record<string, unknown>;
   readonly allowedClients?: readonly string[];
+  readonly clientDescriptions?: Readonly<Record<string, string>>;
+  readonly requiredClientCapabilities?: Readonly<Record<string, unknown>>;
   readonly label: string;
 }
 

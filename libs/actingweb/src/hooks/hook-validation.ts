@@ -85,6 +85,14 @@ export function validateMcpToolOptions(opts: McpToolOptions): void {
   if (clients !== undefined && (!Array.isArray(clients) || clients.some((c) => typeof c !== 'string'))) {
     throw new Error('@McpTool: allowedClients must be an array of strings');
   }
+  const descriptions: unknown = opts.clientDescriptions;
+  if (
+    descriptions !== undefined &&
+    (!isPlainObject(descriptions) || Object.values(descriptions).some((d) => typeof d !== 'string'))
+  ) {
+    throw new Error('@McpTool: clientDescriptions must map client families to strings');
+  }
+  assertOptionalObject('McpTool', 'requiredClientCapabilities', opts.requiredClientCapabilities);
 }
 
 export function validateMcpPromptOptions(opts: McpPromptOptions | undefined): void {

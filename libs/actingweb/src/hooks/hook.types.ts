@@ -227,8 +227,25 @@ export interface McpToolOptions {
   inputSchema?: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
   annotations?: Record<string, unknown>;
-  /** MCP client names allowed to see the tool; all clients when omitted. */
+  /**
+   * Client families that see the tool in `tools/list` (`claude`, `chatgpt`,
+   * `cursor`, `mcp_inspector`, `universal` for any other client; see
+   * docs/mcp.md); all clients when omitted. Listing only: it is not
+   * authorization, `tools/call` does not check it.
+   */
   allowedClients?: string[];
+  /**
+   * A description per client family (same keys as `allowedClients`), shown
+   * instead of `description` to that family in `tools/list`.
+   */
+  clientDescriptions?: Record<string, string>;
+  /**
+   * Client capabilities the tool needs, e.g. `{ elicitation: {} }` or
+   * `{ extensions: { 'io.modelcontextprotocol/ui': {} } }`. A 2026-07-28
+   * request whose `_meta` does not declare them gets `-32021` before the hook
+   * runs. Legacy-era requests carry no capabilities and are not checked.
+   */
+  requiredClientCapabilities?: Record<string, unknown>;
 }
 
 /**

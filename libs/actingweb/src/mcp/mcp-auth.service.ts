@@ -5,7 +5,8 @@ import { AwConfig } from '../config/aw-config.js';
 import { MCP_SCOPE } from '../config/identity-options.js';
 import { ForbiddenError } from '../errors/actingweb.errors.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
-import { JSONRPC_ERRORS, JsonRpcError } from '../common/json-rpc.js';
+import { JSONRPC_ERRORS, JsonRpcError, toJsonRpcError } from '../common/json-rpc.js';
+import { PermissionGate } from '../permissions/permission-gate.js';
 import { McpTokenChain } from './mcp-token-resolver.js';
 
 /** An authenticated MCP request: the one actor it is bound to, and who calls. */
@@ -16,7 +17,7 @@ export interface McpPrincipal {
 }
 
 /**
- * Binds an MCP request to exactly one actor and a caller (`shared/docs/mcp.md` §1.11, §3.4).
+ * Binds an MCP request to exactly one actor and a caller (docs/mcp.md#point-an-mcp-client-at-it).
  *
  * - `/{actorId}/mcp`: the actor comes from the path. An OAuth access token of
  *   the library's own (identity, `docs/identity.md`) is verified by the
@@ -58,8 +59,10 @@ export class McpAuthenticator {
     if (authorization === undefined || authorization.trim() === '') return null;
     const principal = actor ? await this.atActor(actor, authorization) : await this.atRoot(authorization);
     const { caller } = principal;
-    if (caller.kind === 'peer' && !caller.approved) {
-      throw new JsonRpcError(JSONRPC_ERRORS.ACCESS_DENIED, 'Trust relationship is not approved yet', 403);
+    try {
+      PermissionGate.assertApproved(caller); // MCP opens nothing to a pending trust
+    } catch (err) {
+      throw toJsonRpcError(err, 'auth');
     }
     if (caller.kind !== 'creator' && caller.kind !== 'trustee' && caller.kind !== 'peer') {
       throw this.invalidToken(actor?.id, 'These credentials cannot be used for MCP');

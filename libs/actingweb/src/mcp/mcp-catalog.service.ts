@@ -1,121 +1,61 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
-import type { Caller } from '../common/caller.js';
-import { errorMessage, logFailure, publicMessage } from '../errors/failures.js';
+import { JSONRPC_ERRORS, JsonRpcError, toJsonRpcError } from '../common/json-rpc.js';
+import { logPrefix } from '../common/request-context.js';
+import { AwConfig } from '../config/aw-config.js';
+import { logFailure } from '../errors/failures.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
-import type { McpResourceEntry, McpToolEntry } from '../hooks/hook-registry.types.js';
-import { isPlainObject } from '../common/json.js';
-import { logPrefix } from '../common/request-context.js';
-import type { ActorRecord } from '../storage/actor.repository.js';
-import { evaluatePermission } from '../permissions/permission-evaluator.js';
-import { PermissionService } from '../permissions/permission.service.js';
-import type { PermissionCategory } from '../common/permissions.types.js';
-import { JSONRPC_ERRORS, JsonRpcError, toJsonRpcError } from '../common/json-rpc.js';
+import type { McpResourceEntry } from '../hooks/hook-registry.types.js';
+import { PermissionGate } from '../permissions/permission-gate.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
 import {
-  formatPromptMessages,
-  formatResourceContents,
-  formatToolResult,
-  matchUriTemplate,
-  supportsStructuredContent,
-  toolErrorResult,
-} from './mcp-protocol.js';
+  accessDenied,
+  clip,
+  optionalObject,
+  requireName,
+  type McpCallContext,
+  type Params,
+} from './mcp-context.js';
+import { paginate } from './mcp-pagination.js';
+import { formatPromptMessages, formatResourceContents, matchUriTemplate } from './mcp-protocol.js';
 
-/** One MCP request after authentication. */
-export interface McpCallContext {
-  readonly actor: ActorRecord;
-  readonly caller: Caller;
-  /** The protocol version the request speaks. */
-  readonly version: string;
-  /** Client family for `allowedClients` (see `clientTypeOf`). */
-  readonly clientType: string;
-}
-
-type Params = Record<string, unknown>;
-type Allowed = (category: PermissionCategory, target: string, operation: string) => boolean;
-
-const ALLOW_ALL: Allowed = () => true;
-const DENY_ALL: Allowed = () => false;
-const DEFAULT_INPUT_SCHEMA = Object.freeze({ type: 'object', properties: {} });
+/** Server capabilities: every kind the endpoint can list (an empty list is a valid answer). */
+export const MCP_CAPABILITIES = Object.freeze({
+  tools: Object.freeze({ listChanged: false }),
+  prompts: Object.freeze({ listChanged: false }),
+  resources: Object.freeze({ subscribe: false, listChanged: false }),
+});
 
 /**
- * Tools, prompts and resources from the hook registry (`@McpTool` on action
- * hooks, `@McpPrompt`/`@McpResource` on method hooks), filtered per caller.
+ * Prompts (`@McpPrompt` method hooks) and resources (`@McpResource` method
+ * hooks), listed and used per caller. Tools are in `McpTools`.
  *
  * The creator and the trustee see and may use everything. A trust peer (e.g.
- * an `mcp_client` trust) sees and may use only what its effective trust
- * permissions **explicitly allow** (`tools`/`use`, `prompts`/`invoke`,
- * `resources`/`read`), evaluated by the same evaluator as REST; rules that say
- * nothing, and evaluation failures, hide the item (fail closed, as the Python
- * reference does for MCP). Permission is checked before the item is looked up,
- * so a denied caller cannot probe which names exist.
+ * an `mcp_client` trust) only what its effective trust permissions
+ * **explicitly allow** (`prompts`/`invoke`, `resources`/`read`), through the
+ * `explicit` mode of the {@link PermissionGate}: rules that say nothing, and
+ * failures to load them, hide the item (fail closed, as the Python reference
+ * does for MCP). Permission is checked before the item is looked up, so a
+ * denied caller cannot probe which names exist.
  */
 @Injectable()
 export class McpCatalog {
   private readonly logger = new Logger('ActingWebMcp');
 
   constructor(
+    @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(HookRegistry) private readonly registry: HookRegistry,
     @Inject(HookInvoker) private readonly invoker: HookInvoker,
-    @Inject(PermissionService) private readonly permissions: PermissionService,
+    @Inject(PermissionGate) private readonly gate: PermissionGate,
     @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
   ) {}
 
-  /** Server capabilities for `initialize`: only the kinds that have entries. */
-  capabilities(): Record<string, unknown> {
+  async listPrompts(ctx: McpCallContext, params: Params): Promise<Params> {
+    const check = await this.gate.for(ctx.actor, ctx.caller, 'explicit');
+    const visible = this.registry.mcpPrompts().filter((p) => check.allows('prompts', p.name, 'invoke'));
+    const page = paginate('prompts', visible, (p) => p.name, params.cursor, this.config.mcp.pageSize);
     return {
-      ...(this.registry.mcpTools().length > 0 && { tools: { listChanged: false } }),
-      ...(this.registry.mcpPrompts().length > 0 && { prompts: { listChanged: false } }),
-      ...(this.registry.mcpResources().length > 0 && { resources: { subscribe: false, listChanged: false } }),
-    };
-  }
-
-  async listTools(ctx: McpCallContext): Promise<Params> {
-    const allowed = await this.gate(ctx);
-    const structured = supportsStructuredContent(ctx.version);
-    const tools: Params[] = [];
-    for (const tool of this.registry.mcpTools()) {
-      if (tool.allowedClients && !tool.allowedClients.includes(ctx.clientType)) continue;
-      if (!allowed('tools', tool.name, 'use')) continue;
-      tools.push({
-        name: tool.name,
-        ...(tool.title !== undefined && { title: tool.title }),
-        description: tool.description,
-        inputSchema: objectSchema(tool.inputSchema) ?? DEFAULT_INPUT_SCHEMA,
-        ...(structured && tool.outputSchema && { outputSchema: objectSchema(tool.outputSchema) }),
-        ...(tool.annotations && { annotations: tool.annotations }),
-      });
-    }
-    return { tools };
-  }
-
-  /** Runs the tool's action hook. Hook failures are `isError` results, not JSON-RPC errors. */
-  async callTool(ctx: McpCallContext, params: Params): Promise<Params> {
-    const name = requireName(params.name, 'Missing tool name');
-    const args = optionalObject(params.arguments, 'Tool arguments must be an object');
-    if (!(await this.gate(ctx))('tools', name, 'use')) throw accessDenied('use tool', name);
-    const tool = this.registry.mcpTools().find((t) => t.name === name);
-    if (!tool) throw new JsonRpcError(JSONRPC_ERRORS.INVALID_PARAMS, `Unknown tool: ${clip(name)}`);
-    const outcome = await this.invoker.runAction({
-      actor: this.handles.create(ctx.actor),
-      name: tool.hookName,
-      data: args,
-      caller: ctx.caller,
-      httpMethod: 'POST',
-    });
-    if (outcome.error !== undefined) {
-      logFailure(this.logger, logPrefix(), outcome.error);
-      return toolErrorResult(publicMessage(outcome.error, `Tool ${name} failed`));
-    }
-    return formatToolResult(outcome.handled ? outcome.result : null, ctx.version, hasOutputSchema(tool));
-  }
-
-  async listPrompts(ctx: McpCallContext): Promise<Params> {
-    const allowed = await this.gate(ctx);
-    const prompts: Params[] = [];
-    for (const prompt of this.registry.mcpPrompts()) {
-      if (!allowed('prompts', prompt.name, 'invoke')) continue;
-      prompts.push({
+      prompts: page.items.map((prompt) => ({
         name: prompt.name,
         ...(prompt.description !== undefined && { description: prompt.description }),
         ...(prompt.arguments.length > 0 && {
@@ -125,9 +65,9 @@ export class McpCatalog {
             ...(a.required !== undefined && { required: a.required }),
           })),
         }),
-      });
-    }
-    return { prompts };
+      })),
+      ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+    };
   }
 
   async getPrompt(ctx: McpCallContext, params: Params): Promise<Params> {
@@ -141,7 +81,8 @@ export class McpCatalog {
         );
       }
     }
-    if (!(await this.gate(ctx))('prompts', name, 'invoke')) throw accessDenied('use prompt', name);
+    const check = await this.gate.for(ctx.actor, ctx.caller, 'explicit');
+    if (!check.allows('prompts', name, 'invoke')) throw accessDenied('use prompt', name);
     const prompt = this.registry.mcpPrompts().find((p) => p.name === name);
     if (!prompt) throw new JsonRpcError(JSONRPC_ERRORS.INVALID_PARAMS, `Unknown prompt: ${clip(name)}`);
     for (const arg of prompt.arguments) {
@@ -169,35 +110,46 @@ export class McpCatalog {
     };
   }
 
-  /** Fixed URIs, plus templates listed verbatim (parity with the reference; `shared/docs/mcp.md` §5.3). */
-  async listResources(ctx: McpCallContext): Promise<Params> {
-    const allowed = await this.gate(ctx);
-    const resources: Params[] = [];
-    for (const entry of this.registry.mcpResources()) {
-      const uri = entry.uri ?? entry.uriTemplate!;
-      if (!allowed('resources', uri, 'read')) continue;
-      resources.push({ uri, ...describeResource(entry) });
-    }
-    return { resources };
+  /** Fixed URIs, plus templates listed verbatim (parity with the reference; docs/mcp.md). */
+  async listResources(ctx: McpCallContext, params: Params): Promise<Params> {
+    const check = await this.gate.for(ctx.actor, ctx.caller, 'explicit');
+    const visible = this.registry
+      .mcpResources()
+      .filter((entry) => check.allows('resources', resourceKey(entry), 'read'));
+    const page = paginate('resources', visible, resourceKey, params.cursor, this.config.mcp.pageSize);
+    return {
+      resources: page.items.map((entry) => ({ uri: resourceKey(entry), ...describeResource(entry) })),
+      ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+    };
   }
 
-  async listResourceTemplates(ctx: McpCallContext): Promise<Params> {
-    const allowed = await this.gate(ctx);
-    const resourceTemplates: Params[] = [];
-    for (const entry of this.registry.mcpResources()) {
-      if (entry.uriTemplate === undefined || !allowed('resources', entry.uriTemplate, 'read')) continue;
-      resourceTemplates.push({ uriTemplate: entry.uriTemplate, ...describeResource(entry) });
-    }
-    return { resourceTemplates };
+  async listResourceTemplates(ctx: McpCallContext, params: Params): Promise<Params> {
+    const check = await this.gate.for(ctx.actor, ctx.caller, 'explicit');
+    const visible = this.registry
+      .mcpResources()
+      .filter(
+        (entry) => entry.uriTemplate !== undefined && check.allows('resources', entry.uriTemplate, 'read'),
+      );
+    const page = paginate('resourceTemplates', visible, resourceKey, params.cursor, this.config.mcp.pageSize);
+    return {
+      resourceTemplates: page.items.map((entry) => ({
+        uriTemplate: entry.uriTemplate,
+        ...describeResource(entry),
+      })),
+      ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
+    };
   }
 
   /**
    * Reads a resource: an exact `uri` entry first, else the first template that
-   * matches. The method hook gets `{ ...templateVariables, uri }` as data.
+   * matches. The method hook gets `{ ...templateVariables, uri }` as data; a
+   * `null` answer, like no match, is "not found" (`-32002` in the legacy era,
+   * `-32602` from 2026-07-28 on, both with `data.uri`).
    */
-  async readResource(ctx: McpCallContext, params: Params): Promise<unknown> {
+  async readResource(ctx: McpCallContext, params: Params): Promise<Params> {
     const uri = requireName(params.uri, 'Missing resource URI');
-    if (!(await this.gate(ctx))('resources', uri, 'read')) throw accessDenied('read resource', uri);
+    const check = await this.gate.for(ctx.actor, ctx.caller, 'explicit');
+    if (!check.allows('resources', uri, 'read')) throw accessDenied('read resource', uri);
     const resources = this.registry.mcpResources();
     let entry = resources.find((r) => r.uri === uri);
     let vars: Record<string, string> = {};
@@ -212,7 +164,7 @@ export class McpCatalog {
         }
       }
     }
-    if (!entry) throw resourceNotFound(uri);
+    if (!entry) throw resourceNotFound(uri, ctx.era);
     const outcome = await this.invoker.runMethod({
       actor: this.handles.create(ctx.actor),
       name: entry.hookName,
@@ -224,34 +176,16 @@ export class McpCatalog {
       logFailure(this.logger, logPrefix(), outcome.error);
       throw toJsonRpcError(outcome.error, 'hook', 'Resource read failed');
     }
-    if (!outcome.handled) throw resourceNotFound(uri);
-    return formatResourceContents(outcome.result, uri, entry.mimeType);
-  }
-
-  /**
-   * The permission check for this request: everything for the creator and the
-   * trustee; for a trust peer, its effective permissions loaded once and
-   * evaluated per item (`allowed` only).
-   */
-  private async gate(ctx: McpCallContext): Promise<Allowed> {
-    const { caller } = ctx;
-    if (caller.kind === 'creator' || caller.kind === 'trustee') return ALLOW_ALL;
-    if (caller.kind !== 'peer') return DENY_ALL;
-    try {
-      const { permissions } = await this.permissions.effective(
-        ctx.actor.id,
-        caller.peerId,
-        caller.relationship,
-      );
-      return (category, target, operation) =>
-        evaluatePermission(permissions, category, target, operation) === 'allowed';
-    } catch (err) {
-      this.logger.warn(
-        `MCP permission check failed for ${ctx.actor.id}:${caller.peerId}, denying: ${errorMessage(err)}`,
-      );
-      return DENY_ALL;
+    if (!outcome.handled || outcome.result === null || outcome.result === undefined) {
+      throw resourceNotFound(uri, ctx.era);
     }
+    return formatResourceContents(outcome.result, uri, entry.mimeType) as Params;
   }
+}
+
+/** A resource's URI, or its template: its name in listings, permissions and cursors. */
+function resourceKey(entry: McpResourceEntry): string {
+  return entry.uri ?? entry.uriTemplate!;
 }
 
 function describeResource(entry: McpResourceEntry): Params {
@@ -262,36 +196,7 @@ function describeResource(entry: McpResourceEntry): Params {
   };
 }
 
-function hasOutputSchema(tool: McpToolEntry): boolean {
-  return tool.outputSchema !== undefined;
-}
-
-/** Tool schemas must be `type: "object"` at the root (the SDKs reject the whole list otherwise). */
-function objectSchema(schema: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  if (!schema) return undefined;
-  return schema.type === 'object' ? schema : { ...schema, type: 'object' };
-}
-
-function requireName(value: unknown, message: string): string {
-  if (typeof value !== 'string' || value === '')
-    throw new JsonRpcError(JSONRPC_ERRORS.INVALID_PARAMS, message);
-  return value;
-}
-
-function optionalObject(value: unknown, message: string): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) throw new JsonRpcError(JSONRPC_ERRORS.INVALID_PARAMS, message);
-  return value;
-}
-
-function accessDenied(what: string, name: string): JsonRpcError {
-  return new JsonRpcError(JSONRPC_ERRORS.ACCESS_DENIED, `Access denied: you may not ${what} '${clip(name)}'`);
-}
-
-function resourceNotFound(uri: string): JsonRpcError {
-  return new JsonRpcError(JSONRPC_ERRORS.RESOURCE_NOT_FOUND, 'Resource not found', 200, { uri: clip(uri) });
-}
-
-function clip(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+function resourceNotFound(uri: string, era: McpCallContext['era']): JsonRpcError {
+  const code = era === 'modern' ? JSONRPC_ERRORS.INVALID_PARAMS : JSONRPC_ERRORS.RESOURCE_NOT_FOUND;
+  return new JsonRpcError(code, 'Resource not found', 200, { uri: clip(uri) });
 }

@@ -27,7 +27,7 @@ import {
   negotiateVersion,
   versionFromHeader,
 } from './mcp-protocol.js';
-import { parseMessage } from './mcp-http.service.js';
+import { parseMessage } from './mcp.routes.js';
 
 describe('version negotiation and the MCP-Protocol-Version header', () => {
   it('echoes supported versions, else the latest', () => {
@@ -44,7 +44,7 @@ describe('version negotiation and the MCP-Protocol-Version header', () => {
     expect(versionFromHeader(['2024-11-05', 'x'])).toBe('2024-11-05');
     let error: unknown;
     try {
-      versionFromHeader('2026-07-28');
+      versionFromHeader('2099-01-01');
     } catch (e) {
       error = e;
     }
@@ -52,7 +52,7 @@ describe('version negotiation and the MCP-Protocol-Version header', () => {
     expect((error as JsonRpcError).toObject()).toEqual({
       code: -32600,
       message:
-        'Unsupported MCP-Protocol-Version: 2026-07-28. This server supports: 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25',
+        'Unsupported MCP-Protocol-Version: 2099-01-01. This server supports: 2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28',
     });
     expect((error as JsonRpcError).httpStatus).toBe(400);
   });

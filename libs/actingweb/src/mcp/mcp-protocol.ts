@@ -1,19 +1,27 @@
 /**
- * Pure MCP protocol rules (legacy era, 2024-11-05 … 2025-11-25): version
- * negotiation, the `MCP-Protocol-Version` header, result formatting and URI
- * templates. See `shared/docs/mcp.md` §1.5–§1.9 and §1.14.
+ * Pure MCP protocol rules: the versions we serve, legacy-era negotiation and
+ * the `MCP-Protocol-Version` header, result formatting and URI templates
+ * (docs/mcp.md). The 2026-07-28 request rules are in `mcp-eras.ts`.
  */
 import { isPlainObject } from '../common/json.js';
 import { JSONRPC_ERRORS, JsonRpcError } from '../common/json-rpc.js';
 
-/** Versions we negotiate, oldest first. */
+/** Legacy-era versions (an `initialize` handshake), oldest first. */
 export const MCP_PROTOCOL_VERSIONS: readonly string[] = Object.freeze([
   '2024-11-05',
   '2025-03-26',
   '2025-06-18',
   '2025-11-25',
 ]);
+/** The newest legacy version: what `initialize` offers when it cannot echo. */
 export const MCP_LATEST_VERSION = '2025-11-25';
+/** Modern-era versions (stateless: every request carries its version in `_meta`). */
+export const MCP_MODERN_VERSIONS: readonly string[] = Object.freeze(['2026-07-28']);
+/** Every version served, newest first (`server/discover`, `-32022`'s `data.supported`). */
+export const MCP_SUPPORTED_VERSIONS: readonly string[] = Object.freeze([
+  ...MCP_MODERN_VERSIONS,
+  ...[...MCP_PROTOCOL_VERSIONS].reverse(),
+]);
 /** Assumed when a request after `initialize` carries no `MCP-Protocol-Version` header (transport spec). */
 export const MCP_HEADERLESS_VERSION = '2025-03-26';
 /** `structuredContent` and `outputSchema` exist from this version on (ISO dates compare as strings). */
@@ -38,7 +46,7 @@ export function versionFromHeader(header: string | string[] | undefined): string
   if (MCP_PROTOCOL_VERSIONS.includes(trimmed)) return trimmed;
   throw new JsonRpcError(
     JSONRPC_ERRORS.INVALID_REQUEST,
-    `Unsupported MCP-Protocol-Version: ${truncate(trimmed, 64)}. This server supports: ${MCP_PROTOCOL_VERSIONS.join(', ')}`,
+    `Unsupported MCP-Protocol-Version: ${truncate(trimmed, 64)}. This server supports: ${[...MCP_PROTOCOL_VERSIONS, ...MCP_MODERN_VERSIONS].join(', ')}`,
     400,
   );
 }
@@ -47,7 +55,7 @@ export function supportsStructuredContent(version: string): boolean {
   return version >= MCP_STRUCTURED_CONTENT_VERSION;
 }
 
-/** Non-MCP-shaped values as text: strings as they are, everything else as JSON (`shared/docs/mcp.md` §5.5). */
+/** Non-MCP-shaped values as text: strings as they are, everything else as JSON. */
 export function asText(value: unknown, indent?: number): string {
   if (typeof value === 'string') return value;
   if (value === undefined) return 'null';
@@ -59,7 +67,7 @@ export function asText(value: unknown, indent?: number): string {
 }
 
 /**
- * A tool hook's return value as a `CallToolResult` (`shared/docs/mcp.md` §1.7):
+ * A tool hook's return value as a `CallToolResult`:
  * - a plain object with a `content` array is MCP-shaped: `content`, `isError`,
  *   `_meta` and (from 2025-06-18) an object `structuredContent` pass through;
  * - anything else becomes one text block (JSON for objects); when the tool
@@ -150,12 +158,12 @@ export function matchUriTemplate(template: string, uri: string): Record<string, 
 }
 
 /**
- * The client family, for `@McpTool({ allowedClients })`, from the User-Agent
- * (the server is stateless, so `clientInfo` from `initialize` is not kept).
- * Same buckets as the Python reference.
+ * The client family, for `@McpTool({ allowedClients, clientDescriptions })`,
+ * from a client name (`clientInfo.name` of a 2026-07-28 request) or the
+ * User-Agent. Same buckets as the Python reference.
  */
-export function clientTypeOf(userAgent: string | undefined): string {
-  const ua = (userAgent ?? '').toLowerCase();
+export function clientTypeOf(clientName: string | undefined): string {
+  const ua = (clientName ?? '').toLowerCase();
   if (/openai|chatgpt|gpt/.test(ua)) return 'chatgpt';
   if (/claude|anthropic/.test(ua)) return 'claude';
   if (ua.includes('cursor')) return 'cursor';

@@ -6,14 +6,17 @@ import { PropertiesModule } from '../properties/properties.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { McpAuthenticator } from './mcp-auth.service.js';
 import { McpCatalog } from './mcp-catalog.service.js';
-import { McpHttpRoutes } from './mcp-http.service.js';
+import { McpRoutes } from './mcp.routes.js';
 import { mcpTokenChainProvider, TrustSecretMcpTokenResolver } from './mcp-token-resolver.js';
+import { McpToolSchemas } from './mcp-tool-schemas.js';
+import { McpTools } from './mcp-tools.service.js';
 import { McpService } from './mcp.service.js';
 
 /**
  * The MCP server at `/mcp` and `/<id>/mcp`: routes registered on Fastify at
- * init (no Nest controller), tools, prompts and resources from the hooks.
- * `McpService` is exported for the identity feature (protected-resource metadata).
+ * init (a Fastify plugin, no Nest controller), tools, prompts and resources
+ * from the hooks. `McpService` is exported for the identity feature
+ * (protected-resource metadata).
  */
 @Module({
   imports: [StorageModule, HooksModule, PermissionsModule, PropertiesModule, AuthModule],
@@ -21,9 +24,11 @@ import { McpService } from './mcp.service.js';
     TrustSecretMcpTokenResolver,
     mcpTokenChainProvider,
     McpAuthenticator,
+    McpToolSchemas,
+    McpTools,
     McpCatalog,
     McpService,
-    McpHttpRoutes,
+    McpRoutes,
   ],
   exports: [McpService],
 })

@@ -9,15 +9,18 @@ import { McpService, type McpResponse } from './mcp.service.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CORS_ALLOW_HEADERS =
-  'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Last-Event-ID';
+  'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Session-Id, Last-Event-ID';
 const CORS_EXPOSE_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version';
 
 type Req = FastifyRequest<{ Params: { actorId?: string } }>;
 
 /**
- * The MCP HTTP endpoints (streamable HTTP, stateless, JSON only), registered
- * directly on Fastify in their own plugin scope at module init when
- * `mcp.enabled` (otherwise they do not exist: 404):
+ * The MCP HTTP endpoints (streamable HTTP, stateless, JSON only, both protocol
+ * eras): a Fastify plugin, registered directly on Fastify in its own scope at
+ * module init when `mcp.enabled` (otherwise the routes do not exist: 404).
+ * Not a Nest controller, for speed: docs/architecture.md#mcp-routes-a-fastify-plugin.
+ * The browser answers (`Origin` check, CORS) are made here, as Nest's CORS,
+ * guards, interceptors and global prefix do not apply.
  *
  * | Route | Answer |
  * | --- | --- |
@@ -33,7 +36,7 @@ type Req = FastifyRequest<{ Params: { actorId?: string } }>;
  * Nest guard or pipe runs, which keeps `tools/call` overhead small.
  */
 @Injectable()
-export class McpHttpRoutes implements OnModuleInit {
+export class McpRoutes implements OnModuleInit {
   private readonly logger = new Logger('ActingWebMcp');
   private readonly ownOrigin: string;
 
@@ -99,13 +102,7 @@ export class McpHttpRoutes implements OnModuleInit {
       if (!(err instanceof JsonRpcError)) throw err;
       return send(reply, { status: err.httpStatus, body: jsonRpcError(null, err.toObject()) });
     }
-    const headers = req.headers;
-    const response = await this.mcp.handle(message, {
-      actorId: req.params.actorId,
-      authorization: headers.authorization,
-      protocolVersion: headers['mcp-protocol-version'],
-      userAgent: headers['user-agent'],
-    });
+    const response = await this.mcp.handle(message, { actorId: req.params.actorId, headers: req.headers });
     return send(reply, response);
   }
 
