@@ -148,3 +148,83 @@ export async function addTrust(
   });
   return { peerId, secret };
 }
+
+/**
+ * Tools for the 2026-07-28 and validation suites: each records the calls that
+ * reach it, so a test can prove a refused call never ran the hook.
+ */
+@Injectable()
+export class McpExtraTools {
+  readonly calls: Array<{ name: string; data: unknown }> = [];
+
+  @McpTool({
+    name: 'get_counted',
+    description: 'Counts to n',
+    inputSchema: {
+      type: 'object',
+      properties: { n: { type: 'integer', minimum: 1 }, tags: { type: 'array', items: { type: 'string' } } },
+      required: ['n'],
+      additionalProperties: false,
+    },
+  })
+  counted(ctx: ActionHookContext) {
+    this.calls.push({ name: 'get_counted', data: ctx.data });
+    return { counted: (ctx.data as { n: number }).n };
+  }
+
+  @McpTool({
+    name: 'get_region_rows',
+    description: 'Rows of a region',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        region: { type: 'string', 'x-mcp-header': 'Region' },
+        limit: { type: 'integer', 'x-mcp-header': 'Limit' },
+        query: { type: 'string' },
+      },
+      required: ['region', 'query'],
+    },
+  })
+  regionRows(ctx: ActionHookContext) {
+    this.calls.push({ name: 'get_region_rows', data: ctx.data });
+    return { rows: [] };
+  }
+
+  @McpTool({
+    name: 'get_widget',
+    description: 'Renders a widget (needs the MCP Apps extension)',
+    requiredClientCapabilities: { extensions: { 'io.modelcontextprotocol/ui': {} } },
+  })
+  widget() {
+    this.calls.push({ name: 'get_widget', data: null });
+    return 'widget';
+  }
+
+  @McpTool({
+    name: 'get_greeting',
+    description: 'Greets anyone',
+    clientDescriptions: { claude: 'Greets Claude', chatgpt: 'Greets ChatGPT' },
+  })
+  greeting() {
+    return 'hello';
+  }
+
+  @McpTool({
+    name: 'get_bad_weather',
+    description: 'Breaks its output schema',
+    outputSchema: { type: 'object', properties: { temp: { type: 'number' } }, required: ['temp'] },
+  })
+  badWeather() {
+    this.calls.push({ name: 'get_bad_weather', data: null });
+    return { temp: 'hot' };
+  }
+
+  @McpTool({
+    name: 'get_unstructured',
+    description: 'Declares an output schema, returns text',
+    outputSchema: { type: 'object', properties: { temp: { type: 'number' } } },
+  })
+  unstructured() {
+    return 'just text';
+  }
+}
