@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BUILT_IN_OPTION_TAGS } from './actingweb.constants.js';
 import { resolveConfig } from './aw-config.js';
+import { developmentModeFromEnv } from './mcp-options.js';
 
 const base = { type: 'urn:actingweb:example.com:notes', baseUrl: 'https://notes.example.com' };
 
@@ -97,6 +98,12 @@ describe('resolveConfig', () => {
       /mcp.enabled must be true or false[\s\S]*mcp.serverName[\s\S]*mcp.allowedOrigins[\s\S]*mcp.pageSize[\s\S]*mcp.cacheTtlMs[\s\S]*mcp.developmentMode/,
     );
   });
+  it('turns MCP development mode on for NODE_ENV development or test only', () => {
+    expect(
+      ['development', 'test', 'production', undefined].map((env) => developmentModeFromEnv(env)),
+    ).toEqual([true, true, false, false]);
+  });
+
   it('validates and normalizes app trust types', () => {
     const c = resolveConfig({
       ...base,
