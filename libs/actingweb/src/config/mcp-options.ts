@@ -21,7 +21,7 @@ export const DEFAULT_MCP_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 10_000;
 
 /** Development mode unless told otherwise: `NODE_ENV` is `development` or `test`. */
-export function developmentModeFromEnv(nodeEnv: string | undefined = process.env.NODE_ENV): boolean {
+export function developmentModeFromEnv(nodeEnv: string | undefined): boolean {
   return nodeEnv === 'development' || nodeEnv === 'test';
 }
 
@@ -62,7 +62,7 @@ export function resolveMcpOptions(input: McpOptions | undefined, problems: strin
   if (!Number.isSafeInteger(cacheTtlMs) || cacheTtlMs < 0) {
     problems.push('mcp.cacheTtlMs must be an integer number of milliseconds, 0 or more');
   }
-  const developmentMode = o.developmentMode ?? developmentModeFromEnv();
+  const developmentMode = o.developmentMode ?? developmentModeFromEnv(process.env.NODE_ENV);
   if (typeof developmentMode !== 'boolean') problems.push('mcp.developmentMode must be true or false');
   return Object.freeze({
     enabled: enabled === true,
