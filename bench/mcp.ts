@@ -16,8 +16,12 @@
  * - latency of sequential requests (one keep-alive connection, no load): the
  *   median difference ActingWeb − raw is the server-side overhead per call.
  *
- * Targets: median overhead < 1 ms and throughput >= 0.5 x raw (against the
- * raw route doing the same storage work).
+ * Both protocol eras are measured: the legacy `tools/call` (2025-11-25
+ * header) and the 2026-07-28 one (the `_meta` envelope and mirrored headers).
+ * The tool declares an `inputSchema`, so argument validation is included.
+ *
+ * Targets: median overhead < 0.3 ms on both eras and throughput >= 0.5 x raw
+ * (against the raw route doing the same storage work).
  */
 import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
@@ -40,7 +44,13 @@ import { request, seedActors } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
 import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
-import { TOOL_CALL_BODY, toolResult } from './servers/mcp-tool.js';
+import {
+  MODERN_HEADERS,
+  MODERN_TOOL_CALL_BODY,
+  modernToolResult,
+  TOOL_CALL_BODY,
+  toolResult,
+} from './servers/mcp-tool.js';
 
 export interface McpSuiteOptions extends RunSettings {
   backends: BackendName[];
@@ -51,7 +61,7 @@ export interface McpSuiteOptions extends RunSettings {
   cpuProf?: boolean;
 }
 
-const TARGET_OVERHEAD_MS = 1;
+const TARGET_OVERHEAD_MS = 0.3;
 const TARGET_RATIO = 0.5;
 const SEQUENTIAL_WARMUP = 300;
 const SEQUENTIAL_SAMPLES = 2000;
@@ -82,9 +92,12 @@ interface McpRound {
   bare: Comparison;
   /** ActingWeb with the trust secret (baseline) vs ActingWeb with an OAuth access token. */
   oauth: Comparison;
+  /** Raw route with the same storage work vs ActingWeb in the 2026-07-28 era. */
+  modern: Comparison;
   sequential: {
     actingweb: Sequential;
     actingwebOAuth: Sequential;
+    actingwebModern: Sequential;
     rawStorage: Sequential;
     rawBare: Sequential;
   };
@@ -94,6 +107,8 @@ interface McpRound {
   overheadVsBareMs: number;
   /** Median sequential latency, OAuth access token minus trust secret (both ActingWeb), in ms. */
   oauthAddedMs: number;
+  /** Median sequential latency, ActingWeb 2026-07-28 minus raw (same storage work), in ms. */
+  modernOverheadMs: number;
 }
 
 export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
@@ -112,7 +127,8 @@ export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
     log(
       `${r.backend} round ${r.round}: median overhead ${r.overheadMs.toFixed(3)} ms (target < ${TARGET_OVERHEAD_MS}) ` +
         `${overheadOk ? 'MET' : 'NOT MET'}; throughput ${fmt.ratio(r.storage.ratio)} x raw (target >= ${TARGET_RATIO}) ` +
-        `${ratioOk ? 'MET' : 'NOT MET'}; vs the bare route: +${r.overheadVsBareMs.toFixed(3)} ms, ${fmt.ratio(r.bare.ratio)} x; ` +
+        `${ratioOk ? 'MET' : 'NOT MET'}; 2026-07-28: median overhead ${r.modernOverheadMs.toFixed(3)} ms ` +
+        `${r.modernOverheadMs < TARGET_OVERHEAD_MS ? 'MET' : 'NOT MET'}, ${fmt.ratio(r.modern.ratio)} x raw; vs the bare route: +${r.overheadVsBareMs.toFixed(3)} ms, ${fmt.ratio(r.bare.ratio)} x; ` +
         `OAuth token vs trust secret: ${r.oauthAddedMs >= 0 ? '+' : ''}${r.oauthAddedMs.toFixed(3)} ms median ` +
         `(target < ${TARGET_OAUTH_ADDED_MS}) ${r.oauthAddedMs < TARGET_OAUTH_ADDED_MS ? 'MET' : 'NOT MET'}, ` +
         `${fmt.ratio(r.oauth.ratio)} x throughput`,
@@ -148,7 +164,7 @@ export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
   log(`Wrote ${fileURLToPath(file)}`);
 
   const broken = rounds.some((r) =>
-    [r.storage.baseline, r.storage.subject, r.bare.baseline, r.oauth.subject].some(
+    [r.storage.baseline, r.storage.subject, r.bare.baseline, r.oauth.subject, r.modern.subject].some(
       (m) => m.non2xx + m.errors > 0,
     ),
   );
@@ -192,10 +208,18 @@ async function runBackend(backend: BackendName, options: McpSuiteOptions): Promi
         headers: oauthHeaders,
         body: TOOL_CALL_BODY,
       },
+      actingwebModern: {
+        url: `${actingweb.url}${actor.id}/mcp`,
+        method: 'POST',
+        headers: { ...headers, ...MODERN_HEADERS },
+        body: MODERN_TOOL_CALL_BODY,
+      },
       rawStorage: { url: `${raw.url}${actor.id}/tool`, method: 'POST', headers, body: TOOL_CALL_BODY },
       rawBare: { url: `${raw.url}bare/tool`, method: 'POST', headers, body: TOOL_CALL_BODY },
     } satisfies Record<string, TargetRequest>;
-    for (const target of Object.values(targets)) await assertToolResult(target);
+    for (const [name, target] of Object.entries(targets)) {
+      await assertToolResult(target, name === 'actingwebModern' ? modernToolResult : toolResult);
+    }
 
     for (let round = 1; round <= options.rounds; round++) {
       log(`${backend} round ${round}: throughput`);
@@ -203,12 +227,14 @@ async function runBackend(backend: BackendName, options: McpSuiteOptions): Promi
       const rawBare = await measure(raw, targets.rawBare, options);
       const aw = await measure(actingweb, targets.actingweb, options);
       const awOAuth = await measure(actingweb, targets.actingwebOAuth, options);
+      const awModern = await measure(actingweb, targets.actingwebModern, options);
       log(`${backend} round ${round}: sequential latency`);
       const sequential = {
         rawStorage: await sequentialLatency(targets.rawStorage),
         rawBare: await sequentialLatency(targets.rawBare),
         actingweb: await sequentialLatency(targets.actingweb),
         actingwebOAuth: await sequentialLatency(targets.actingwebOAuth),
+        actingwebModern: await sequentialLatency(targets.actingwebModern),
       };
       const result: McpRound = {
         backend,
@@ -216,16 +242,19 @@ async function runBackend(backend: BackendName, options: McpSuiteOptions): Promi
         storage: comparison('tools/call vs raw (same storage work)', backend, rawStorage, aw),
         bare: comparison('tools/call vs raw (tool only)', backend, rawBare, aw),
         oauth: comparison('tools/call, OAuth access token vs trust secret', backend, aw, awOAuth),
+        modern: comparison('tools/call 2026-07-28 vs raw (same storage work)', backend, rawStorage, awModern),
         sequential,
         overheadMs: (sequential.actingweb.p50Us - sequential.rawStorage.p50Us) / 1000,
         overheadVsBareMs: (sequential.actingweb.p50Us - sequential.rawBare.p50Us) / 1000,
         oauthAddedMs: (sequential.actingwebOAuth.p50Us - sequential.actingweb.p50Us) / 1000,
+        modernOverheadMs: (sequential.actingwebModern.p50Us - sequential.rawStorage.p50Us) / 1000,
       };
       log(
         `  raw ${fmt.int(rawStorage.requestsPerSec)} req/s (bare ${fmt.int(rawBare.requestsPerSec)}), ` +
           `ActingWeb ${fmt.int(aw.requestsPerSec)} req/s, ratio ${fmt.ratio(result.storage.ratio)}; ` +
           `sequential p50 ${us(sequential.rawStorage.p50Us)} / ${us(sequential.rawBare.p50Us)} / ${us(sequential.actingweb.p50Us)} µs; ` +
-          `OAuth token ${fmt.int(awOAuth.requestsPerSec)} req/s, p50 ${us(sequential.actingwebOAuth.p50Us)} µs`,
+          `OAuth token ${fmt.int(awOAuth.requestsPerSec)} req/s, p50 ${us(sequential.actingwebOAuth.p50Us)} µs; ` +
+          `2026-07-28 ${fmt.int(awModern.requestsPerSec)} req/s, p50 ${us(sequential.actingwebModern.p50Us)} µs`,
       );
       results.push(result);
     }
@@ -323,13 +352,16 @@ async function addMcpClientTrust(storage: BenchStorage, actorId: string): Promis
 }
 
 /** One request before the load: the answer must be the tool's result, so both sides do the same work. */
-async function assertToolResult(target: TargetRequest): Promise<void> {
+async function assertToolResult(
+  target: TargetRequest,
+  result: (value: unknown) => Record<string, unknown>,
+): Promise<void> {
   const { status, json } = await request(target.url, {
     method: target.method,
     headers: target.headers,
     body: JSON.parse(target.body!),
   });
-  const expected = toolResult({ echoed: 'hello' });
+  const expected = result({ echoed: 'hello' });
   if (status !== 200 || JSON.stringify(json?.result) !== JSON.stringify(expected)) {
     throw new Error(`${target.url} answered ${status} ${JSON.stringify(json)} before the load`);
   }
@@ -396,6 +428,7 @@ function table(rounds: McpRound[]): string {
       'Sequential p50 µs raw (storage / bare) / AW',
       'Median overhead ms (vs storage / bare)',
       'OAuth token: req/s, CPU µs/req, p50 µs, added ms',
+      '2026-07-28: req/s, CPU µs/req, p50 µs, overhead ms',
       'Non-2xx',
     ],
     rounds.map((r) => [
@@ -408,8 +441,9 @@ function table(rounds: McpRound[]): string {
       `${us(r.sequential.rawStorage.p50Us)} / ${us(r.sequential.rawBare.p50Us)} / ${us(r.sequential.actingweb.p50Us)}`,
       `${r.overheadMs.toFixed(3)} / ${r.overheadVsBareMs.toFixed(3)}`,
       `${fmt.int(r.oauth.subject.requestsPerSec)}, ${fmt.int(r.oauth.subject.cpuUsPerRequest)}, ${us(r.sequential.actingwebOAuth.p50Us)}, ${r.oauthAddedMs.toFixed(3)}`,
+      `${fmt.int(r.modern.subject.requestsPerSec)}, ${fmt.int(r.modern.subject.cpuUsPerRequest)}, ${us(r.sequential.actingwebModern.p50Us)}, ${r.modernOverheadMs.toFixed(3)}`,
       String(
-        [r.storage.baseline, r.bare.baseline, r.storage.subject, r.oauth.subject].reduce(
+        [r.storage.baseline, r.bare.baseline, r.storage.subject, r.oauth.subject, r.modern.subject].reduce(
           (n, m) => n + m.non2xx + m.errors,
           0,
         ),
