@@ -1,5 +1,5 @@
 /*
- * MCP benchmark (issue 6), `npm run bench -- --suite mcp`:
+ * MCP benchmark, `npm run bench -- --suite mcp`:
  *
  * `tools/call` of a trivial async tool over `POST /{actorId}/mcp`,
  * authenticated with the Bearer secret of an `mcp_client` trust (and, as a

@@ -10,7 +10,7 @@ import { basic, call, startFreshServer, STORAGES, type TestServer } from './supp
 
 const VERSIONS = ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25'];
 
-/** Raw HTTP against the MCP endpoints: the transport rules and bad input (issue 6; mcp.md §1.4, §2.2, §3.3). */
+/** Raw HTTP against the MCP endpoints, legacy era: the transport rules and bad input (docs/mcp.md#protocol-details). */
 describe.each(STORAGES)('MCP transport and protocol rules on $name', (storage) => {
   let server: TestServer;
   let id: string;

@@ -33,7 +33,7 @@ async function connect(url: string, authorization?: string, userAgent?: string):
 
 const names = (items: Array<{ name: string }>) => items.map((i) => i.name).sort();
 
-/** The MCP server driven by the official SDK clients (issue 6; checklist 116). */
+/** The MCP server driven by the official SDK clients, v1 and v2, in both protocol eras. */
 describe.each(STORAGES)('MCP with the official SDK client on $name', (storage) => {
   let server: TestServer;
   let actor: { id: string; passphrase: string; creatorAuth: string };

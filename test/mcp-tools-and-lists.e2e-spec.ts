@@ -6,7 +6,9 @@ import {
   Client as ClientV2,
   StreamableHTTPClientTransport as TransportV2,
 } from '@modelcontextprotocol/client';
-import { McpPrompt, McpResource } from '@actingweb/nestjs';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { ActingWebModule, McpPrompt, McpResource, McpTool } from '@actingweb/nestjs';
 import { addTrust, McpExtraTools, McpFixtureHooks } from './support/mcp-fixtures.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
@@ -426,5 +428,44 @@ describe('MCP outputSchema in production mode', () => {
       isError: false,
       structuredContent: { temp: 'hot' },
     });
+  });
+});
+
+@Injectable()
+class BrokenSchemaTool {
+  @McpTool({
+    name: 'get_broken',
+    description: 'x',
+    inputSchema: { type: 'object', properties: { n: { type: 'integr' } } },
+  })
+  broken() {
+    return null;
+  }
+}
+
+describe('MCP tool schemas at startup', () => {
+  it('refuses to start with an invalid inputSchema, naming the tool', async () => {
+    const { options, cleanup } = await STORAGES[0].create();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ActingWebModule.forRoot({
+          type: 'urn:actingweb:test.example:e2e',
+          baseUrl: 'http://127.0.0.1/',
+          storage: options,
+        }),
+      ],
+      providers: [BrokenSchemaTool],
+    }).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
+    try {
+      await expect(app.init()).rejects.toThrow(
+        /@McpTool\(get_broken\) inputSchema is not a valid JSON Schema/,
+      );
+    } finally {
+      await app.close().catch(() => undefined);
+      await cleanup();
+    }
   });
 });
