@@ -65,6 +65,7 @@ import { PeerTrusteeRepository } from './storage/peer-trustee.repository.js';
 import { DevtestController } from './devtest/devtest.controller.js';
 import { DevtestEnabledGuard } from './devtest/devtest-enabled.guard.js';
 import { DevtestService } from './devtest/devtest.service.js';
+import { OPS_FEATURE } from './ops/ops.module.js';
 
 const providers: Provider[] = [
   // Options are validated here, so a bad configuration fails at startup with every problem listed.
@@ -123,6 +124,8 @@ const providers: Provider[] = [
   PeerTrusteeRepository,
   DevtestEnabledGuard,
   DevtestService,
+  // Operations: /health, /ready, /metrics (ops/ops.module.ts)
+  ...OPS_FEATURE.providers,
 ];
 
 const controllers = [
@@ -154,6 +157,7 @@ const exported = [
   TrustTypeRegistry,
   SubscriptionManager,
   CallbackDelivery,
+  ...OPS_FEATURE.exports,
 ];
 
 /**

@@ -14,6 +14,8 @@ export type {
   PeerOptions,
   TrustOptions,
   SubscriptionOptions,
+  HealthOptions,
+  MetricsOptions,
 } from './config/actingweb-options.interface.js';
 export { AwConfig, resolveConfig } from './config/aw-config.js';
 export { ACTINGWEB_MODULE_OPTIONS, ACTINGWEB_SPEC_VERSION } from './config/actingweb.constants.js';
@@ -136,3 +138,15 @@ export {
 
 // Request context
 export { currentRequestId } from './http/request-context.js';
+
+// Operations: health, metrics, JSON logs, startup errors (docs/operations.md)
+export { ActingWebHealth } from './ops/health.service.js';
+export type { HealthReport, HealthIndicatorResult } from './ops/health.service.js';
+export { ActingWebMetrics } from './ops/metrics.service.js';
+export { JsonLogger } from './ops/json-logger.js';
+export type { JsonLoggerOptions } from './ops/json-logger.js';
+export { ActingWebConfigError, StorageStartupError } from './ops/startup-errors.js';
+export type { ConfigProblem } from './ops/startup-errors.js';
+export type { ResolvedHealthOptions, ResolvedMetricsOptions } from './ops/ops-options.js';
+export type { PeerCallRecord } from './proxy/aw-proxy.service.js';
+export type { PoolStats } from './storage/actingweb-database.js';

@@ -13,6 +13,14 @@ import {
   resolveOutgoingRequestOptions,
   type ResolvedOutgoingRequestOptions,
 } from '../proxy/outgoing-request-options.js';
+import {
+  checkOpsPaths,
+  resolveHealthOptions,
+  resolveMetricsOptions,
+  type ResolvedHealthOptions,
+  type ResolvedMetricsOptions,
+} from '../ops/ops-options.js';
+import { ActingWebConfigError } from '../ops/startup-errors.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -55,6 +63,10 @@ export class AwConfig {
   readonly subscriptions!: Readonly<ResolvedSubscriptionOptions>;
   /** The MCP server settings, with defaults applied. */
   readonly mcp!: ResolvedMcpOptions;
+  /** `/health` and `/ready` (docs/operations.md). */
+  readonly health!: ResolvedHealthOptions;
+  /** `/metrics` (docs/operations.md). */
+  readonly metrics!: ResolvedMetricsOptions;
 
   constructor(values: Omit<AwConfig, 'actorUrl' | 'describe'>) {
     Object.assign(this, values);
@@ -79,7 +91,7 @@ const TRUST_TYPE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 const TRUST_TYPE_KEYS = ['name', 'displayName', 'description', 'permissions'];
 
 /**
- * Applies defaults and validates options. Throws one Error listing every
+ * Applies defaults and validates options. Throws one ActingWebConfigError listing every
  * problem, so a misconfigured app fails at startup with a clear message.
  */
 export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
@@ -150,6 +162,9 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   const subscriptions = resolveSubscriptions(o.subscriptions, problems);
   const mcp = resolveMcpOptions(o.mcp, problems);
   const trustTypes = resolveTrustTypes(o.trustTypes, problems);
+  const health = resolveHealthOptions(o.health, problems);
+  const metrics = resolveMetricsOptions(o.metrics, problems);
+  checkOpsPaths(health, metrics, problems);
   const defaultRelationship = o.defaultRelationship ?? 'associate';
   const knownTypes = new Set([...BUILT_IN_TRUST_TYPES, ...trustTypes].map((t) => t.name));
   if (typeof defaultRelationship !== 'string' || !knownTypes.has(defaultRelationship)) {
@@ -166,7 +181,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   }
 
   if (problems.length > 0) {
-    throw new Error(`ActingWebModule: invalid options:\n  - ${problems.join('\n  - ')}`);
+    throw new ActingWebConfigError(problems);
   }
 
   return new AwConfig({
@@ -197,6 +212,8 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     authRealm: root ? new URL(root).host : '',
     subscriptions,
     mcp,
+    health,
+    metrics,
   });
 }
 
