@@ -56,13 +56,9 @@ export class OpsRoutes implements OnModuleInit {
       fastify.get(metrics.path, { config }, (req, reply) => this.scrape(req, reply));
       const observer = this.metrics;
       fastify.addHook('onResponse', (request, reply, done) => {
-        if (!(request.routeOptions.config as OpsRouteConfig | undefined)?.awOps)
-          observer.observeRequest(
-            request.method,
-            request.routeOptions.url,
-            reply.statusCode,
-            reply.elapsedTime,
-          );
+        const route = request.routeOptions; // a getter that builds an object: read it once
+        if (!(route.config as OpsRouteConfig | undefined)?.awOps)
+          observer.observeRequest(request.method, route.url, reply.statusCode, reply.elapsedTime);
         done();
       });
     }
