@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Histogram, Registry } from 'prom-client';
+import type { Metric, Registry } from 'prom-client';
 import { AwConfig } from '../config/aw-config.js';
 import { AwProxy } from '../proxy/aw-proxy.service.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import { CallbackDelivery, type DeliveryStats } from '../subscriptions/callback-delivery.service.js';
+import { RequestHistogram } from './request-histogram.js';
 
 type PromClient = typeof import('prom-client');
 
@@ -14,15 +15,12 @@ const PEER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Route label of requests that matched no route (404s): keeps the label set bounded. */
 const UNMATCHED = 'unmatched';
 
-interface Observer {
-  observe(value: number): void;
-}
-
 /**
  * The Prometheus metrics (`metrics` option, docs/operations.md). `prom-client`
  * is loaded only when metrics are enabled. Everything but the request
  * histogram is read when `/metrics` is scraped (the delivery counters, the
- * pool), so the request path only pays for one histogram observation.
+ * pool), so the request path only pays for one histogram observation, in
+ * plain arrays (see RequestHistogram).
  *
  * Add your own metrics to {@link ActingWebMetrics.registry}; they are served
  * at the same path.
@@ -33,9 +31,11 @@ interface Observer {
 export class ActingWebMetrics implements OnModuleInit {
   /** The registry served at `metrics.path`; undefined when metrics are off. */
   registry?: Registry;
-  private requests?: Histogram<'method' | 'route' | 'status'>;
-  /** One histogram child per method/route/status, so a request costs a map lookup and an observe. */
-  private readonly children = new Map<string, Observer>();
+  private readonly requests = new RequestHistogram(
+    'actingweb_http_request_duration_seconds',
+    'HTTP requests by method, route template and status (the _count series counts requests)',
+    HTTP_BUCKETS,
+  );
 
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
@@ -55,13 +55,7 @@ export class ActingWebMetrics implements OnModuleInit {
     this.registry = registry;
     if (this.config.metrics.defaultMetrics) prom.collectDefaultMetrics({ register: registry });
 
-    this.requests = new prom.Histogram({
-      name: 'actingweb_http_request_duration_seconds',
-      help: 'HTTP requests by method, route template and status (the _count series counts requests)',
-      labelNames: ['method', 'route', 'status'],
-      buckets: HTTP_BUCKETS,
-      registers: [registry],
-    });
+    registry.registerMetric(this.requests as unknown as Metric);
     this.registerPeerCalls(prom, registry);
     this.registerDeliveries(prom, registry);
     this.registerPool(prom, registry);
@@ -69,13 +63,7 @@ export class ActingWebMetrics implements OnModuleInit {
 
   /** Called once per answered request (Fastify `onResponse`). */
   observeRequest(method: string, route: string | undefined, status: number, milliseconds: number): void {
-    const key = `${method} ${route ?? UNMATCHED} ${status}`;
-    let child = this.children.get(key);
-    if (!child) {
-      child = this.requests!.labels(method, route ?? UNMATCHED, String(status));
-      this.children.set(key, child);
-    }
-    child.observe(milliseconds / 1000);
+    this.requests.observe(method, route ?? UNMATCHED, status, milliseconds / 1000);
   }
 
   /** The text exposition format and its content type. */
