@@ -1,17 +1,19 @@
 /*
- * Operations benchmark, `npm run bench -- --suite ops`: what metrics, the
- * request context and JSON logs cost on the hot path (docs/operations.md).
+ * Operations benchmark, `npm run bench -- --suite ops [--rounds 8] [--cpu-prof]`: what metrics,
+ * the request context and JSON logs cost on the hot path (docs/operations.md).
  *
- * One ActingWeb server per variant (same code, same storage, different module
- * options), all running at once; each round measures every variant back to
- * back, in a rotated order, on the same request. Reported per variant: the
- * median req/s and server CPU time per request over the rounds, and the cost
- * against the default variant. CPU per request is the steadier number on a
- * shared machine; the target is a cost <= 5 % for metrics on
- * `GET /{id}/properties/name`.
+ * Variants are the same ActingWeb server with different module options. Each round starts a fresh
+ * server process per variant, in a rotated order, and measures the same request on it
+ * (`GET /{id}/properties/name`, creator Basic auth). Reported per variant: the median req/s and
+ * server CPU time per request over the rounds, and the cost against the first variant. CPU per
+ * request is the steadier number on a shared machine. Target: metrics cost <= 5 %.
+ * `--cpu-prof` also profiles the metrics server of round 1 and reports the share of its CPU spent
+ * in the metrics code, a number that does not depend on the machine's load.
+ * BENCH_OPS_VARIANTS replaces the variants (see below); BENCH_NODE_ARGS adds node flags.
  */
-import { cpus } from 'node:os';
-import { writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
 import { measure, type Measurement, type RunSettings, type TargetRequest } from './lib/compare.js';
@@ -24,6 +26,8 @@ export interface OpsSuiteOptions extends RunSettings {
   backends: BackendName[];
   rounds: number;
   resultsDir: URL;
+  /** Profile the metrics variant in round 1 and report the share of CPU in the metrics code. */
+  cpuProf?: boolean;
 }
 
 interface Variant {
@@ -33,8 +37,10 @@ interface Variant {
   logger?: 'json';
 }
 
-const VARIANTS: Variant[] = [
+const DEFAULT_VARIANTS: Variant[] = [
   { name: 'default', options: {} },
+  // The same as the first: how far two identical variants land apart is the noise of the run.
+  { name: 'control (default again)', options: {} },
   { name: 'metrics', options: { metrics: true } },
   { name: 'requestContext', options: { requestContext: true } },
   {
@@ -43,6 +49,11 @@ const VARIANTS: Variant[] = [
     logger: 'json',
   },
 ];
+
+/** BENCH_OPS_VARIANTS (JSON `[{ name, options, logger? }]`, the first is the reference) replaces the list. */
+const VARIANTS: Variant[] = process.env.BENCH_OPS_VARIANTS
+  ? (JSON.parse(process.env.BENCH_OPS_VARIANTS) as Variant[])
+  : DEFAULT_VARIANTS;
 
 const TARGET_COST = 0.05;
 const CREATOR = 'ops-bench@example.com';
@@ -85,7 +96,7 @@ export async function runOpsSuite(options: OpsSuiteOptions): Promise<void> {
   }
 
   const rows = all.map((r) => {
-    const base = all.find((b) => b.backend === r.backend && b.variant === 'default')!;
+    const base = all.find((b) => b.backend === r.backend && b.variant === VARIANTS[0].name)!;
     return [
       r.variant,
       r.backend,
@@ -115,8 +126,9 @@ export async function runOpsSuite(options: OpsSuiteOptions): Promise<void> {
       '\n\n',
   );
   for (const backend of options.backends) {
-    const base = all.find((r) => r.backend === backend && r.variant === 'default')!;
-    const metrics = all.find((r) => r.backend === backend && r.variant === 'metrics')!;
+    const base = all.find((r) => r.backend === backend && r.variant === VARIANTS[0].name)!;
+    const metrics = all.find((r) => r.backend === backend && r.variant === 'metrics');
+    if (!metrics) continue;
     const cost = metrics.medianCpuUs / base.medianCpuUs - 1;
     process.stdout.write(
       `${backend}: metrics cost ${pct(cost)} CPU per request (target <= ${pct(TARGET_COST)}) ${cost <= TARGET_COST ? 'MET' : 'NOT MET'}\n`,
@@ -130,32 +142,39 @@ export async function runOpsSuite(options: OpsSuiteOptions): Promise<void> {
 
 async function runBackend(backend: BackendName, options: OpsSuiteOptions): Promise<VariantResult[]> {
   let storage: BenchStorage | undefined;
-  const servers: ServerHandle[] = [];
   try {
     storage = await createStorage(backend, 'ops');
-    // One after the other: the first migrates the storage (see bench/foundation.ts).
-    for (const variant of VARIANTS) {
-      servers.push(
-        await spawnServer(ACTINGWEB_SERVER, {
-          BENCH_STORAGE: JSON.stringify(storage.options),
-          BENCH_AW_OPTIONS: JSON.stringify(variant.options),
-          BENCH_LOGGER: variant.logger ?? 'text',
-        }),
-      );
-    }
-    const requests: TargetRequest[] = [];
-    for (const server of servers) requests.push(await propertyRead(server));
-
+    const storageOptions = JSON.stringify(storage.options);
+    // Extra V8 flags, e.g. BENCH_NODE_ARGS=--max-semi-space-size=4, as in bench/foundation.ts.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const rounds: Measurement[][] = VARIANTS.map(() => []);
     for (let round = 0; round < options.rounds; round++) {
-      // Rotate the order each round so no variant always runs first (or right after the warm-up of another).
+      // Rotate the order each round so no variant always runs first. A fresh server process per
+      // variant and round: two processes of the same code differ by up to ±15 % in CPU per request
+      // on this machine (heap sizing, placement), which would otherwise stick to one variant.
       for (let k = 0; k < VARIANTS.length; k++) {
         const i = (k + round) % VARIANTS.length;
-        const m = await measure(servers[i], requests[i], options);
-        rounds[i].push(m);
-        process.stdout.write(
-          `${backend} round ${round + 1}: ${VARIANTS[i].name}: ${fmt.int(m.requestsPerSec)} req/s, ${fmt.int(m.cpuUsPerRequest)} µs CPU/req\n`,
+        const profileDir =
+          options.cpuProf && VARIANTS[i].name === 'metrics' && round === 0 ? profileDirectory() : undefined;
+        const server = await spawnServer(
+          ACTINGWEB_SERVER,
+          {
+            BENCH_STORAGE: storageOptions,
+            BENCH_AW_OPTIONS: JSON.stringify(VARIANTS[i].options),
+            BENCH_LOGGER: VARIANTS[i].logger ?? 'text',
+          },
+          { nodeArgs: profileDir ? [...nodeArgs, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : nodeArgs },
         );
+        try {
+          const m = await measure(server, await propertyRead(server), options);
+          rounds[i].push(m);
+          process.stdout.write(
+            `${backend} round ${round + 1}: ${VARIANTS[i].name}: ${fmt.int(m.requestsPerSec)} req/s, ${fmt.int(m.cpuUsPerRequest)} µs CPU/req\n`,
+          );
+        } finally {
+          await server.stop();
+        }
+        if (profileDir) process.stdout.write(`${backend}: ${await metricsShare(profileDir)}\n`);
       }
     }
     return VARIANTS.map((v, i) => ({
@@ -166,11 +185,41 @@ async function runBackend(backend: BackendName, options: OpsSuiteOptions): Promi
       medianCpuUs: median(rounds[i].map((m) => m.cpuUsPerRequest)),
     }));
   } finally {
-    await Promise.all(servers.map((s) => s.stop()));
     await storage
       ?.cleanup()
       .catch((err: unknown) => process.stdout.write(`storage cleanup failed: ${String(err)}\n`));
   }
+}
+
+function profileDirectory(): string {
+  return join(tmpdir(), `aw-bench-ops-cpuprof-${Date.now()}`);
+}
+
+/**
+ * `--cpu-prof`: the share of the metrics server's CPU samples (idle excluded) spent in the metrics
+ * code itself (src/ops/, prom-client) and in the `onResponse` hook runner that only exists for it.
+ * Unlike the A/B above it does not depend on how busy the machine is.
+ */
+async function metricsShare(dir: string): Promise<string> {
+  const file = (await readdir(dir)).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) return `no CPU profile in ${dir}`;
+  const profile = JSON.parse(await readFile(join(dir, file), 'utf8')) as {
+    nodes: Array<{ id: number; callFrame: { functionName: string; url: string } }>;
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const time = new Map<number, number>();
+  profile.samples.forEach((id, i) => time.set(id, (time.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let busy = 0;
+  let metrics = 0;
+  for (const node of profile.nodes) {
+    const t = time.get(node.id) ?? 0;
+    const { functionName, url } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    busy += t;
+    if (/\/src\/ops\/|\/prom-client\//.test(url) || /^onResponseHook/.test(functionName)) metrics += t;
+  }
+  return `metrics code: ${((metrics / busy) * 100).toFixed(2)} % of the busy CPU samples (profile in ${dir})`;
 }
 
 /** An actor with a `name` property on that server, and the authenticated read of it. */
