@@ -44,10 +44,6 @@ export class ActingWebMetrics implements OnModuleInit {
     @Inject(ActingWebDatabase) private readonly database: ActingWebDatabase,
   ) {}
 
-  get enabled(): boolean {
-    return this.config.metrics.enabled;
-  }
-
   async onModuleInit(): Promise<void> {
     if (!this.config.metrics.enabled) return;
     const prom = await loadPromClient();
