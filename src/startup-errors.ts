@@ -26,6 +26,8 @@ export function startupErrorLines(err: unknown, env: ExampleEnv): string[] | nul
     ];
   if (listening && code === 'EACCES')
     return [`Cannot start: PORT ${env.port} on ${env.host} needs privileges (EACCES); set PORT above 1023`];
+  if ((code === 'ENOTFOUND' || code === 'EAI_AGAIN') && (err as { hostname?: unknown }).hostname === env.host)
+    return [`Cannot start: HOST ${env.host} is not a known host name or address (${code}); check HOST`];
   if (listening && code === 'EADDRNOTAVAIL')
     return [`Cannot start: HOST ${env.host} is not an address of this machine (EADDRNOTAVAIL); check HOST`];
   return null;
@@ -43,8 +45,8 @@ export function withoutDuplicateStartupErrors<T extends LoggerService>(logger: T
   logger.error = (message: unknown, ...rest: unknown[]) => {
     const context = rest.at(-1);
     if (context === 'ExceptionHandler') return;
-    if (context === 'NestApplication' && typeof message === 'string' && message.startsWith('Error: listen '))
-      return;
+    // NestApplication's only error line is the failed listen (its error handler logs `String(error)`).
+    if (context === 'NestApplication' && typeof message === 'string' && /^\w*Error: /.test(message)) return;
     error(message, ...rest);
   };
   return logger;

@@ -122,6 +122,13 @@ describe('startup errors of the example server', () => {
     }
   });
 
+  it('a listen address that does not exist', async () => {
+    expectOneLine(
+      await runExample({ HOST: 'no-such-host.invalid' }),
+      /^Cannot start: HOST no-such-host\.invalid is not a known host name or address \((ENOTFOUND|EAI_AGAIN)\); check HOST$/,
+    );
+  });
+
   it('with good settings it starts, and /health and /ready answer (JSON logs on request)', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [MAIN], {
