@@ -18,6 +18,8 @@ export interface FoundationSettings extends RunSettings {
   diagnose: boolean;
   /** Write a CPU profile of the ActingWeb server (into the returned directory). */
   cpuProf: boolean;
+  /** Extra ActingWebModule options of the ActingWeb server (`--metrics` sets `{ metrics: true }`). */
+  awOptions?: Record<string, unknown>;
 }
 
 export interface FoundationRun {
@@ -133,7 +135,11 @@ export async function runFoundation(
     if (cpuProfileDir) await mkdir(cpuProfileDir, { recursive: true });
     const actingweb = await spawnServer(
       ACTINGWEB_SERVER,
-      { BENCH_STORAGE: JSON.stringify(storage.options), BENCH_DIAGNOSTICS: settings.diagnose ? '1' : '0' },
+      {
+        BENCH_STORAGE: JSON.stringify(storage.options),
+        BENCH_DIAGNOSTICS: settings.diagnose ? '1' : '0',
+        BENCH_AW_OPTIONS: JSON.stringify(settings.awOptions ?? {}),
+      },
       {
         nodeArgs: [...nodeArgs, ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
       },

@@ -1,5 +1,5 @@
 /*
- * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
+ * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
  * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     suite: { type: 'string', default: 'foundation' },
     rounds: { type: 'string', default: '2' },
+    // Foundation suite: run the ActingWeb server with `metrics: true` (docs/operations.md).
+    metrics: { type: 'boolean', default: false },
   },
 });
 
@@ -38,6 +40,7 @@ const settings = {
   seed: positive('seed'),
   diagnose: values.diagnose!,
   cpuProf: values['cpu-prof']!,
+  awOptions: values.metrics ? { metrics: true } : {},
 };
 if (!['sqlite', 'postgres', 'all'].includes(values.backend!))
   fail(`--backend must be sqlite, postgres or all`);
@@ -50,8 +53,16 @@ if (values.backend !== 'sqlite') {
   else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
 }
 
-if (!['foundation', 'trust', 'subscriptions', 'mcp'].includes(values.suite!))
-  fail('--suite must be foundation, trust, subscriptions or mcp');
+if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops'].includes(values.suite!))
+  fail('--suite must be foundation, trust, subscriptions, mcp or ops');
+if (values.suite === 'ops') {
+  // Issue 11: the hot-path cost of metrics, request context and JSON logs, variant against variant (bench/ops.ts).
+  const { runOpsSuite } = await import('./ops.js');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  await runOpsSuite({ ...settings, backends, rounds, resultsDir: RESULTS_DIR });
+  process.exit();
+}
 if (values.suite === 'mcp') {
   // Issue 6: tools/call of a trivial tool vs a raw Fastify route calling the same function (bench/mcp.ts).
   const { runMcpSuite } = await import('./mcp.js');
@@ -78,7 +89,7 @@ if (values.suite === 'trust') {
 }
 
 process.stdout.write(
-  `Foundation benchmark: ${settings.duration}s x ${settings.connections} connections (+${settings.warmup}s warm-up), ` +
+  `Foundation benchmark${values.metrics ? ' (ActingWeb with metrics: true)' : ''}: ${settings.duration}s x ${settings.connections} connections (+${settings.warmup}s warm-up), ` +
     `backends ${backends.join(', ')}, ${cpus().length} cores, node ${process.version}\n`,
 );
 
@@ -89,7 +100,7 @@ for (const backend of backends) {
   all.push(...run.comparisons);
   rssByBackend[backend] = run.serverMaxRssMb;
   if (run.cpuProfileDir) process.stdout.write(`CPU profile of the ActingWeb server: ${run.cpuProfileDir}\n`);
-  const file = new URL(`foundation-${backend}.json`, RESULTS_DIR);
+  const file = new URL(`foundation-${backend}${values.metrics ? '-metrics' : ''}.json`, RESULTS_DIR);
   const report = {
     benchmark: 'foundation',
     backend,

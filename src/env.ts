@@ -7,7 +7,38 @@ export interface ExampleEnv {
   port: number;
   host: string;
   logLevels: LogLevel[];
+  /** `AW_LOG_FORMAT`: Nest's coloured text, or one JSON object per line (JsonLogger). */
+  logFormat: 'text' | 'json';
   actingweb: ActingWebModuleOptions;
+}
+
+/**
+ * The environment variable behind each module option this server sets, so a
+ * configuration error names what to change (the longest matching option wins).
+ */
+const ENV_FOR_OPTION: Record<string, string> = {
+  type: 'AW_TYPE',
+  baseUrl: 'AW_BASE_URL',
+  devtest: 'AW_DEVTEST',
+  uniqueCreator: 'AW_UNIQUE_CREATOR',
+  autoApprove: 'AW_AUTO_APPROVE',
+  'peers.allowedHosts': 'AW_PEERS_ALLOWED_HOSTS',
+  'peers.allowedCidrs': 'AW_PEERS_ALLOWED_CIDRS',
+  storage: 'DATABASE_URL',
+  'storage.filename': 'AW_DATA_DIR',
+  requestContext: 'AW_REQUEST_CONTEXT',
+  health: 'AW_HEALTH',
+  metrics: 'AW_METRICS',
+  'metrics.bearerToken': 'AW_METRICS_TOKEN',
+  identity: 'AW_IDENTITY',
+};
+
+/** `storage.connectionString` → `DATABASE_URL`; undefined for options no variable sets. */
+export function envVariableFor(option: string): string | undefined {
+  for (let key = option; key; key = key.slice(0, Math.max(0, key.lastIndexOf('.')))) {
+    if (ENV_FOR_OPTION[key]) return ENV_FOR_OPTION[key];
+  }
+  return undefined;
 }
 
 const LOG_LEVELS: Record<string, LogLevel[]> = {
@@ -45,6 +76,14 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
       `AW_LOG_LEVEL must be one of ${Object.keys(LOG_LEVELS).join(', ')} (got "${env.AW_LOG_LEVEL}")`,
     );
 
+  const logFormat = (env.AW_LOG_FORMAT || 'text').toLowerCase();
+  if (logFormat !== 'text' && logFormat !== 'json')
+    throw new Error(`AW_LOG_FORMAT must be text or json (got "${env.AW_LOG_FORMAT}")`);
+  const metricsToken = env.AW_METRICS_TOKEN || undefined;
+  const requestContext = env.AW_REQUEST_CONTEXT
+    ? flag(env.AW_REQUEST_CONTEXT, 'AW_REQUEST_CONTEXT')
+    : undefined;
+
   const dataDir = env.AW_DATA_DIR || './data';
   const storage: ActingWebModuleOptions['storage'] = env.DATABASE_URL
     ? { type: 'postgres', connectionString: env.DATABASE_URL }
@@ -54,6 +93,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
     port,
     host,
     logLevels,
+    logFormat,
     actingweb: {
       type: env.AW_TYPE || 'urn:actingweb:example.com:demo',
       baseUrl: env.AW_BASE_URL || `http://localhost:${port}/`,
@@ -70,6 +110,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
       ...(env.AW_IDENTITY === undefined || env.AW_IDENTITY === '' || flag(env.AW_IDENTITY, 'AW_IDENTITY')
         ? { identity: {} }
         : {}),
+      ...(requestContext === undefined ? {} : { requestContext }),
+      // Operations (docs/operations.md): health on unless AW_HEALTH=false; metrics when asked for.
+      health: env.AW_HEALTH === undefined || env.AW_HEALTH === '' ? true : flag(env.AW_HEALTH, 'AW_HEALTH'),
+      metrics:
+        flag(env.AW_METRICS, 'AW_METRICS') || metricsToken !== undefined
+          ? { enabled: true, bearerToken: metricsToken }
+          : false,
     },
   };
 }

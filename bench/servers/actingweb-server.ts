@@ -3,12 +3,16 @@
  * app would run it. Storage comes from BENCH_STORAGE (JSON StorageOptions).
  * BENCH_DIAGNOSTICS=1 adds two routes for finding where time goes:
  * `GET /_bench/noop` (Nest only) and `GET /_bench/actor/:id` (Nest + one actor read, no guard).
+ * BENCH_AW_OPTIONS (JSON) adds module options, e.g. `{"metrics":true}`; BENCH_LOGGER=json uses
+ * JsonLogger (bench/ops.ts compares these variants).
  */
 import type { AddressInfo } from 'node:net';
 import { Controller, Get, Inject, Module, NotFoundException, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ActingWebModule } from '../../libs/actingweb/src/actingweb.module.js';
+import type { ActingWebModuleOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
+import { JsonLogger } from '../../libs/actingweb/src/ops/json-logger.js';
 import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
 import { ActingWebDatabase } from '../../libs/actingweb/src/storage/actingweb-database.js';
 import { ActorRepository } from '../../libs/actingweb/src/storage/actor.repository.js';
@@ -41,6 +45,7 @@ class DiagnosticsController {
       type: 'urn:actingweb:bench.example:foundation',
       baseUrl: process.env.BENCH_BASE_URL ?? 'http://127.0.0.1/',
       storage: storageFromEnv<StorageOptions>(),
+      ...(JSON.parse(process.env.BENCH_AW_OPTIONS ?? '{}') as Partial<ActingWebModuleOptions>),
     }),
   ],
   controllers: process.env.BENCH_DIAGNOSTICS === '1' ? [DiagnosticsController] : [],
@@ -48,7 +53,10 @@ class DiagnosticsController {
 class BenchAppModule {}
 
 const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule, new FastifyAdapter(), {
-  logger: ['error', 'warn'],
+  logger:
+    process.env.BENCH_LOGGER === 'json'
+      ? new JsonLogger({ logLevels: ['error', 'warn'] })
+      : ['error', 'warn'],
 });
 const child = serveAsBenchChild(() => app.close());
 await app.listen(0, '127.0.0.1');

@@ -15,6 +15,7 @@ import { IdentityModule } from './identity/identity.module.js';
 import { McpModule } from './mcp/mcp.module.js';
 import { MetaModule } from './meta/meta.module.js';
 import { MethodsActionsModule } from './methods-actions/methods-actions.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { PeersModule } from './peers/peers.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
 import { PropertiesModule } from './properties/properties.module.js';
@@ -39,6 +40,7 @@ const FEATURES = [
   MethodsActionsModule,
   ResourcesModule,
   McpModule,
+  OpsModule,
   IdentityModule,
   DevtestModule,
 ];

@@ -29,7 +29,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['properties'],
   ['trust'],
   ['subscriptions', 'callbacks'],
-  ['actors', 'meta', 'methods-actions', 'resources', 'mcp'],
+  ['actors', 'meta', 'methods-actions', 'resources', 'mcp', 'ops'],
   ['identity'],
   ['devtest'],
   ['testing'],

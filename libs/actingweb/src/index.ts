@@ -16,6 +16,8 @@ export type {
   TrustOptions,
   SubscriptionOptions,
   McpOptions,
+  HealthOptions,
+  MetricsOptions,
 } from './config/actingweb-options.interface.js';
 export type { TrustTypeDefinition } from './config/trust-types.js';
 export type {
@@ -118,3 +120,12 @@ export {
   TooManyRequestsError,
   HookFailedError,
 } from './errors/actingweb.errors.js';
+
+// Operations: health, metrics, JSON logs, startup errors (docs/operations.md)
+export { ActingWebHealth } from './ops/health.service.js';
+export type { HealthReport, HealthIndicatorResult } from './ops/health.service.js';
+export { ActingWebMetrics } from './ops/metrics.service.js';
+export { JsonLogger } from './ops/json-logger.js';
+export type { JsonLoggerOptions } from './ops/json-logger.js';
+export { ActingWebConfigError, StorageStartupError } from './errors/startup-errors.js';
+export type { ConfigProblem } from './errors/startup-errors.js';

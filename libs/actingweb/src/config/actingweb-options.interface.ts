@@ -71,6 +71,39 @@ export interface ActingWebModuleOptions {
    * (an authorization server at `/oauth/*`); see `docs/identity.md`. Off unless given.
    */
   identity?: IdentityOptions;
+  // --- Operations (docs/operations.md) ---
+  /** `GET /health` (live) and `GET /ready` (database reachable, migrations applied). `true` = defaults. Default off. */
+  health?: boolean | HealthOptions;
+  /** Prometheus metrics at `GET /metrics`. `true` = defaults. Default off. */
+  metrics?: boolean | MetricsOptions;
+}
+
+/** Liveness and readiness routes; see `docs/operations.md`. @publicApi */
+export interface HealthOptions {
+  /** Serve the two routes. Default `true` when the block is given. */
+  enabled?: boolean;
+  /** Liveness: 200 while the process serves HTTP. Default `/health`. */
+  livePath?: string;
+  /** Readiness: 200 when the database answers and every migration is applied, else 503. Default `/ready`. */
+  readyPath?: string;
+  /** How long the readiness check waits for the database, in ms. Default 2000. */
+  timeoutMs?: number;
+}
+
+/** Prometheus metrics; see `docs/operations.md`. @publicApi */
+export interface MetricsOptions {
+  /** Serve the metrics and count requests. Default `true` when the block is given. */
+  enabled?: boolean;
+  /** Where the metrics are served. Default `/metrics`. */
+  path?: string;
+  /**
+   * When set, `/metrics` answers only `Authorization: Bearer <token>` (compared in
+   * constant time), others get 401. At least 16 characters. Default none (open:
+   * keep the path off the public network then).
+   */
+  bearerToken?: string;
+  /** Also export Node.js process metrics (CPU, memory, heap, event-loop lag, GC). Default `true`. */
+  defaultMetrics?: boolean;
 }
 
 /** @publicApi */

@@ -14,6 +14,14 @@ import {
   type ResolvedOutgoingRequestOptions,
 } from './outgoing-request-options.js';
 import { resolveIdentityOptions, type ResolvedIdentityOptions } from './identity-options.js';
+import {
+  checkOpsPaths,
+  resolveHealthOptions,
+  resolveMetricsOptions,
+  type ResolvedHealthOptions,
+  type ResolvedMetricsOptions,
+} from './ops-options.js';
+import { ActingWebConfigError } from '../errors/startup-errors.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -58,6 +66,10 @@ export class AwConfig {
   readonly mcp!: ResolvedMcpOptions;
   /** Identity (OAuth authorization server, sign-in), with defaults applied; null when off. */
   readonly identity!: ResolvedIdentityOptions | null;
+  /** `/health` and `/ready` (docs/operations.md). */
+  readonly health!: ResolvedHealthOptions;
+  /** `/metrics` (docs/operations.md). */
+  readonly metrics!: ResolvedMetricsOptions;
 
   constructor(values: Omit<AwConfig, 'actorUrl' | 'describe'>) {
     Object.assign(this, values);
@@ -82,7 +94,7 @@ const TRUST_TYPE_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 const TRUST_TYPE_KEYS = ['name', 'displayName', 'description', 'permissions'];
 
 /**
- * Applies defaults and validates options. Throws one Error listing every
+ * Applies defaults and validates options. Throws one ActingWebConfigError listing every
  * problem, so a misconfigured app fails at startup with a clear message.
  */
 export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
@@ -153,6 +165,9 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   const subscriptions = resolveSubscriptions(o.subscriptions, problems);
   const mcp = resolveMcpOptions(o.mcp, problems);
   const trustTypes = resolveTrustTypes(o.trustTypes, problems);
+  const health = resolveHealthOptions(o.health, problems);
+  const metrics = resolveMetricsOptions(o.metrics, problems);
+  checkOpsPaths(health, metrics, problems);
   const defaultRelationship = o.defaultRelationship ?? 'associate';
   const knownTypes = new Set([...BUILT_IN_TRUST_TYPES, ...trustTypes].map((t) => t.name));
   if (typeof defaultRelationship !== 'string' || !knownTypes.has(defaultRelationship)) {
@@ -170,7 +185,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   }
 
   if (problems.length > 0) {
-    throw new Error(`ActingWebModule: invalid options:\n  - ${problems.join('\n  - ')}`);
+    throw new ActingWebConfigError(problems);
   }
 
   return new AwConfig({
@@ -202,6 +217,8 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     subscriptions,
     mcp,
     identity,
+    health,
+    metrics,
   });
 }
 

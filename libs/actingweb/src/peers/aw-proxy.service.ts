@@ -53,6 +53,16 @@ export interface PeerInfo {
 }
 
 /**
+ * One finished peer call, for metrics: `outcome` is the status class (`2xx`,
+ * `4xx`, ...) or the transport failure (`timeout`, `unreachable`, `bad_gateway`).
+ */
+export interface PeerCallRecord {
+  readonly method: string;
+  readonly outcome: string;
+  readonly seconds: number;
+}
+
+/**
  * Calls other actors (`reference-sdk.md` §3e), on `@nestjs/axios`: keep-alive
  * connections, a per-call timeout, `Authorization: Bearer <trust secret>`,
  * `X-Request-ID`/`X-Parent-Request-ID` propagation, JSON parsed safely.
@@ -67,6 +77,7 @@ export interface PeerInfo {
 @Injectable()
 export class AwProxy {
   private readonly logger = new Logger('AwProxy');
+  private readonly observers: ((call: PeerCallRecord) => void)[] = [];
 
   constructor(
     @Inject(HttpService) private readonly http: HttpService,
@@ -74,6 +85,11 @@ export class AwProxy {
     @Inject(TrustRepository) private readonly trusts: TrustRepository,
     @Inject(PeerAgents) private readonly agents: PeerAgents,
   ) {}
+
+  /** Calls `observer` after every peer call (ops/ metrics). */
+  observeCalls(observer: (call: PeerCallRecord) => void): void {
+    this.observers.push(observer);
+  }
 
   /** The target for an existing trust of `actorId` with `peerId`, or null when there is none. */
   async targetFor(actorId: string, peerId: string): Promise<PeerTarget | null> {
@@ -198,6 +214,7 @@ export class AwProxy {
     if (body !== undefined) headers['content-type'] = 'application/json';
 
     let response: AxiosResponse<string>;
+    const started = performance.now();
     try {
       response = await firstValueFrom(
         this.http.request<string>({
@@ -218,8 +235,11 @@ export class AwProxy {
         }),
       );
     } catch (err) {
-      throw this.transportError(err as AxiosError, method, url);
+      const failure = this.transportError(err as AxiosError, method, url);
+      this.observed(method, started, outcomeOf(failure));
+      throw failure;
     }
+    this.observed(method, started, `${Math.floor(response.status / 100)}xx`);
     const responseHeaders = flattenHeaders(response.headers as Record<string, unknown>);
     const location = responseHeaders.location ? new URL(responseHeaders.location, url).href : undefined;
     return {
@@ -228,6 +248,12 @@ export class AwProxy {
       headers: responseHeaders,
       location,
     };
+  }
+
+  private observed(method: string, started: number, outcome: string): void {
+    if (this.observers.length === 0) return;
+    const call = { method: method.toUpperCase(), outcome, seconds: (performance.now() - started) / 1000 };
+    for (const observer of this.observers) observer(call);
   }
 
   private transportError(err: AxiosError, method: string, url: string): Error {
@@ -260,6 +286,12 @@ export class AwProxy {
     }
     return new ServiceUnavailableError(`Peer at ${url} is unreachable`, 'peer_unreachable');
   }
+}
+
+function outcomeOf(failure: Error): string {
+  if (failure instanceof PeerTimeoutError) return 'timeout';
+  if (failure instanceof PeerBadGatewayError) return 'bad_gateway';
+  return 'unreachable';
 }
 
 /** `https://a/b/` + `/trust/x` → `https://a/b/trust/x` (peer roots may or may not end with `/`). */

@@ -8,9 +8,21 @@ import { AwMigrationProvider } from './migrations/index.js';
 import type { SqlDialectName } from './sql-dialect.js';
 import { loadPg } from './load-pg.js';
 import { openSqlite, openSqliteReader, type SqliteReader } from './sqlite-connection.js';
+import { storageStartupError } from './storage-startup-error.js';
 
 /** A database handle or an open transaction; repository methods accept either. */
 export type Executor = Kysely<AwDatabase> | Transaction<AwDatabase>;
+
+/** The PostgreSQL pool's connections right now (metrics). */
+export interface PoolStats {
+  /** Open connections, idle or in use. */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  /** `storage.poolSize`. */
+  max: number;
+}
 
 /**
  * Owns the connection (SQLite file or PostgreSQL pool), applies migrations at
@@ -28,11 +40,20 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   private migrated?: Promise<void>;
   private readonly schema?: string;
   private readonly storage: Readonly<StorageOptions>;
+  private readonly pool: () => PoolStats | undefined;
 
   constructor(@Inject(AwConfig) config: AwConfig) {
-    const { db, dialect } = createKysely(config.storage);
+    // Startup errors name the option to fix (storage-startup-error.ts).
+    let created: ReturnType<typeof createKysely>;
+    try {
+      created = createKysely(config.storage);
+    } catch (err) {
+      throw storageStartupError(err, config.storage);
+    }
+    const { db, dialect, pool } = created;
     this.db = db;
     this.dialect = dialect;
+    this.pool = pool;
     this.schema = config.storage.type === 'postgres' ? config.storage.schema : undefined;
     this.storage = config.storage;
   }
@@ -47,10 +68,19 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.migrate();
-    // Opened after the migrations, so the file and its tables exist.
-    if (this.storage.type === 'sqlite')
-      this.sqliteReader = openSqliteReader(this.storage.filename ?? './data/actingweb.sqlite');
+    try {
+      await this.migrate();
+      // Opened after the migrations, so the file and its tables exist.
+      if (this.storage.type === 'sqlite')
+        this.sqliteReader = openSqliteReader(this.storage.filename ?? './data/actingweb.sqlite');
+    } catch (err) {
+      throw storageStartupError(err, this.storage);
+    }
+  }
+
+  /** PostgreSQL pool usage; undefined on SQLite or before the pool's first use. */
+  poolStats(): PoolStats | undefined {
+    return this.pool();
   }
 
   /** Runs `fn` in one transaction: everything it writes commits or rolls back together. */
@@ -107,14 +137,24 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
 function createKysely(storage: Readonly<StorageOptions>): {
   db: Kysely<AwDatabase>;
   dialect: SqlDialectName;
+  pool: () => PoolStats | undefined;
 } {
   if (storage.type === 'postgres') {
+    let created: { totalCount: number; idleCount: number; waitingCount: number } | undefined;
+    const max = storage.poolSize ?? 10;
+    const stats = () =>
+      created && {
+        total: created.totalCount,
+        idle: created.idleCount,
+        waiting: created.waitingCount,
+        max,
+      };
     // The pool is created on first use, so `pg` (an optional peer dependency) loads only when selected.
     const pool = async () => {
       const pg = await loadPg();
-      return new pg.Pool({
+      return (created = new pg.Pool({
         connectionString: storage.connectionString,
-        max: storage.poolSize ?? 10,
+        max,
         // Search path per connection, so every query (and the migrator) lands in the schema.
         options: storage.schema ? `-c search_path=${storage.schema}` : undefined,
         // int8 (bigint, count(*)) as JS numbers: our values stay far below 2^53.
@@ -124,13 +164,18 @@ function createKysely(storage: Readonly<StorageOptions>): {
               ? (v: string) => Number(v)
               : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
         },
-      });
+      }));
     };
-    return { db: new Kysely<AwDatabase>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+    return {
+      db: new Kysely<AwDatabase>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: 'postgres',
+      pool: stats,
+    };
   }
   const { kyselyDatabase } = openSqlite(storage.filename ?? './data/actingweb.sqlite');
   return {
     db: new Kysely<AwDatabase>({ dialect: new SqliteDialect({ database: kyselyDatabase }) }),
     dialect: 'sqlite',
+    pool: () => undefined,
   };
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { StorageStartupError } from '../errors/startup-errors.js';
 
 /**
  * Loads the `pg` driver on first use. It is an optional peer dependency: apps
@@ -11,7 +12,8 @@ export async function loadPg(): Promise<typeof pg> {
     return (module.default ?? module) as typeof pg;
   } catch (err) {
     if (isMissingModule(err, 'pg'))
-      throw new Error(
+      throw new StorageStartupError(
+        'storage.type',
         "PostgreSQL storage needs the 'pg' package, which is not installed: run `npm install pg` " +
           "(or use the embedded SQLite storage, storage: { type: 'sqlite' }).",
       );

@@ -45,6 +45,10 @@ export interface DeliveryStats {
   undelivered: number;
   /** Callbacks waiting or in flight now. */
   pending: number;
+  /** Callbacks not sent because their subscriber's circuit breaker was open (also counted in `undelivered`). */
+  breakerOpen: number;
+  /** Subscribers (by root URL) whose breaker is not closed now: open, or waiting for its probe to succeed. */
+  openBreakers: number;
 }
 
 interface PeerState {
@@ -98,7 +102,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   private clearFlush: Promise<void> | null = null;
   private closing = false;
   private drained: Promise<void> = Promise.resolve();
-  private readonly counters = { delivered: 0, failed: 0, undelivered: 0 };
+  private readonly counters = { delivered: 0, failed: 0, undelivered: 0, breakerOpen: 0 };
 
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
@@ -144,7 +148,9 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   stats(): DeliveryStats {
     let pending = 0;
     for (const chain of this.chains.values()) pending += chain.queued;
-    return { ...this.counters, pending };
+    let openBreakers = 0;
+    for (const peer of this.peers.values()) if (peer.openUntil !== 0) openBreakers++;
+    return { ...this.counters, pending, openBreakers };
   }
 
   /** Resolves when every queued callback has been sent (or given up) and acknowledged diffs are cleared. */
@@ -193,7 +199,10 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
         await this.sleep(pausedUntil - Date.now());
         if (this.closing) return 'undelivered';
       }
-      if (!this.admit(peer)) return 'undelivered';
+      if (!this.admit(peer)) {
+        this.counters.breakerOpen++;
+        return 'undelivered';
+      }
 
       const answer = await postCallback(delivery.baseuri, path, delivery.secret, body, {
         timeoutMs: this.config.subscriptions.callbackTimeoutMs,
