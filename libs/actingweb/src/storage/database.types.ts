@@ -1,8 +1,8 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { IdentityTables } from './identity-tables.js';
 
 /*
- * Table types of the ActingWeb schema (see migrations/0001-initial-schema.ts).
+ * Table types of the ActingWeb schema (see migrations/; subscription groups: 0004).
  * Conventions, identical on SQLite and PostgreSQL:
  * - booleans are integers 0/1 (SQLite cannot bind JS booleans);
  * - timestamps are ISO-8601 UTC strings (`2026-11-23T07:31:02.123Z`), which sort correctly as text;
@@ -107,13 +107,68 @@ export interface SubscriptionsTable {
   subtarget: string;
   resource: string;
   granularity: string;
-  /** Publisher side: last sequence allocated. Subscriber side: last sequence processed. */
+  /**
+   * Subscriber side: the last sequence processed. Publisher side: the sequence
+   * when the subscription joined its current group (the current one is the
+   * group's sequence − `group_offset`).
+   */
   sequence: number;
   /** JSON array of accepted encodings for callbacks, or null. */
   accept_encoding: string | null;
   created_at: string;
+  /** Publisher side: the subscription's group (null: outbound, or no trust when it was grouped). */
+  group_id: number | null;
+  /** Group sequence − this = the subscription's own sequence number of a group change. */
+  group_offset: Generated<number>;
+  /** Publisher side: group changes up to this sequence (the subscription's own numbering) are cleared. */
+  cleared: Generated<number>;
 }
 
+/**
+ * Inbound subscriptions of one actor that get identical diffs: the same
+ * target, subtarget and resource, and the same permissions (the trust's
+ * relationship and permission override). A write appends one change per group.
+ */
+export interface SubscriptionGroupsTable {
+  id: Generated<number>;
+  actor_id: string;
+  target: string;
+  /** sha256 hex of subtarget, resource, relationship and override: unique per actor and target. */
+  group_key: string;
+  subtarget: string;
+  resource: string;
+  relationship: string;
+  /** The trust's permission override as stored (JSON text), or null. */
+  override: string | null;
+  /** Last group sequence allocated. */
+  sequence: number;
+}
+
+/** One diff of a group; each member sees it as its own sequence `sequence − group_offset`. */
+export interface SubscriptionChangesTable {
+  group_id: number;
+  sequence: number;
+  timestamp: string;
+  /** JSON text of the diff. */
+  data: string;
+}
+
+/**
+ * Diffs a subscription cleared one at a time (a callback acknowledged) above
+ * its `cleared` mark, until the mark catches up with them.
+ */
+export interface SubscriptionAcksTable {
+  actor_id: string;
+  peer_id: string;
+  subscription_id: string;
+  sequence: number;
+}
+
+/**
+ * Diffs kept for one subscription rather than its group: those stored before
+ * groups existed (migration 0004), and those pending when the subscription
+ * moved to another group (its peer's permissions changed).
+ */
 export interface SubscriptionDiffsTable {
   actor_id: string;
   peer_id: string;
@@ -154,6 +209,9 @@ export interface AwDatabase extends IdentityTables {
   peer_trustees: PeerTrusteesTable;
   subscriptions: SubscriptionsTable;
   subscription_diffs: SubscriptionDiffsTable;
+  subscription_groups: SubscriptionGroupsTable;
+  subscription_changes: SubscriptionChangesTable;
+  subscription_acks: SubscriptionAcksTable;
   subscription_suspensions: SubscriptionSuspensionsTable;
   attributes: AttributesTable;
 }

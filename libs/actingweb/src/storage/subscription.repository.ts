@@ -1,9 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Selectable, type Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Permissions } from '../common/permissions.types.js';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
-import { PreparedQuery } from './prepared-query.js';
 import type { AwDatabase, SubscriptionsTable } from './database.types.js';
+import {
+  parseOverride,
+  SubscriptionDiffLog,
+  type CallbackMember,
+  type DiffKey,
+  type DiffRecord,
+  type NewChange,
+  type SubscriptionGroup,
+} from './subscription-diff-log.js';
+import { deleteSubscriptions, inTransaction, placeNew, skipSequence } from './subscription-groups.js';
+
+export type { CallbackMember, DiffKey, DiffRecord, NewChange, SubscriptionGroup } from './subscription-diff-log.js';
 
 /** How a subscriber wants to hear about changes (`shared/docs/protocol.md` §7.1). @publicApi */
 export type Granularity = 'high' | 'low' | 'none';
@@ -32,14 +43,6 @@ export interface SubscriptionRecord {
   createdAt: string;
 }
 
-/** One stored diff of an inbound subscription. @publicApi */
-export interface DiffRecord {
-  sequence: number;
-  /** ISO-8601 UTC. */
-  timestamp: string;
-  data: unknown;
-}
-
 /** An inbound subscription with what delivering to it needs: the trust and its permission override. */
 export interface InboundWithTrust extends SubscriptionRecord {
   relationship: string;
@@ -47,16 +50,6 @@ export interface InboundWithTrust extends SubscriptionRecord {
   secret: string;
   /** The trust's stored permission override (categories only), or null. */
   override: Permissions | null;
-}
-
-/** A diff row to insert. */
-export interface NewDiff {
-  peerId: string;
-  subscriptionId: string;
-  sequence: number;
-  timestamp: string;
-  /** JSON text. */
-  data: string;
 }
 
 /** Filters of a subscription listing; omitted fields match everything. */
@@ -68,67 +61,49 @@ export interface SubscriptionFilter {
   resource?: string;
 }
 
-/** Address of one stored diff. */
-export interface DiffKey {
-  actorId: string;
-  peerId: string;
-  subscriptionId: string;
-  sequence: number;
-}
-
-/** Rows per multi-row statement (keeps under every driver's parameter limit). */
-const CHUNK = 400;
+/** Largest sequence number storage holds (a 32-bit integer column). */
+const MAX_SEQUENCE = 2 ** 31 - 1;
 
 /**
- * `subscriptions`, `subscription_diffs` and `subscription_suspensions`.
- * Sequence numbers are allocated in SQL (`sequence = sequence + n ... RETURNING`),
- * so concurrent writers, also on several instances, never share or skip one.
+ * Subscriptions in both directions, their diffs and suspensions. Inbound
+ * subscriptions with the same scope and permissions form a group, and a write
+ * stores one change per group (subscription-diff-log.ts); each subscription
+ * numbers its group's changes itself (subscription-groups.ts). Sequence
+ * numbers are allocated in SQL under the actor's subscription lock, so
+ * concurrent writers, also on several instances, never share or skip one.
  */
 @Injectable()
 export class SubscriptionRepository {
-  /** Run on every property write (inside its transaction), so compiled once. */
-  private readonly inboundOnTarget;
+  private readonly log: SubscriptionDiffLog;
 
   constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {
-    this.inboundOnTarget = PreparedQuery.of(
-      database,
-      (actorId, target) =>
-        database.db
-          .selectFrom('subscriptions as s')
-          .innerJoin('trusts as t', (join) =>
-            join.onRef('t.actor_id', '=', 's.actor_id').onRef('t.peer_id', '=', 's.peer_id'),
-          )
-          .leftJoin('trust_permissions as p', (join) =>
-            join.onRef('p.actor_id', '=', 's.actor_id').onRef('p.peer_id', '=', 's.peer_id'),
-          )
-          .selectAll('s')
-          .select(['t.relationship', 't.baseuri', 't.secret', 'p.permissions as override'])
-          .where('s.actor_id', '=', actorId)
-          .where('s.outbound', '=', 0)
-          .where('s.target', '=', target)
-          .orderBy('s.peer_id')
-          .orderBy('s.subscription_id'),
-      2,
-    );
+    this.log = new SubscriptionDiffLog(database);
   }
 
+  /** Stores a subscription; an inbound one joins its group and sees the changes from now on. */
   async insert(record: SubscriptionRecord, db: Executor = this.database.db): Promise<void> {
-    await db
-      .insertInto('subscriptions')
-      .values({
-        actor_id: record.actorId,
-        peer_id: record.peerId,
-        subscription_id: record.subscriptionId,
-        outbound: record.outbound ? 1 : 0,
-        target: record.target,
-        subtarget: record.subtarget,
-        resource: record.resource,
-        granularity: record.granularity,
-        sequence: record.sequence,
-        accept_encoding: record.acceptEncoding ? JSON.stringify(record.acceptEncoding) : null,
-        created_at: record.createdAt,
-      })
-      .execute();
+    await inTransaction(this.database, db, async (tx) => {
+      const placement = record.outbound
+        ? {}
+        : await placeNew(this.database, tx, record.actorId, record.peerId, record, record.sequence);
+      await tx
+        .insertInto('subscriptions')
+        .values({
+          actor_id: record.actorId,
+          peer_id: record.peerId,
+          subscription_id: record.subscriptionId,
+          outbound: record.outbound ? 1 : 0,
+          target: record.target,
+          subtarget: record.subtarget,
+          resource: record.resource,
+          granularity: record.granularity,
+          sequence: record.sequence,
+          accept_encoding: record.acceptEncoding ? JSON.stringify(record.acceptEncoding) : null,
+          created_at: record.createdAt,
+          ...placement,
+        })
+        .execute();
+    });
   }
 
   /** One subscription; `outbound` narrows to one direction. */
@@ -139,13 +114,11 @@ export class SubscriptionRepository {
     outbound?: boolean,
     db: Executor = this.database.db,
   ): Promise<SubscriptionRecord | null> {
-    let query = db
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('actor_id', '=', actorId)
-      .where('peer_id', '=', peerId)
-      .where('subscription_id', '=', subscriptionId);
-    if (outbound !== undefined) query = query.where('outbound', '=', outbound ? 1 : 0);
+    let query = this.select(db)
+      .where('s.actor_id', '=', actorId)
+      .where('s.peer_id', '=', peerId)
+      .where('s.subscription_id', '=', subscriptionId);
+    if (outbound !== undefined) query = query.where('s.outbound', '=', outbound ? 1 : 0);
     const row = await query.executeTakeFirst();
     return row ? toRecord(row) : null;
   }
@@ -155,38 +128,46 @@ export class SubscriptionRepository {
     filter: SubscriptionFilter = {},
     db: Executor = this.database.db,
   ): Promise<SubscriptionRecord[]> {
-    let query = db.selectFrom('subscriptions').selectAll().where('actor_id', '=', actorId);
-    if (filter.outbound !== undefined) query = query.where('outbound', '=', filter.outbound ? 1 : 0);
-    if (filter.peerId !== undefined) query = query.where('peer_id', '=', filter.peerId);
-    if (filter.target !== undefined) query = query.where('target', '=', filter.target);
-    if (filter.subtarget !== undefined) query = query.where('subtarget', '=', filter.subtarget);
-    if (filter.resource !== undefined) query = query.where('resource', '=', filter.resource);
-    const rows = await query.orderBy('created_at').orderBy('peer_id').orderBy('subscription_id').execute();
+    let query = this.select(db).where('s.actor_id', '=', actorId);
+    if (filter.outbound !== undefined) query = query.where('s.outbound', '=', filter.outbound ? 1 : 0);
+    if (filter.peerId !== undefined) query = query.where('s.peer_id', '=', filter.peerId);
+    if (filter.target !== undefined) query = query.where('s.target', '=', filter.target);
+    if (filter.subtarget !== undefined) query = query.where('s.subtarget', '=', filter.subtarget);
+    if (filter.resource !== undefined) query = query.where('s.resource', '=', filter.resource);
+    const rows = await query.orderBy('s.created_at').orderBy('s.peer_id').orderBy('s.subscription_id').execute();
     return rows.map(toRecord);
   }
 
-  /** Deletes one subscription (its diffs cascade); returns what was deleted, or null. */
+  /** Deletes one subscription (its diffs go with it); returns what was deleted, or null. */
   async delete(actorId: string, peerId: string, subscriptionId: string): Promise<SubscriptionRecord | null> {
     return this.database.transaction(async (tx) => {
       const record = await this.get(actorId, peerId, subscriptionId, undefined, tx);
       if (!record) return null;
-      await tx
-        .deleteFrom('subscriptions')
-        .where('actor_id', '=', actorId)
-        .where('peer_id', '=', peerId)
-        .where('subscription_id', '=', subscriptionId)
-        .execute();
+      await deleteSubscriptions(this.database, tx, actorId, peerId, subscriptionId);
       return record;
     });
   }
 
   /**
    * The inbound subscriptions on `target`, each with its trust (for callbacks)
-   * and permission override (for filtering), in one query. Subscriptions whose
-   * trust is gone are left out.
+   * and permission override, in one query. Subscriptions whose trust is gone
+   * are left out.
    */
   async inboundWithTrust(actorId: string, target: string, db: Executor): Promise<InboundWithTrust[]> {
-    const rows = await this.inboundOnTarget.rows(db, actorId, target);
+    const rows = await this.select(db)
+      .innerJoin('trusts as t', (join) =>
+        join.onRef('t.actor_id', '=', 's.actor_id').onRef('t.peer_id', '=', 's.peer_id'),
+      )
+      .leftJoin('trust_permissions as p', (join) =>
+        join.onRef('p.actor_id', '=', 's.actor_id').onRef('p.peer_id', '=', 's.peer_id'),
+      )
+      .select(['t.relationship', 't.baseuri', 't.secret', 'p.permissions as override'])
+      .where('s.actor_id', '=', actorId)
+      .where('s.outbound', '=', 0)
+      .where('s.target', '=', target)
+      .orderBy('s.peer_id')
+      .orderBy('s.subscription_id')
+      .execute();
     return rows.map((row) => ({
       ...toRecord(row),
       relationship: row.relationship,
@@ -197,94 +178,47 @@ export class SubscriptionRepository {
   }
 
   /**
-   * Allocates `count` sequence numbers to each inbound subscription, atomically
-   * in SQL; returns the last number allocated per subscription id. The caller's
-   * transaction holds the rows until it commits, so numbers are contiguous per
-   * subscription and become visible in order.
+   * The groups of the actor's inbound subscriptions on `target`, for a write
+   * in `tx`; takes the actor's subscription lock when there are any.
    */
-  async allocateSequences(
-    tx: Transaction<AwDatabase>,
-    actorId: string,
-    counts: ReadonlyMap<string, number>,
-  ): Promise<Map<string, number>> {
-    const byCount = new Map<number, string[]>();
-    for (const [id, count] of counts) {
-      if (count > 0) byCount.set(count, [...(byCount.get(count) ?? []), id]);
-    }
-    const result = new Map<string, number>();
-    for (const [count, ids] of byCount) {
-      for (const chunk of chunks(ids.sort())) {
-        const rows = await tx
-          .updateTable('subscriptions')
-          .set((eb) => ({ sequence: eb('sequence', '+', count) }))
-          .where('actor_id', '=', actorId)
-          .where('outbound', '=', 0)
-          .where('subscription_id', 'in', chunk)
-          .returning(['subscription_id', 'sequence'])
-          .execute();
-        for (const row of rows) result.set(row.subscription_id, Number(row.sequence));
-      }
-    }
-    return result;
+  groupsForWrite(tx: Transaction<AwDatabase>, actorId: string, target: string): Promise<SubscriptionGroup[]> {
+    return this.log.groupsForWrite(tx, actorId, target);
   }
 
-  /** Allocates one sequence number to one inbound subscription; null when it does not exist. */
-  async allocateOne(
+  /** Stores one change per entry; returns each one's group sequence (0: group gone). */
+  appendChanges(
+    tx: Transaction<AwDatabase>,
+    changes: readonly NewChange[],
+    timestamp: string,
+  ): Promise<number[]> {
+    return this.log.append(tx, changes, timestamp);
+  }
+
+  /** Members of the groups that get callbacks (granularity high or low), with their trust. */
+  callbackMembers(db: Executor, groupIds: readonly number[]): Promise<CallbackMember[]> {
+    return this.log.callbackMembers(db, groupIds);
+  }
+
+  /** Allocates one sequence number, without a diff, to one inbound subscription; null when it does not exist. */
+  allocateOne(
     actorId: string,
     peerId: string,
     subscriptionId: string,
     db: Executor = this.database.db,
   ): Promise<number | null> {
-    const row = await db
-      .updateTable('subscriptions')
-      .set((eb) => ({ sequence: eb('sequence', '+', 1) }))
-      .where('actor_id', '=', actorId)
-      .where('peer_id', '=', peerId)
-      .where('subscription_id', '=', subscriptionId)
-      .where('outbound', '=', 0)
-      .returning('sequence')
-      .executeTakeFirst();
-    return row ? Number(row.sequence) : null;
-  }
-
-  async insertDiffs(
-    actorId: string,
-    diffs: readonly NewDiff[],
-    db: Executor = this.database.db,
-  ): Promise<void> {
-    for (const chunk of chunks(diffs)) {
-      await db
-        .insertInto('subscription_diffs')
-        .values(
-          chunk.map((d) => ({
-            actor_id: actorId,
-            peer_id: d.peerId,
-            subscription_id: d.subscriptionId,
-            sequence: d.sequence,
-            timestamp: d.timestamp,
-            data: d.data,
-          })),
-        )
-        .execute();
-    }
+    return inTransaction(this.database, db, (tx) =>
+      skipSequence(this.database, tx, actorId, peerId, subscriptionId),
+    );
   }
 
   /** Pending diffs of one subscription, oldest first. */
-  async diffs(
+  diffs(
     actorId: string,
     peerId: string,
     subscriptionId: string,
     db: Executor = this.database.db,
   ): Promise<DiffRecord[]> {
-    const rows = await db
-      .selectFrom('subscription_diffs')
-      .select(['sequence', 'timestamp', 'data'])
-      .where('actor_id', '=', actorId)
-      .where('peer_id', '=', peerId)
-      .where('subscription_id', '=', subscriptionId)
-      .orderBy('sequence')
-      .execute();
-    return rows.map(toDiff);
+    return this.log.pending(db, actorId, peerId, subscriptionId);
   }
 
   async diff(
@@ -294,35 +228,23 @@ export class SubscriptionRepository {
     sequence: number,
     db: Executor = this.database.db,
   ): Promise<DiffRecord | null> {
-    const row = await db
-      .selectFrom('subscription_diffs')
-      .select(['sequence', 'timestamp', 'data'])
-      .where('actor_id', '=', actorId)
-      .where('peer_id', '=', peerId)
-      .where('subscription_id', '=', subscriptionId)
-      .where('sequence', '=', sequence)
-      .executeTakeFirst();
-    return row ? toDiff(row) : null;
+    if (!(sequence >= 1 && sequence <= MAX_SEQUENCE)) return null;
+    const [diff] = await this.log.pending(db, actorId, peerId, subscriptionId, sequence);
+    return diff ?? null;
   }
 
-  /** Removes every diff with sequence ≤ `upTo`; returns how many. */
-  async clearDiffs(
+  /** Clears every diff with sequence ≤ `upTo`; returns how many. */
+  clearDiffs(
     actorId: string,
     peerId: string,
     subscriptionId: string,
     upTo: number,
     db: Executor = this.database.db,
   ): Promise<number> {
-    const result = await db
-      .deleteFrom('subscription_diffs')
-      .where('actor_id', '=', actorId)
-      .where('peer_id', '=', peerId)
-      .where('subscription_id', '=', subscriptionId)
-      .where('sequence', '<=', upTo)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    return this.log.clear(actorId, peerId, subscriptionId, upTo, db);
   }
 
+  /** Clears one diff; false when it was not pending. */
   async deleteDiff(
     actorId: string,
     peerId: string,
@@ -330,28 +252,16 @@ export class SubscriptionRepository {
     sequence: number,
     db: Executor = this.database.db,
   ): Promise<boolean> {
-    const result = await db
-      .deleteFrom('subscription_diffs')
-      .where('actor_id', '=', actorId)
-      .where('peer_id', '=', peerId)
-      .where('subscription_id', '=', subscriptionId)
-      .where('sequence', '=', sequence)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return inTransaction(this.database, db, async (tx) => {
+      if (!(await this.diff(actorId, peerId, subscriptionId, sequence, tx))) return false;
+      await this.log.acknowledge([{ actorId, peerId, subscriptionId, sequence }], tx);
+      return true;
+    });
   }
 
-  /**
-   * Deletes many single diffs (those acknowledged by callbacks) in few
-   * statements; a row-value `IN (VALUES ...)` keeps every lookup on the primary key.
-   */
-  async deleteDiffs(keys: readonly DiffKey[], db: Executor = this.database.db): Promise<void> {
-    for (const chunk of chunks(keys)) {
-      const rows = chunk.map(
-        (k) => sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId}, cast(${k.sequence} as integer))`,
-      );
-      await sql`delete from subscription_diffs
-        where (actor_id, peer_id, subscription_id, sequence) in (values ${sql.join(rows)})`.execute(db);
-    }
+  /** Clears many single diffs (those acknowledged by callbacks) in few statements. */
+  deleteDiffs(keys: readonly DiffKey[], db: Executor = this.database.db): Promise<void> {
+    return this.log.acknowledge(keys, db);
   }
 
   /**
@@ -413,15 +323,21 @@ export class SubscriptionRepository {
       .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
+
+  /** Subscriptions with the group's sequence, from which an inbound one's current sequence follows. */
+  private select(db: Executor) {
+    return db
+      .selectFrom('subscriptions as s')
+      .leftJoin('subscription_groups as g', 'g.id', 's.group_id')
+      .selectAll('s')
+      .select('g.sequence as group_sequence');
+  }
 }
 
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+type SubscriptionRow = Selectable<SubscriptionsTable> & { group_sequence: number | null };
 
-function toRecord(row: Selectable<SubscriptionsTable>): SubscriptionRecord {
+function toRecord(row: SubscriptionRow): SubscriptionRecord {
+  const grouped = row.outbound === 0 && row.group_sequence !== null;
   return {
     actorId: row.actor_id,
     peerId: row.peer_id,
@@ -431,24 +347,10 @@ function toRecord(row: Selectable<SubscriptionsTable>): SubscriptionRecord {
     subtarget: row.subtarget,
     resource: row.resource,
     granularity: row.granularity as Granularity,
-    sequence: Number(row.sequence),
+    sequence: grouped
+      ? Number(row.group_sequence) - Number(row.group_offset)
+      : Number(row.sequence),
     acceptEncoding: row.accept_encoding ? (JSON.parse(row.accept_encoding) as string[]) : null,
     createdAt: row.created_at,
   };
-}
-
-function toDiff(row: { sequence: number; timestamp: string; data: string }): DiffRecord {
-  return { sequence: Number(row.sequence), timestamp: row.timestamp, data: JSON.parse(row.data) };
-}
-
-function parseOverride(raw: string | null): Permissions | null {
-  if (!raw) return null;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Permissions)
-      : null;
-  } catch {
-    return null;
-  }
 }

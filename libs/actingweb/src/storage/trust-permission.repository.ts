@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Permissions } from '../common/permissions.types.js';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
+import { inTransaction, regroupPeer } from './subscription-groups.js';
 
 /** A stored per-relationship permission override. @publicApi */
 export interface TrustPermissionRecord {
@@ -67,6 +68,32 @@ export class TrustPermissionRepository {
     input: TrustPermissionInput,
     db: Executor = this.database.db,
   ): Promise<'created' | 'updated'> {
+    // The override shapes the peer's diffs: its subscriptions move to their new group with it.
+    return inTransaction(this.database, db, async (tx) => {
+      const outcome = await this.upsert(actorId, peerId, input, tx);
+      await regroupPeer(this.database, tx, actorId, peerId);
+      return outcome;
+    });
+  }
+
+  async delete(actorId: string, peerId: string, db: Executor = this.database.db): Promise<boolean> {
+    return inTransaction(this.database, db, async (tx) => {
+      const result = await tx
+        .deleteFrom('trust_permissions')
+        .where('actor_id', '=', actorId)
+        .where('peer_id', '=', peerId)
+        .executeTakeFirst();
+      await regroupPeer(this.database, tx, actorId, peerId);
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  private async upsert(
+    actorId: string,
+    peerId: string,
+    input: TrustPermissionInput,
+    db: Executor,
+  ): Promise<'created' | 'updated'> {
     const values = {
       trust_type: input.trustType,
       permissions: JSON.stringify(input.permissions ?? {}),
@@ -92,14 +119,5 @@ export class TrustPermissionRepository {
     // Another writer inserted between our update and insert: last write wins.
     await update();
     return 'updated';
-  }
-
-  async delete(actorId: string, peerId: string, db: Executor = this.database.db): Promise<boolean> {
-    const result = await db
-      .deleteFrom('trust_permissions')
-      .where('actor_id', '=', actorId)
-      .where('peer_id', '=', peerId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
   }
 }

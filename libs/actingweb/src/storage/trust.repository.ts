@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { TrustRow } from './database.types.js';
+import { deleteSubscriptions, inTransaction, regroupPeer } from './subscription-groups.js';
 
 /** A trust relationship as this actor stores it (`shared/docs/protocol.md` §8.2). @publicApi */
 export interface TrustRecord {
@@ -186,14 +187,22 @@ export class TrustRepository {
     if (patch.approved !== undefined) values.approved = patch.approved ? 1 : 0;
     if (patch.peerApproved !== undefined) values.peer_approved = patch.peerApproved ? 1 : 0;
     if (patch.verified !== undefined) values.verified = patch.verified ? 1 : 0;
-    if (Object.keys(values).length > 0) {
-      await db
+    if (Object.keys(values).length === 0) return this.get(actorId, peerId, db);
+    const apply = async (executor: Executor) => {
+      await executor
         .updateTable('trusts')
         .set(values)
         .where('actor_id', '=', actorId)
         .where('peer_id', '=', peerId)
         .execute();
-    }
+    };
+    if (patch.relationship === undefined) await apply(db);
+    else
+      // The relationship shapes the peer's diffs: its subscriptions move to their new group with it.
+      await inTransaction(this.database, db, async (tx) => {
+        await apply(tx);
+        await regroupPeer(this.database, tx, actorId, peerId);
+      });
     return this.get(actorId, peerId, db);
   }
 
@@ -203,11 +212,7 @@ export class TrustRepository {
    */
   async delete(actorId: string, peerId: string): Promise<boolean> {
     return this.database.transaction(async (tx) => {
-      await tx
-        .deleteFrom('subscriptions')
-        .where('actor_id', '=', actorId)
-        .where('peer_id', '=', peerId)
-        .execute();
+      await deleteSubscriptions(this.database, tx, actorId, peerId);
       const result = await tx
         .deleteFrom('trusts')
         .where('actor_id', '=', actorId)

@@ -7,8 +7,8 @@ import type { AwDatabase } from '../storage/database.types.js';
 import { PropertyRepository } from '../storage/property.repository.js';
 import {
   SubscriptionRepository,
-  type InboundWithTrust,
-  type NewDiff,
+  type CallbackMember,
+  type SubscriptionGroup,
 } from '../storage/subscription.repository.js';
 import { evaluatePermission, leastPrivilege, mergePermissions } from '../permissions/permission-evaluator.js';
 import type { PermissionCategory, Permissions } from '../common/permissions.types.js';
@@ -31,16 +31,26 @@ const PERMISSION_CATEGORY: Readonly<Record<string, PermissionCategory>> = {
 };
 
 interface PlannedDiff {
-  sub: InboundWithTrust;
+  group: SubscriptionGroup;
   data: unknown;
   changes: number[];
+  /** The group's sequence of the stored change. */
+  sequence: number;
+}
+
+/** A callback candidate: one member's share of one stored change. */
+interface MemberDiff {
+  member: CallbackMember;
+  diff: PlannedDiff;
   sequence: number;
 }
 
 /**
- * Publisher side of §7.5: turns the change records of a write into one diff
- * per affected subscription, **in the write's transaction** (a write and its
- * diffs commit or roll back together), with sequence numbers allocated in SQL.
+ * Publisher side of §7.5: turns the change records of a write into diffs,
+ * **in the write's transaction** (a write and its diffs commit or roll back
+ * together). Subscriptions with the same scope and permissions get the same
+ * diffs, so one change is stored per such group, whatever the number of
+ * subscribers; each subscription numbers its group's changes itself.
  * After commit it hands the callbacks to {@link CallbackDelivery}: for each
  * peer and change, only the most specific of that peer's subscriptions gets a
  * callback (§7.5 overlap); the others' diffs stay pollable.
@@ -85,47 +95,30 @@ export class DiffRegistrar implements OnModuleInit {
     changes: readonly ChangeInput[],
   ): Promise<Delivery[]> {
     if (changes.length === 0) return [];
-    const subs = await this.subscriptions.inboundWithTrust(actorId, target, tx);
-    if (subs.length === 0) return [];
+    // Takes the actor's subscription lock when it has subscribers on `target`.
+    const groups = await this.subscriptions.groupsForWrite(tx, actorId, target);
+    if (groups.length === 0) return [];
     const live = await this.notSuspended(tx, actorId, target, changes);
     if (live.length === 0) return [];
 
-    const planned = await this.plan(tx, actorId, target, subs, live);
+    const planned = await this.plan(tx, actorId, target, groups, live);
     if (planned.length === 0) return [];
-
-    // One writer of an actor's sequence numbers at a time (row locks would serialise us anyway;
-    // one lock taken up front keeps two writers from locking the rows in different orders).
-    await this.database.lockInTransaction(tx, `${actorId}/subscriptions`);
-    const counts = new Map<string, number>();
-    for (const p of planned) counts.set(p.sub.subscriptionId, (counts.get(p.sub.subscriptionId) ?? 0) + 1);
-    const last = await this.subscriptions.allocateSequences(tx, actorId, counts);
-    const next = new Map<string, number>();
-    for (const [id, top] of last) next.set(id, top - (counts.get(id) ?? 0) + 1);
 
     const timestamp = new Date().toISOString();
     const json = new Map<unknown, string>();
-    const rows: NewDiff[] = [];
-    const stored: PlannedDiff[] = [];
-    for (const p of planned) {
-      const sequence = next.get(p.sub.subscriptionId);
-      if (sequence === undefined) continue; // deleted meanwhile
-      next.set(p.sub.subscriptionId, sequence + 1);
+    const changed = planned.map((p) => {
       let text = json.get(p.data);
       if (text === undefined) {
         text = JSON.stringify(p.data ?? null);
         json.set(p.data, text);
       }
-      rows.push({
-        peerId: p.sub.peerId,
-        subscriptionId: p.sub.subscriptionId,
-        sequence,
-        timestamp,
-        data: text,
-      });
-      stored.push({ ...p, sequence });
-    }
-    await this.subscriptions.insertDiffs(actorId, rows, tx);
-    return this.callbacks(stored, timestamp, json);
+      return { groupId: p.group.id, data: text };
+    });
+    const sequences = await this.subscriptions.appendChanges(tx, changed, timestamp);
+    planned.forEach((p, i) => (p.sequence = sequences[i]));
+    const stored = planned.filter((p) => p.sequence > 0); // group gone meanwhile
+    const members = await this.subscriptions.callbackMembers(tx, [...new Set(stored.map((p) => p.group.id))]);
+    return this.callbacks(stored, members, timestamp, json);
   }
 
   /** Changes not under a suspended target/subtarget (suspension skips diffs entirely). */
@@ -142,51 +135,44 @@ export class DiffRegistrar implements OnModuleInit {
     return indexed.filter(({ change }) => !suspended.includes(change.path[0] ?? ''));
   }
 
-  /** Each subscription's diffs, shaped for its level and filtered by its peer's permissions. */
+  /** Each group's diffs, shaped for its level and filtered by its members' permissions. */
   private async plan(
     tx: Transaction<AwDatabase>,
     actorId: string,
     target: string,
-    subs: readonly InboundWithTrust[],
+    groups: readonly SubscriptionGroup[],
     changes: ReadonlyArray<{ change: ChangeInput; index: number }>,
   ): Promise<PlannedDiff[]> {
     const category = PERMISSION_CATEGORY[target];
     const permissionsByKey = new Map<string, Permissions | null>();
     const states = new Map<string, unknown>();
     const planned: PlannedDiff[] = [];
-    // Subscriptions on the same level with the same permissions get the same diff objects.
-    const memo = new Map<string, Array<{ data: unknown; changes: number[] }>>();
 
-    for (const sub of subs) {
-      const scope = scopePath(sub);
-      const permissions = category ? this.effective(sub, permissionsByKey) : null;
-      const memoKey = `${scope.join('\u0000')}\u0001${sub.relationship}\u0001${JSON.stringify(sub.override)}`;
-      let diffs = memo.get(memoKey);
-      if (!diffs) {
-        const pieces: Array<{ data: unknown; list: boolean; change: number }> = [];
-        for (const { change, index } of changes) {
-          if (
-            category &&
-            !this.allowed(permissions, category, permissionPath(change, scope), sub.relationship)
-          )
-            continue;
-          const piece = pieceFor(change, scope);
-          if (!piece) continue;
-          if (piece.kind === 'diff') {
-            pieces.push({ data: piece.data, list: piece.list, change: index });
-            continue;
-          }
-          // A resource subscription gets the resource's whole current value.
-          const value =
-            target === 'properties'
-              ? await this.stateAt(tx, actorId, piece.path, states)
-              : wrap(change.path.slice(scope.length), change.newValue);
-          pieces.push({ data: value === undefined ? DELETED : value, list: false, change: index });
+    for (const group of groups) {
+      const scope = scopePath(group);
+      const permissions = category ? this.effective(group, permissionsByKey) : null;
+      const pieces: Array<{ data: unknown; list: boolean; change: number }> = [];
+      for (const { change, index } of changes) {
+        if (
+          category &&
+          !this.allowed(permissions, category, permissionPath(change, scope), group.relationship)
+        )
+          continue;
+        const piece = pieceFor(change, scope);
+        if (!piece) continue;
+        if (piece.kind === 'diff') {
+          pieces.push({ data: piece.data, list: piece.list, change: index });
+          continue;
         }
-        diffs = combinePieces(pieces);
-        memo.set(memoKey, diffs);
+        // A resource subscription gets the resource's whole current value.
+        const value =
+          target === 'properties'
+            ? await this.stateAt(tx, actorId, piece.path, states)
+            : wrap(change.path.slice(scope.length), change.newValue);
+        pieces.push({ data: value === undefined ? DELETED : value, list: false, change: index });
       }
-      for (const diff of diffs) planned.push({ sub, data: diff.data, changes: diff.changes, sequence: 0 });
+      for (const diff of combinePieces(pieces))
+        planned.push({ group, data: diff.data, changes: diff.changes, sequence: 0 });
     }
     return planned;
   }
@@ -198,53 +184,64 @@ export class DiffRegistrar implements OnModuleInit {
    */
   private callbacks(
     stored: readonly PlannedDiff[],
+    members: readonly CallbackMember[],
     timestamp: string,
     json: Map<unknown, string>,
   ): Delivery[] {
-    const best = new Map<string, PlannedDiff>();
-    for (const diff of stored) {
-      if (diff.sub.granularity === 'none') continue;
-      for (const change of diff.changes) {
-        const key = `${diff.sub.peerId}\u0000${change}`;
+    const byGroup = new Map<number, PlannedDiff[]>();
+    for (const diff of stored) byGroup.set(diff.group.id, [...(byGroup.get(diff.group.id) ?? []), diff]);
+    const candidates: MemberDiff[] = [];
+    for (const member of members)
+      for (const diff of byGroup.get(member.groupId) ?? [])
+        candidates.push({ member, diff, sequence: diff.sequence - member.groupOffset });
+    const best = new Map<string, MemberDiff>();
+    for (const candidate of candidates) {
+      for (const change of candidate.diff.changes) {
+        const key = `${candidate.member.peerId}\u0000${change}`;
         const current = best.get(key);
-        if (!current || moreSpecific(diff.sub, current.sub)) best.set(key, diff);
+        if (!current || moreSpecific(candidate.member, current.member)) best.set(key, candidate);
       }
     }
     const chosen = new Set(best.values());
     const deliveries: Delivery[] = [];
-    for (const diff of stored) {
-      if (!chosen.has(diff)) continue;
-      const sub = diff.sub;
+    for (const candidate of candidates) {
+      if (!chosen.has(candidate)) continue;
+      const { member, diff } = candidate;
       deliveries.push({
-        actorId: sub.actorId,
-        peerId: sub.peerId,
-        subscriptionId: sub.subscriptionId,
-        target: sub.target,
-        subtarget: sub.subtarget,
-        resource: sub.resource,
-        granularity: sub.granularity === 'low' ? 'low' : 'high',
-        sequence: diff.sequence,
+        actorId: diff.group.actorId,
+        peerId: member.peerId,
+        subscriptionId: member.subscriptionId,
+        target: member.target,
+        subtarget: member.subtarget,
+        resource: member.resource,
+        granularity: member.granularity,
+        sequence: candidate.sequence,
         timestamp,
         type: 'diff',
         data: diff.data,
         dataBytes: Buffer.byteLength(json.get(diff.data) ?? 'null', 'utf8'),
-        baseuri: sub.baseuri,
-        secret: sub.secret,
-        acceptEncoding: sub.acceptEncoding,
+        baseuri: member.baseuri,
+        secret: member.secret,
+        acceptEncoding: member.acceptEncoding,
       });
     }
     return deliveries;
   }
 
-  /** Effective permissions of the subscriber (trust type's base merged with the override), per write. */
-  private effective(sub: InboundWithTrust, cache: Map<string, Permissions | null>): Permissions | null {
-    const key = `${sub.relationship}\u0001${JSON.stringify(sub.override)}`;
+  /** Effective permissions of a group's subscribers (trust type's base merged with the override), per write. */
+  private effective(group: SubscriptionGroup, cache: Map<string, Permissions | null>): Permissions | null {
+    const key = `${group.relationship}\u0001${JSON.stringify(group.override)}`;
     if (cache.has(key)) return cache.get(key)!;
     let permissions: Permissions | null;
     try {
-      permissions = mergePermissions(this.trustTypes.get(sub.relationship)?.permissions ?? {}, sub.override);
+      permissions = mergePermissions(
+        this.trustTypes.get(group.relationship)?.permissions ?? {},
+        group.override,
+      );
     } catch (err) {
-      this.logger.warn(`Permissions of ${sub.peerId} could not be evaluated, hiding diffs: ${String(err)}`);
+      this.logger.warn(
+        `Permissions of a ${group.relationship} subscriber could not be evaluated, hiding diffs: ${String(err)}`,
+      );
       permissions = null;
     }
     cache.set(key, permissions);
@@ -282,7 +279,7 @@ export class DiffRegistrar implements OnModuleInit {
   }
 }
 
-function moreSpecific(a: InboundWithTrust, b: InboundWithTrust): boolean {
+function moreSpecific(a: CallbackMember, b: CallbackMember): boolean {
   const sa = scopePath(a).length;
   const sb = scopePath(b).length;
   if (sa !== sb) return sa > sb;
