@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import pLimit, { type LimitFunction } from 'p-limit';
+import { KeyedTaskQueue } from '../common/keyed-task-queue.js';
 import { AwConfig } from '../config/aw-config.js';
 import { PeerAgents } from '../peers/peer-http.js';
 import { SubscriptionRepository, type DiffKey } from '../storage/subscription.repository.js';
@@ -28,6 +28,8 @@ export interface Delivery {
   readonly data?: unknown;
   /** JSON size of `data` in bytes, when the caller already knows it. */
   readonly dataBytes?: number;
+  /** `data` as JSON text, when the caller has it: one diff sent to many subscribers is serialised once. */
+  readonly dataJson?: string;
   /** The subscriber's root URL and our trust secret with it. */
   readonly baseuri: string;
   readonly secret: string;
@@ -62,11 +64,6 @@ interface PeerState {
   consecutive503: number;
 }
 
-interface Chain {
-  tail: Promise<void>;
-  queued: number;
-}
-
 type Outcome = 'delivered' | 'undelivered';
 
 /**
@@ -93,8 +90,8 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
 @Injectable()
 export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('CallbackDelivery');
-  private readonly limit: LimitFunction;
-  private readonly chains = new Map<string, Chain>();
+  /** Per subscription in order, at most `maxConcurrentCallbacks` in flight overall. */
+  private readonly queue: KeyedTaskQueue<Delivery>;
   private readonly pausedSubscriptions = new Map<string, number>();
   private readonly peers = new Map<string, PeerState>();
   private readonly sleepers = new Set<() => void>();
@@ -109,45 +106,32 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     @Inject(SubscriptionRepository) private readonly subscriptions: SubscriptionRepository,
     @Inject(PeerAgents) private readonly agents: PeerAgents,
   ) {
-    this.limit = pLimit(config.subscriptions.maxConcurrentCallbacks);
+    this.queue = new KeyedTaskQueue<Delivery>(
+      config.subscriptions.maxConcurrentCallbacks,
+      async (delivery) => {
+        this.counters[await this.deliver(delivery)]++;
+      },
+      (err) => {
+        this.counters.undelivered++;
+        this.logger.error(`Callback delivery crashed: ${String(err)}`);
+      },
+    );
   }
 
   /** Queues callbacks; returns at once. Each subscription's callbacks go out in the order given. */
   enqueue(deliveries: readonly Delivery[]): void {
     for (const delivery of deliveries) {
       const key = subscriptionKey(delivery);
-      let chain = this.chains.get(key);
-      if (!chain) {
-        chain = { tail: Promise.resolve(), queued: 0 };
-        this.chains.set(key, chain);
-      }
-      if (chain.queued >= MAX_QUEUED_PER_SUBSCRIPTION || this.closing) {
+      if (this.closing || this.queue.pendingOf(key) >= MAX_QUEUED_PER_SUBSCRIPTION) {
         this.counters.undelivered++;
         continue;
       }
-      chain.queued++;
-      const current = chain;
-      current.tail = current.tail
-        .then(() => this.limit(() => this.deliver(delivery)))
-        .then(
-          (outcome) => {
-            this.counters[outcome]++;
-          },
-          (err: unknown) => {
-            this.counters.undelivered++;
-            this.logger.error(`Callback delivery crashed: ${String(err)}`);
-          },
-        )
-        .finally(() => {
-          current.queued--;
-          if (current.queued === 0 && this.chains.get(key) === current) this.chains.delete(key);
-        });
+      this.queue.push(key, delivery);
     }
   }
 
   stats(): DeliveryStats {
-    let pending = 0;
-    for (const chain of this.chains.values()) pending += chain.queued;
+    const pending = this.queue.pending;
     let openBreakers = 0;
     for (const peer of this.peers.values()) if (peer.openUntil !== 0) openBreakers++;
     return { ...this.counters, pending, openBreakers };
@@ -155,8 +139,8 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
 
   /** Resolves when every queued callback has been sent (or given up) and acknowledged diffs are cleared. */
   async whenIdle(): Promise<void> {
-    while (this.chains.size > 0 || this.clearQueue.length > 0 || this.clearFlush) {
-      await Promise.allSettled([...this.chains.values()].map((c) => c.tail));
+    while (this.queue.pending > 0 || this.clearQueue.length > 0 || this.clearFlush) {
+      await this.queue.whenIdle();
       if (this.clearQueue.length > 0 && !this.clearFlush) this.scheduleClear();
       if (this.clearFlush) await this.clearFlush;
     }
@@ -279,8 +263,12 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
         headers: { 'x-actingweb-granularity-downgraded': 'true' },
       };
     }
-    body.data = delivery.data;
-    return { body: JSON.stringify(body), clearOn2xx: true, headers: {} };
+    if (delivery.dataJson === undefined) {
+      body.data = delivery.data;
+      return { body: JSON.stringify(body), clearOn2xx: true, headers: {} };
+    }
+    const head = JSON.stringify(body);
+    return { body: `${head.slice(0, -1)},"data":${delivery.dataJson}}`, clearOn2xx: true, headers: {} };
   }
 
   /** Compressed for the subscriber when it asked for it (§7.9), sets `Content-Encoding`; plain on any failure. */
