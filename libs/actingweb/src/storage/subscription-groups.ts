@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { ActingWebDatabase, Executor } from './actingweb-database.js';
+import type { Permissions } from '../common/permissions.types.js';
 import type { AwDatabase } from './database.types.js';
 
 /*
@@ -176,17 +177,8 @@ export async function deleteSubscriptions(
  * joining starts at the group's current sequence.
  */
 export async function collect(db: Executor, groupId: number): Promise<void> {
-  const floor = await db
-    .selectFrom('subscriptions')
-    .select(sql<number | null>`min(group_offset + cleared)`.as('floor'))
-    .where('group_id', '=', groupId)
-    .executeTakeFirst();
-  if (floor?.floor === null || floor?.floor === undefined) return;
-  await db
-    .deleteFrom('subscription_changes')
-    .where('group_id', '=', groupId)
-    .where('sequence', '<=', Number(floor.floor))
-    .execute();
+  await sql`delete from subscription_changes where group_id = ${groupId}
+    and sequence <= (select min(group_offset + cleared) from subscriptions where group_id = ${groupId})`.execute(db);
 }
 
 /** Under the lock: deletes a group without members (its changes cascade), else collects it. */
@@ -325,4 +317,26 @@ function members(tx: Tx, actorId: string, peerId: string, subscriptionId?: strin
     .where('outbound', '=', 0);
   if (subscriptionId !== undefined) query = query.where('subscription_id', '=', subscriptionId);
   return query.orderBy('subscription_id').execute();
+}
+
+/** Rows per multi-row statement (keeps under every driver's parameter limit). */
+const CHUNK = 400;
+
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A stored permission override (JSON text) as categories; null when absent or unreadable. */
+export function parseOverride(raw: string | null): Permissions | null {
+  if (!raw) return null;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Permissions)
+      : null;
+  } catch {
+    return null;
+  }
 }

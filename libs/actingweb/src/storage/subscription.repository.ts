@@ -3,18 +3,24 @@ import type { Selectable, Transaction } from 'kysely';
 import type { Permissions } from '../common/permissions.types.js';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
 import type { AwDatabase, SubscriptionsTable } from './database.types.js';
+import { PreparedQuery } from './prepared-query.js';
 import {
-  parseOverride,
-  SubscriptionDiffLog,
+  SubscriptionChangeLog,
   type CallbackMember,
-  type DiffKey,
-  type DiffRecord,
   type NewChange,
   type SubscriptionGroup,
-} from './subscription-diff-log.js';
-import { deleteSubscriptions, inTransaction, placeNew, skipSequence } from './subscription-groups.js';
+} from './subscription-changes.js';
+import { SubscriptionDiffs, type DiffKey, type DiffRecord } from './subscription-diffs.js';
+import {
+  deleteSubscriptions,
+  inTransaction,
+  parseOverride,
+  placeNew,
+  skipSequence,
+} from './subscription-groups.js';
 
-export type { CallbackMember, DiffKey, DiffRecord, NewChange, SubscriptionGroup } from './subscription-diff-log.js';
+export type { CallbackMember, NewChange, SubscriptionGroup } from './subscription-changes.js';
+export type { DiffKey, DiffRecord } from './subscription-diffs.js';
 
 /** How a subscriber wants to hear about changes (`shared/docs/protocol.md` §7.1). @publicApi */
 export type Granularity = 'high' | 'low' | 'none';
@@ -74,10 +80,24 @@ const MAX_SEQUENCE = 2 ** 31 - 1;
  */
 @Injectable()
 export class SubscriptionRepository {
-  private readonly log: SubscriptionDiffLog;
+  private readonly changes: SubscriptionChangeLog;
+  private readonly log: SubscriptionDiffs;
+  /** Run on every property write with subscribers, so compiled once. */
+  private readonly suspensions;
 
   constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {
-    this.log = new SubscriptionDiffLog(database);
+    this.changes = new SubscriptionChangeLog(database);
+    this.log = new SubscriptionDiffs(database);
+    this.suspensions = PreparedQuery.of(
+      database,
+      (actorId, target) =>
+        database.db
+          .selectFrom('subscription_suspensions')
+          .select('subtarget')
+          .where('actor_id', '=', actorId)
+          .where('target', '=', target),
+      2,
+    );
   }
 
   /** Stores a subscription; an inbound one joins its group and sees the changes from now on. */
@@ -134,7 +154,11 @@ export class SubscriptionRepository {
     if (filter.target !== undefined) query = query.where('s.target', '=', filter.target);
     if (filter.subtarget !== undefined) query = query.where('s.subtarget', '=', filter.subtarget);
     if (filter.resource !== undefined) query = query.where('s.resource', '=', filter.resource);
-    const rows = await query.orderBy('s.created_at').orderBy('s.peer_id').orderBy('s.subscription_id').execute();
+    const rows = await query
+      .orderBy('s.created_at')
+      .orderBy('s.peer_id')
+      .orderBy('s.subscription_id')
+      .execute();
     return rows.map(toRecord);
   }
 
@@ -182,7 +206,7 @@ export class SubscriptionRepository {
    * in `tx`; takes the actor's subscription lock when there are any.
    */
   groupsForWrite(tx: Transaction<AwDatabase>, actorId: string, target: string): Promise<SubscriptionGroup[]> {
-    return this.log.groupsForWrite(tx, actorId, target);
+    return this.changes.groupsForWrite(tx, actorId, target);
   }
 
   /** Stores one change per entry; returns each one's group sequence (0: group gone). */
@@ -191,12 +215,12 @@ export class SubscriptionRepository {
     changes: readonly NewChange[],
     timestamp: string,
   ): Promise<number[]> {
-    return this.log.append(tx, changes, timestamp);
+    return this.changes.append(tx, changes, timestamp);
   }
 
   /** Members of the groups that get callbacks (granularity high or low), with their trust. */
   callbackMembers(db: Executor, groupIds: readonly number[]): Promise<CallbackMember[]> {
-    return this.log.callbackMembers(db, groupIds);
+    return this.changes.callbackMembers(db, groupIds);
   }
 
   /** Allocates one sequence number, without a diff, to one inbound subscription; null when it does not exist. */
@@ -294,12 +318,7 @@ export class SubscriptionRepository {
     target: string,
     db: Executor = this.database.db,
   ): Promise<string[]> {
-    const rows = await db
-      .selectFrom('subscription_suspensions')
-      .select('subtarget')
-      .where('actor_id', '=', actorId)
-      .where('target', '=', target)
-      .execute();
+    const rows = await this.suspensions.rows(db, actorId, target);
     return rows.map((r) => r.subtarget);
   }
 
@@ -347,9 +366,7 @@ function toRecord(row: SubscriptionRow): SubscriptionRecord {
     subtarget: row.subtarget,
     resource: row.resource,
     granularity: row.granularity as Granularity,
-    sequence: grouped
-      ? Number(row.group_sequence) - Number(row.group_offset)
-      : Number(row.sequence),
+    sequence: grouped ? Number(row.group_sequence) - Number(row.group_offset) : Number(row.sequence),
     acceptEncoding: row.accept_encoding ? (JSON.parse(row.accept_encoding) as string[]) : null,
     createdAt: row.created_at,
   };

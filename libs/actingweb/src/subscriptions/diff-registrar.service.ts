@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import { getAt } from '../common/json-path.js';
 import { PropertyChangeFeed, type PropertyChange } from '../properties/property-change.js';
-import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
 import { PropertyRepository } from '../storage/property.repository.js';
 import {
@@ -66,7 +65,6 @@ export class DiffRegistrar implements OnModuleInit {
     @Inject(SubscriptionRepository) private readonly subscriptions: SubscriptionRepository,
     @Inject(PropertyRepository) private readonly properties: PropertyRepository,
     @Inject(TrustTypeRegistry) private readonly trustTypes: TrustTypeRegistry,
-    @Inject(ActingWebDatabase) private readonly database: ActingWebDatabase,
     @Inject(CallbackDelivery) private readonly delivery: CallbackDelivery,
   ) {}
 
@@ -98,7 +96,9 @@ export class DiffRegistrar implements OnModuleInit {
     // Takes the actor's subscription lock when it has subscribers on `target`.
     const groups = await this.subscriptions.groupsForWrite(tx, actorId, target);
     if (groups.length === 0) return [];
-    const live = await this.notSuspended(tx, actorId, target, changes);
+    const live = groups.some((g) => g.suspensions)
+      ? await this.notSuspended(tx, actorId, target, changes)
+      : changes.map((change, index) => ({ change, index }));
     if (live.length === 0) return [];
 
     const planned = await this.plan(tx, actorId, target, groups, live);
@@ -117,7 +117,9 @@ export class DiffRegistrar implements OnModuleInit {
     const sequences = await this.subscriptions.appendChanges(tx, changed, timestamp);
     planned.forEach((p, i) => (p.sequence = sequences[i]));
     const stored = planned.filter((p) => p.sequence > 0); // group gone meanwhile
-    const members = await this.subscriptions.callbackMembers(tx, [...new Set(stored.map((p) => p.group.id))]);
+    const withCallbacks = new Set(stored.filter((p) => p.group.callbacks).map((p) => p.group.id));
+    if (withCallbacks.size === 0) return [];
+    const members = await this.subscriptions.callbackMembers(tx, [...withCallbacks]);
     return this.callbacks(stored, members, timestamp, json);
   }
 
@@ -203,6 +205,8 @@ export class DiffRegistrar implements OnModuleInit {
       }
     }
     const chosen = new Set(best.values());
+    const bytes = new Map<unknown, number>();
+    for (const [data, text] of json) bytes.set(data, Buffer.byteLength(text, 'utf8'));
     const deliveries: Delivery[] = [];
     for (const candidate of candidates) {
       if (!chosen.has(candidate)) continue;
@@ -219,7 +223,8 @@ export class DiffRegistrar implements OnModuleInit {
         timestamp,
         type: 'diff',
         data: diff.data,
-        dataBytes: Buffer.byteLength(json.get(diff.data) ?? 'null', 'utf8'),
+        dataBytes: bytes.get(diff.data),
+        dataJson: json.get(diff.data),
         baseuri: member.baseuri,
         secret: member.secret,
         acceptEncoding: member.acceptEncoding,
