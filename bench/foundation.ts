@@ -28,19 +28,19 @@ export interface FoundationRun {
   cpuProfileDir?: string;
 }
 
-interface Target {
+export interface Target {
   server: ServerHandle;
   actor: SeededActor;
 }
 
-interface Scenario {
+export interface Scenario {
   name: string;
   diagnostic?: boolean;
   raw: (t: Target) => TargetRequest;
   actingweb: (t: Target) => TargetRequest;
 }
 
-const CREATOR = 'bench@example.com';
+export const CREATOR = 'bench@example.com';
 const createActor = (t: Target): TargetRequest => ({
   url: t.server.url,
   method: 'POST',
@@ -69,7 +69,7 @@ const putProperty =
     body: JSON.stringify(value),
   });
 
-const SCENARIOS: Scenario[] = [
+export const SCENARIOS: Scenario[] = [
   { name: 'POST / (create actor)', raw: createActor, actingweb: createActor },
   { name: 'GET /{id}/meta', raw: getMeta, actingweb: getMeta },
   { name: 'GET /{id} (Basic auth)', raw: getRoot, actingweb: getRoot },
@@ -184,7 +184,7 @@ export async function runFoundation(
 }
 
 /** The properties the property scenarios read and write. */
-async function seedProperties(t: Target): Promise<void> {
+export async function seedProperties(t: Target): Promise<void> {
   for (const req of [
     putProperty('name', 'Alice')(t),
     putProperty('loc', { name: 'Oslo', lat: { deg: 59, min: 4 } })(t),
@@ -194,7 +194,7 @@ async function seedProperties(t: Target): Promise<void> {
 }
 
 /** One request before the load, so a broken route fails fast instead of producing a table of errors. */
-async function assertAnswers2xx(req: TargetRequest): Promise<void> {
+export async function assertAnswers2xx(req: TargetRequest): Promise<void> {
   const { status } = await request(req.url, {
     method: req.method,
     headers: req.headers,

@@ -1,5 +1,5 @@
 /*
- * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
+ * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops|scale] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
  * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     // Foundation suite: run the ActingWeb server with `metrics: true` (docs/operations.md).
     metrics: { type: 'boolean', default: false },
+    // Scale suite: which parts to run, comma-separated (writes, fanout, memory).
+    parts: { type: 'string', default: 'writes,fanout,memory' },
   },
 });
 
@@ -53,8 +55,19 @@ if (values.backend !== 'sqlite') {
   else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
 }
 
-if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops'].includes(values.suite!))
-  fail('--suite must be foundation, trust, subscriptions, mcp or ops');
+if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'scale'].includes(values.suite!))
+  fail('--suite must be foundation, trust, subscriptions, mcp, ops or scale');
+if (values.suite === 'scale') {
+  // Issue 14: writes with 100/1,000 subscribers vs none, fan-out to 10,000, RSS with 100 vs 100,000 actors (bench/scale.ts).
+  const { runScaleSuite } = await import('./scale.js');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  const parts = values.parts!.split(',').filter(Boolean);
+  if (parts.length === 0 || parts.some((p) => !['writes', 'fanout', 'memory'].includes(p)))
+    fail('--parts must list writes, fanout and/or memory');
+  await runScaleSuite({ ...settings, backends, rounds, parts, resultsDir: RESULTS_DIR });
+  process.exit();
+}
 if (values.suite === 'ops') {
   // Issue 11: the hot-path cost of metrics, request context and JSON logs, variant against variant (bench/ops.ts).
   const { runOpsSuite } = await import('./ops.js');

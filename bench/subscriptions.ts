@@ -43,12 +43,12 @@ const TARGET_1000_MS = 1000;
 const PEER_SERVER = new URL('./servers/slow-peer-server.js', import.meta.url);
 const PUBLISHER = new URL('./servers/subscriptions-publisher.js', import.meta.url);
 
-interface Publisher {
+export interface Publisher {
   server: ServerHandle;
   label: string;
 }
 
-interface BenchActor {
+export interface BenchActor {
   id: string;
   auth: string;
 }
@@ -271,7 +271,7 @@ async function fanOutRun(
 }
 
 /** A new actor on the publisher with `n` subscribers: each a peer path that trusts it (friend) and subscribed to /properties. */
-async function publisherActor(
+export async function publisherActor(
   publisher: Publisher,
   peers: ServerHandle,
   n: number,
@@ -312,14 +312,14 @@ async function publisherActor(
   return actor;
 }
 
-async function idle(publisher: Publisher): Promise<{ delivered: number; undelivered: number }> {
+export async function idle(publisher: Publisher): Promise<{ delivered: number; undelivered: number }> {
   const res = await request(`${publisher.server.url}_bench/idle`);
   if (res.status !== 200) throw new Error(`/_bench/idle answered ${res.status}`);
   return res.json;
 }
 
 /** Waits (up to 2 min) until the publisher has no callback queued; returns its counters. */
-async function drained(publisher: Publisher): Promise<{ delivered: number; undelivered: number }> {
+export async function drained(publisher: Publisher): Promise<{ delivered: number; undelivered: number }> {
   const deadline = Date.now() + 120_000;
   for (;;) {
     const res = await request(`${publisher.server.url}_bench/stats`);
@@ -329,7 +329,7 @@ async function drained(publisher: Publisher): Promise<{ delivered: number; undel
   }
 }
 
-function medianOf(values: number[]): number {
+export function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

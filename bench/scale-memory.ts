@@ -1,0 +1,95 @@
+/*
+ * Scale benchmark, part (c): is the server's memory flat in the number of
+ * actors? The foundation scenarios (bench/foundation.ts) run against a fresh
+ * ActingWeb server seeded with 100 actors, then against one seeded with
+ * 100,000 (both through `POST /`, as users would create them), same backend,
+ * same V8 settings. Reported: the server's highest RSS while the scenarios
+ * run (after seeding), and the ratio large ÷ small.
+ */
+import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
+import { measure, type RunSettings } from './lib/compare.js';
+import { seedActors } from './lib/http.js';
+import { spawnServer, type ServerHandle } from './lib/server-process.js';
+import { fmt } from './lib/table.js';
+import { assertAnswers2xx, CREATOR, SCENARIOS, seedProperties } from './foundation.js';
+
+export const ACTOR_COUNTS = { small: 100, large: 100_000 };
+
+export interface MemoryRun {
+  actors: number;
+  /** Highest RSS (MB) while the foundation scenarios ran. */
+  maxRssMb: number;
+  /** Requests answered during the scenarios, and how many were not 2xx or failed. */
+  requests: number;
+  failed: number;
+}
+
+export interface MemoryResult {
+  round: number;
+  small: MemoryRun;
+  large: MemoryRun;
+}
+
+const ACTINGWEB_SERVER = new URL('./servers/actingweb-server.js', import.meta.url);
+
+export async function runMemoryScale(
+  backend: BackendName,
+  options: RunSettings & { rounds: number },
+  nodeArgs: string[],
+): Promise<MemoryResult[]> {
+  const results: MemoryResult[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    // Alternate the order between rounds, so drift of the machine's load does not favour one.
+    const order = round % 2 === 1 ? (['small', 'large'] as const) : (['large', 'small'] as const);
+    const runs: Partial<Record<'small' | 'large', MemoryRun>> = {};
+    for (const size of order) runs[size] = await oneServer(backend, ACTOR_COUNTS[size], options, nodeArgs);
+    results.push({ round, small: runs.small!, large: runs.large! });
+  }
+  return results;
+}
+
+async function oneServer(
+  backend: BackendName,
+  actors: number,
+  settings: RunSettings,
+  nodeArgs: string[],
+): Promise<MemoryRun> {
+  let storage: BenchStorage | undefined;
+  let server: ServerHandle | undefined;
+  try {
+    storage = await createStorage(backend, 'scale-memory');
+    server = await spawnServer(
+      ACTINGWEB_SERVER,
+      { BENCH_STORAGE: JSON.stringify(storage.options) },
+      { nodeArgs },
+    );
+    log(`${backend}: seeding ${fmt.int(actors)} actors`);
+    const started = performance.now();
+    const seeded = await seedActors(server.url, actors, CREATOR, 32);
+    log(`  seeded in ${fmt.int((performance.now() - started) / 1000)} s`);
+    const target = { server, actor: seeded[0] };
+    await seedProperties(target);
+    await server.takeStats();
+    let maxRssMb = 0;
+    let requests = 0;
+    let failed = 0;
+    for (const scenario of SCENARIOS) {
+      if (scenario.diagnostic) continue;
+      const req = scenario.actingweb(target);
+      await assertAnswers2xx(req);
+      const m = await measure(server, req, settings);
+      maxRssMb = Math.max(maxRssMb, m.maxRssMb);
+      requests += m.totalRequests;
+      failed += m.non2xx + m.errors;
+      log(`  ${scenario.name}: ${fmt.int(m.requestsPerSec)} req/s, max RSS ${fmt.mb(m.maxRssMb)} MB`);
+    }
+    return { actors, maxRssMb, requests, failed };
+  } finally {
+    await server?.stop();
+    await storage?.cleanup().catch((err: unknown) => log(`storage cleanup failed: ${String(err)}`));
+  }
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}

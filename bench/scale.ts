@@ -1,0 +1,334 @@
+/*
+ * Scale benchmark (issue 14), `npm run bench -- --suite scale`:
+ *
+ * (a) Writes with many subscribers: `PUT /{id}/properties/x` for `duration`
+ *     seconds on an actor with no subscribers (the baseline), then with 100
+ *     and 1,000 polling subscribers (granularity none: every write stores the
+ *     diffs, no callbacks), and with 100 callback subscribers (granularity
+ *     high, informational: each write also sends 100 callbacks from the same
+ *     process). Same publisher, same run, `rounds` times; each round prints
+ *     the ratios against its own baseline.
+ * (b) Fan-out to 10,000 subscribers: one PUT on an actor with 10,000
+ *     subscribers (granularity high) on peers that answer after 50 ms,
+ *     measured until every callback is acknowledged and its diff cleared; the
+ *     publisher's highest RSS during it. 1,000 subscribers in the same run as
+ *     the baseline.
+ * (c) Memory flat in actors (bench/scale-memory.ts): the foundation scenarios
+ *     against a server with 100 actors and one with 100,000; highest RSS of each.
+ *
+ * The servers run with the V8 setting `npm start` uses (`--max-semi-space-size=4`;
+ * BENCH_NODE_ARGS overrides it).
+ */
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
+import { measure, type Measurement, type RunSettings } from './lib/compare.js';
+import { request } from './lib/http.js';
+import { machineInfo } from './lib/machine.js';
+import { spawnServer, type ServerHandle } from './lib/server-process.js';
+import { fmt, loudWarning, markdownTable } from './lib/table.js';
+import { runMemoryScale, type MemoryResult } from './scale-memory.js';
+import { drained, idle, medianOf, publisherActor, type BenchActor, type Publisher } from './subscriptions.js';
+
+export interface ScaleSuiteOptions extends RunSettings {
+  backends: BackendName[];
+  rounds: number;
+  resultsDir: URL;
+  /** Which parts to run (default all): writes, fanout, memory. */
+  parts: string[];
+}
+
+const PEER_DELAY_MS = 50;
+const WRITE_CASES = [
+  { subscribers: 0, granularity: 'none' },
+  { subscribers: 100, granularity: 'none' },
+  { subscribers: 1000, granularity: 'none' },
+  { subscribers: 100, granularity: 'high' },
+] as const;
+const FAN_OUT_SIZES = [1000, 10_000];
+const TARGETS = { ratio100: 0.5, ratio1000: 0.3, fanOutMs: 3000, fanOutRssMb: 200 };
+
+export const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '--max-semi-space-size=4')
+  .split(' ')
+  .filter(Boolean);
+
+const PEER_SERVER = new URL('./servers/slow-peer-server.js', import.meta.url);
+const PUBLISHER = new URL('./servers/subscriptions-publisher.js', import.meta.url);
+
+interface WriteResult {
+  round: number;
+  subscribers: number;
+  granularity: string;
+  measurement: Measurement;
+  /** req/s ÷ the same round's req/s without subscribers. */
+  ratio: number;
+}
+
+interface FanOutResult {
+  n: number;
+  wallMs: number[];
+  maxRssMb: number[];
+  delivered: number[];
+}
+
+export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
+  const parts = new Set(options.parts);
+  log(
+    `Scale benchmark (${[...parts].join(', ')}): ${options.rounds} rounds, writes ${options.duration}s x ${options.connections} connections, ` +
+      `backends ${options.backends.join(', ')}, node args ${NODE_ARGS.join(' ') || '(none)'}, ${cpus().length} cores, node ${process.version}`,
+  );
+  const writeRows: string[][] = [];
+  const fanRows: string[][] = [];
+  const memoryRows: string[][] = [];
+  const verdicts: string[] = [];
+  let invalid = false;
+  for (const backend of options.backends) {
+    const writes = parts.has('writes') ? await runWrites(backend, options) : [];
+    const fanOut = parts.has('fanout') ? await runFanOut(backend, options) : [];
+    const memory: MemoryResult[] = parts.has('memory')
+      ? await runMemoryScale(backend, options, NODE_ARGS)
+      : [];
+
+    for (const w of writes) {
+      writeRows.push([
+        backend,
+        String(w.round),
+        w.subscribers === 0 ? '0' : `${fmt.int(w.subscribers)} (${w.granularity})`,
+        fmt.int(w.measurement.requestsPerSec),
+        `${fmt.ms(w.measurement.p50Ms)} / ${fmt.ms(w.measurement.p99Ms)}`,
+        fmt.int(w.measurement.cpuUsPerRequest),
+        fmt.mb(w.measurement.maxRssMb),
+        String(w.measurement.non2xx + w.measurement.errors),
+        fmt.ratio(w.ratio),
+      ]);
+      if (w.measurement.non2xx + w.measurement.errors > 0) invalid = true;
+    }
+    for (const [n, target] of [
+      [100, TARGETS.ratio100],
+      [1000, TARGETS.ratio1000],
+    ] as const) {
+      const ratios = writes
+        .filter((w) => w.subscribers === n && w.granularity === 'none')
+        .map((w) => w.ratio);
+      if (ratios.length > 0)
+        verdicts.push(
+          `${backend}: writes with ${n} subscribers at ${ratios.map(fmt.ratio).join(' / ')} x the rate with none ` +
+            `(target >= ${target}) ${ratios.every((r) => r >= target) ? 'MET' : 'NOT MET'}`,
+        );
+    }
+    for (const f of fanOut) {
+      fanRows.push([
+        backend,
+        fmt.int(f.n),
+        f.wallMs.map(fmt.ms).join(' / '),
+        fmt.ms(medianOf(f.wallMs)),
+        f.maxRssMb.map(fmt.mb).join(' / '),
+        f.delivered.map(fmt.int).join(' / '),
+      ]);
+      if (f.delivered.some((d) => d !== f.n)) invalid = true;
+    }
+    const big = fanOut.find((f) => f.n === 10_000);
+    if (big) {
+      const ms = medianOf(big.wallMs);
+      const rss = Math.max(...big.maxRssMb);
+      verdicts.push(
+        `${backend}: 10,000 subscribers acknowledged in ${fmt.ms(ms)} ms (median; target < ${TARGETS.fanOutMs}) ` +
+          `${ms < TARGETS.fanOutMs ? 'MET' : 'NOT MET'}; max RSS ${fmt.mb(rss)} MB (target < ${TARGETS.fanOutRssMb}) ` +
+          `${rss < TARGETS.fanOutRssMb ? 'MET' : 'NOT MET'}`,
+      );
+    }
+    for (const m of memory) {
+      memoryRows.push([
+        backend,
+        String(m.round),
+        `${fmt.mb(m.small.maxRssMb)} (${fmt.int(m.small.actors)})`,
+        `${fmt.mb(m.large.maxRssMb)} (${fmt.int(m.large.actors)})`,
+        fmt.ratio(m.large.maxRssMb / m.small.maxRssMb),
+        `${fmt.int(m.small.requests)} / ${fmt.int(m.large.requests)}`,
+        String(m.small.failed + m.large.failed),
+      ]);
+      if (m.small.failed + m.large.failed > 0) invalid = true;
+    }
+    for (const m of memory)
+      verdicts.push(
+        `${backend}: round ${m.round} max RSS ${fmt.mb(m.small.maxRssMb)} MB (100 actors) / ${fmt.mb(m.large.maxRssMb)} MB ` +
+          `(100,000), ratio ${fmt.ratio(m.large.maxRssMb / m.small.maxRssMb)} (targets < 150 MB and < 1.10) ` +
+          `${Math.max(m.small.maxRssMb, m.large.maxRssMb) < 150 && m.large.maxRssMb / m.small.maxRssMb < 1.1 ? 'MET' : 'NOT MET'}`,
+      );
+
+    const file = new URL(`scale-${backend}.json`, options.resultsDir);
+    await writeFile(
+      file,
+      JSON.stringify(
+        {
+          benchmark: 'scale',
+          backend,
+          date: new Date().toISOString(),
+          machine: machineInfo(),
+          settings: { ...options, resultsDir: undefined, nodeArgs: NODE_ARGS, peerDelayMs: PEER_DELAY_MS },
+          targets: TARGETS,
+          writes,
+          fanOut,
+          memory,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    log(`Wrote ${fileURLToPath(file)}`);
+  }
+  if (writeRows.length > 0)
+    log(
+      '\n' +
+        markdownTable(
+          [
+            'Backend',
+            'Round',
+            'Subscribers',
+            'PUT req/s',
+            'p50/p99 ms',
+            'CPU µs/req',
+            'Max RSS MB',
+            'Non-2xx',
+            'Ratio vs 0',
+          ],
+          writeRows,
+        ),
+    );
+  if (fanRows.length > 0)
+    log(
+      '\n' +
+        markdownTable(
+          [
+            'Backend',
+            'Subscribers',
+            'All acknowledged, ms (rounds)',
+            'Median ms',
+            'Max RSS MB',
+            'Acknowledged',
+          ],
+          fanRows,
+        ),
+    );
+  if (memoryRows.length > 0)
+    log(
+      '\n' +
+        markdownTable(
+          ['Backend', 'Round', 'Max RSS MB (actors)', 'Max RSS MB (actors)', 'Ratio', 'Requests', 'Non-2xx'],
+          memoryRows,
+        ),
+    );
+  log('\n' + verdicts.join('\n') + '\n');
+  if (invalid) {
+    loudWarning(
+      'Some requests failed or some callbacks were not acknowledged: the numbers above are not valid.',
+    );
+    process.exitCode = 1;
+  }
+}
+
+async function runWrites(backend: BackendName, options: ScaleSuiteOptions): Promise<WriteResult[]> {
+  return withPublisher(backend, 'scale-writes', async (publisher, peers) => {
+    const actors = new Map<string, BenchActor>();
+    for (const c of WRITE_CASES) {
+      log(`${backend}: an actor with ${c.subscribers} subscribers (${c.granularity})`);
+      actors.set(
+        `${c.subscribers}/${c.granularity}`,
+        await publisherActor(publisher, peers, c.subscribers, c.granularity),
+      );
+    }
+    const results: WriteResult[] = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      let baseline = Number.NaN;
+      for (const c of WRITE_CASES) {
+        const actor = actors.get(`${c.subscribers}/${c.granularity}`)!;
+        await drained(publisher);
+        const measurement = await measure(
+          publisher.server,
+          {
+            url: `${publisher.server.url}${actor.id}/properties/x`,
+            method: 'PUT',
+            headers: { authorization: actor.auth, 'content-type': 'application/json' },
+            body: JSON.stringify({ value: 42, text: 'a small property value' }),
+            requestTimeout: 60,
+          },
+          options,
+        );
+        if (c.subscribers === 0) baseline = measurement.requestsPerSec;
+        const ratio = measurement.requestsPerSec / baseline;
+        results.push({ round, subscribers: c.subscribers, granularity: c.granularity, measurement, ratio });
+        log(
+          `  round ${round}, ${c.subscribers} (${c.granularity}): ${fmt.int(measurement.requestsPerSec)} PUT/s, ratio ${fmt.ratio(ratio)}`,
+        );
+      }
+    }
+    await drained(publisher);
+    return results;
+  });
+}
+
+async function runFanOut(backend: BackendName, options: ScaleSuiteOptions): Promise<FanOutResult[]> {
+  return withPublisher(backend, 'scale-fanout', async (publisher, peers) => {
+    const results: FanOutResult[] = [];
+    for (const n of FAN_OUT_SIZES) {
+      log(`${backend}: ${fmt.int(n)} subscribers (high)`);
+      const actor = await publisherActor(publisher, peers, n, 'high');
+      const change = async (value: number) => {
+        const before = await idle(publisher);
+        await publisher.server.takeStats();
+        const started = performance.now();
+        const res = await request(`${publisher.server.url}${actor.id}/properties/x`, {
+          method: 'PUT',
+          headers: { authorization: actor.auth },
+          body: value,
+        });
+        if (res.status !== 204) throw new Error(`PUT answered ${res.status}`);
+        const after = await idle(publisher);
+        const ms = performance.now() - started;
+        const { maxRssMb } = await publisher.server.takeStats();
+        return { ms, maxRssMb, delivered: after.delivered - before.delivered };
+      };
+      await change(0);
+      const result: FanOutResult = { n, wallMs: [], maxRssMb: [], delivered: [] };
+      for (let round = 1; round <= options.rounds; round++) {
+        const r = await change(round);
+        result.wallMs.push(r.ms);
+        result.maxRssMb.push(r.maxRssMb);
+        result.delivered.push(r.delivered);
+        log(`  ${fmt.int(r.delivered)} acknowledged in ${fmt.ms(r.ms)} ms, max RSS ${fmt.mb(r.maxRssMb)} MB`);
+      }
+      results.push(result);
+    }
+    return results;
+  });
+}
+
+/** A fresh storage, the 50 ms peers and one publisher (default options), for `fn`. */
+async function withPublisher<T>(
+  backend: BackendName,
+  label: string,
+  fn: (publisher: Publisher, peers: ServerHandle) => Promise<T>,
+): Promise<T> {
+  let storage: BenchStorage | undefined;
+  const servers: ServerHandle[] = [];
+  try {
+    storage = await createStorage(backend, label);
+    const peers = await spawnServer(PEER_SERVER, { BENCH_PEER_DELAY_MS: String(PEER_DELAY_MS) });
+    servers.push(peers);
+    const server = await spawnServer(
+      PUBLISHER,
+      { BENCH_STORAGE: JSON.stringify(storage.options) },
+      { nodeArgs: NODE_ARGS },
+    );
+    servers.push(server);
+    return await fn({ server, label: 'default' }, peers);
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    await storage?.cleanup().catch((err: unknown) => log(`storage cleanup failed: ${String(err)}`));
+  }
+}
+
+export function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
