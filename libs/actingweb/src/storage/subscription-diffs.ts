@@ -70,7 +70,8 @@ export class SubscriptionDiffs {
         .where('subscription_id', '=', subscriptionId)
         .where('sequence', '<=', limit)
         .execute();
-      await this.advance(tx, [{ ...sub, from: Math.max(sub.cleared, limit), acked: [] }]);
+      const moved = await this.advance(tx, [{ ...sub, from: Math.max(sub.cleared, limit), acked: [] }]);
+      for (const id of moved) await collect(tx, id);
       return Number(rows[0]?.n ?? 0);
     });
   }
@@ -79,6 +80,7 @@ export class SubscriptionDiffs {
    * Clears single diffs (acknowledged callbacks, `DELETE .../<seq>`), batched:
    * a subscription's `cleared` mark moves over every acknowledged sequence
    * that follows it; the others are remembered in `subscription_acks`.
+   * Changes every member of a group has cleared are then deleted.
    */
   async acknowledge(keys: readonly DiffKey[], db: Executor = this.database.db): Promise<void> {
     const bySubscription = new Map<string, { key: SubscriptionKey; sequences: number[] }>();
@@ -88,6 +90,7 @@ export class SubscriptionDiffs {
       if (!entry) bySubscription.set(id, (entry = { key: k, sequences: [] }));
       entry.sequences.push(k.sequence);
     }
+    const moved = new Set<number>();
     for (const chunk of chunks([...bySubscription.values()])) {
       await inTransaction(this.database, db, async (tx) => {
         const marks = await this.marks(
@@ -109,19 +112,21 @@ export class SubscriptionDiffs {
           await sql`delete from subscription_diffs
             where (actor_id, peer_id, subscription_id, sequence) in (values ${sql.join(rows)})`.execute(tx);
         }
-        await this.advance(tx, moves);
+        for (const id of await this.advance(tx, moves)) moved.add(id);
       });
     }
+    // Once for the whole batch: a group's floor is the minimum over all its members.
+    for (const id of moved) await collect(db, id);
   }
 
   /**
    * Moves each subscription's `cleared` mark to `from`, then over every
    * following acknowledged sequence (new or remembered); remembers the rest.
-   * Collects the groups whose marks moved.
+   * Returns the groups where some member's mark moved.
    */
-  private async advance(tx: Tx, moves: readonly Advance[]): Promise<void> {
+  private async advance(tx: Tx, moves: readonly Advance[]): Promise<Set<number>> {
     const grouped = moves.filter((m) => m.groupId !== null && (m.acked.length > 0 || m.from > m.cleared));
-    if (grouped.length === 0) return;
+    if (grouped.length === 0) return new Set();
     const remembered = new Map<string, Set<number>>();
     const withAcks = grouped.filter((m) => m.hasAcks);
     for (const row of withAcks.length > 0 ? await this.acksOf(tx, withAcks) : []) {
@@ -171,7 +176,7 @@ export class SubscriptionDiffs {
         .where('subscription_id', '=', drop.subscriptionId)
         .where('sequence', '<=', drop.upTo)
         .execute();
-    for (const id of new Set(updates.map((u) => u.groupId!))) await collect(tx, id);
+    return new Set(updates.map((u) => u.groupId!));
   }
 
   /** Each inbound subscription's numbering (locked for this transaction on PostgreSQL). */
