@@ -2,12 +2,15 @@ import { Agent as HttpAgent, type AgentOptions, type ClientRequestArgs } from 'n
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { AwConfig } from '../config/aw-config.js';
 import { OutgoingRequestPolicy } from './outgoing-request-policy.js';
 
 /** Largest peer response body we read (bytes). */
 export const MAX_PEER_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-const POOL: AgentOptions = { keepAlive: true, maxSockets: 256, maxFreeSockets: 64 };
+/** Sockets per peer host, at least: a publisher's callbacks to one host may use up to `maxConcurrentCallbacks`. */
+const MIN_SOCKETS_PER_HOST = 256;
+const POOL: AgentOptions = { keepAlive: true, maxFreeSockets: 64 };
 
 type ConnectCallback = (err: Error | null, stream: Duplex) => void;
 
@@ -24,8 +27,13 @@ export class PeerAgents implements OnApplicationShutdown {
   readonly http: HttpAgent;
   readonly https: HttpsAgent;
 
-  constructor(@Inject(OutgoingRequestPolicy) policy: OutgoingRequestPolicy) {
-    const options = { ...POOL, lookup: policy.lookup };
+  constructor(
+    @Inject(OutgoingRequestPolicy) policy: OutgoingRequestPolicy,
+    @Inject(AwConfig) config: AwConfig,
+  ) {
+    // Many subscribers are often actors of one host: its sockets must not cap the callback concurrency.
+    const maxSockets = Math.max(MIN_SOCKETS_PER_HOST, config.subscriptions.maxConcurrentCallbacks);
+    const options = { ...POOL, maxSockets, lookup: policy.lookup };
     this.http = new (class extends HttpAgent {
       override createConnection(args: ClientRequestArgs, callback?: ConnectCallback) {
         return refuseLiteral(policy, args.host, callback)
