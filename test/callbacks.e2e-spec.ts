@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackHook, type CallbackHookContext } from '@actingweb/nestjs';
-import { PermissionCallbacks } from '../libs/actingweb/src/callbacks/permission-callbacks.service.js';
+import { PermissionCallbacks } from '../libs/actingweb/src/subscriptions/subscriber/permission-callbacks.service.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 import { bearer, befriend, newActor, subscribe, SubscriberLog, waitFor } from './support/subscriptions.js';
 

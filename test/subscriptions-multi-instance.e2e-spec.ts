@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import {
   call,
   describeOnPostgres,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ActorService, SubscriptionManager } from '@actingweb/nestjs';
-import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 import {
   bearer,

@@ -1,34 +1,33 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Transaction } from 'kysely';
-import { getAt } from '../common/json-path.js';
-import { PropertyChangeFeed, type PropertyChange } from '../properties/property-change.js';
-import { ActingWebDatabase } from '../storage/actingweb-database.js';
-import type { AwDatabase } from '../storage/database.types.js';
-import { PropertyRepository } from '../storage/property.repository.js';
+import { getAt } from '../../common/json-path.js';
+import { PropertyChangeFeed, type PropertyChange } from '../../properties/property-change.js';
+import { ActingWebDatabase } from '../../storage/actingweb-database.js';
+import type { AwDatabase } from '../../storage/database.types.js';
+import { PropertyRepository } from '../../storage/property.repository.js';
 import {
   SubscriptionRepository,
   type InboundWithTrust,
   type NewDiff,
-} from '../storage/subscription.repository.js';
-import { evaluatePermission, leastPrivilege, mergePermissions } from '../permissions/permission-evaluator.js';
-import type { PermissionCategory, Permissions } from '../common/permissions.types.js';
-import { TrustTypeRegistry } from '../permissions/trust-type-registry.service.js';
+} from '../../storage/subscription.repository.js';
+import {
+  evaluatePermission,
+  leastPrivilege,
+  mergePermissions,
+} from '../../permissions/permission-evaluator.js';
+import type { PermissionCategory, Permissions } from '../../common/permissions.types.js';
+import { TrustTypeRegistry } from '../../permissions/trust-type-registry.service.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
 import {
   combinePieces,
   DELETED,
+  PERMISSION_CATEGORY,
   permissionPath,
   pieceFor,
   scopePath,
   wrap,
   type ChangeInput,
 } from './diff-builder.js';
-
-/** Targets whose diffs are filtered by the peer's permissions, and in which category. */
-const PERMISSION_CATEGORY: Readonly<Record<string, PermissionCategory>> = {
-  properties: 'properties',
-  resources: 'resources',
-};
 
 interface PlannedDiff {
   sub: InboundWithTrust;

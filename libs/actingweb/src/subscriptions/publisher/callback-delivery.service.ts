@@ -6,11 +6,11 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { AwConfig } from '../config/aw-config.js';
-import { PeerAgents } from '../peers/peer-http.js';
-import { SubscriptionRepository, type DiffKey } from '../storage/subscription.repository.js';
+import { AwConfig } from '../../config/aw-config.js';
+import { PeerAgents } from '../../peers/peer-http.js';
+import { SubscriptionRepository, type DiffKey } from '../../storage/subscription.repository.js';
 import { encodeCallbackBody } from './callback-encoding.js';
-import { postCallback } from '../peers/callback-http.js';
+import { postCallback } from '../../peers/callback-http.js';
 
 /** One callback to send (publisher side, §7.9). */
 export interface Delivery {

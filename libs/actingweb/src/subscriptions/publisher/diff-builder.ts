@@ -17,8 +17,18 @@
  * below a list (on one item) get none: item indexes move.
  */
 
-import { getAt } from '../common/json-path.js';
-import { isPlainObject } from '../common/json.js';
+import { getAt } from '../../common/json-path.js';
+import { isPlainObject } from '../../common/json.js';
+import type { PermissionCategory } from '../../common/permissions.types.js';
+
+/**
+ * Targets a peer needs read permission on, in which category: to subscribe,
+ * and for each diff it gets (the diffs of others are not filtered).
+ */
+export const PERMISSION_CATEGORY: Readonly<Record<string, PermissionCategory>> = {
+  properties: 'properties',
+  resources: 'resources',
+};
 
 /** What a subscription covers. */
 export interface SubscriptionScope {

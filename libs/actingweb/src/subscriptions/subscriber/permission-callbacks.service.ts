@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ActorHandle } from '../hooks/actor-handle.js';
-import type { Caller } from '../common/caller.js';
-import { BadRequestError } from '../errors/actingweb.errors.js';
-import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { isPlainObject } from '../common/json.js';
-import { AttributeRepository } from '../storage/attribute.repository.js';
+import type { ActorHandle } from '../../hooks/actor-handle.js';
+import type { Caller } from '../../common/caller.js';
+import { BadRequestError } from '../../errors/actingweb.errors.js';
+import { HookInvoker } from '../../hooks/hook-invoker.service.js';
+import { isPlainObject } from '../../common/json.js';
+import { AttributeRepository } from '../../storage/attribute.repository.js';
 
 /** Attribute bucket holding what each peer granted us (one entry per peer). */
 export const PEER_PERMISSIONS_BUCKET = '_peer_permissions';

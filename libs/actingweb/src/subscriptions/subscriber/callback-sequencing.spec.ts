@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseCallback } from './callback-receiver.service.js';
+import { parseCallback } from './received-callback.js';
 import { decideCallback, planCatchUp } from './callback-sequencing.js';
 
 const diff = (sequence: number) => ({ sequence, data: { n: sequence } });
