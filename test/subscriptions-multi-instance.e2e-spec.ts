@@ -19,7 +19,7 @@ import {
 
 /**
  * Two instances of the app sharing one PostgreSQL schema serve the same
- * actors (issue 5, scope 6): changes made through either are delivered once
+ * actors: changes made through either are delivered once
  * per subscriber, with no duplicate or skipped sequence numbers. Runs only
  * when TEST_DATABASE_URL is set.
  */

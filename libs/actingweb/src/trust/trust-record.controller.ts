@@ -11,7 +11,13 @@ import { TrustPermissions } from './trust-permissions.service.js';
 import { TrustRelationships } from './trust-relationships.service.js';
 import { trustView } from './trust.view.js';
 
-const PEER_ROUTE = { peerParam: 'peerId' } as const;
+const ROUTE = ['trust/<type>/<id>', { peerParam: 'peerId' }] as const;
+
+/** The route's parameters. */
+interface TrustRoute {
+  relationship: string;
+  peerId: string;
+}
 
 /** One trust, `/<id>/trust/<relationship>/<peer>`: read, approve, change, delete. */
 @ActorController('trust/:relationship/:peerId')
@@ -24,11 +30,10 @@ export class TrustRecordController {
 
   /** Creator/admin, or the peer itself (polling, or verifying us): 200 approved, 202 pending. */
   @Get()
-  @Access('trust/<type>/<id>', PEER_ROUTE)
+  @Access(...ROUTE)
   async get(
     @Actor() actor: ActorRecord,
-    @Param('relationship') relationship: string,
-    @Param('peerId') peerId: string,
+    @Param() { relationship, peerId }: TrustRoute,
     @Query('permissions') withPermissions: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
@@ -42,24 +47,22 @@ export class TrustRecordController {
 
   /** The peer tells us it approved. */
   @Post()
-  @Access('trust/<type>/<id>', PEER_ROUTE)
+  @Access(...ROUTE)
   @HttpCode(204)
   async peerApproval(
     @Actor() actor: ActorRecord,
-    @Param('relationship') relationship: string,
-    @Param('peerId') peerId: string,
+    @Param() { relationship, peerId }: TrustRoute,
     @ValidBody(PeerApprovalDto) dto: PeerApprovalDto,
   ): Promise<void> {
     await this.relationships.receiveApproval(this.handles.create(actor), relationship, peerId, dto.approved);
   }
 
   @Put()
-  @Access('trust/<type>/<id>', PEER_ROUTE)
+  @Access(...ROUTE)
   @HttpCode(204)
   async change(
     @Actor() actor: ActorRecord,
-    @Param('relationship') relationship: string,
-    @Param('peerId') peerId: string,
+    @Param() { relationship, peerId }: TrustRoute,
     @ValidBody(TrustChangeDto) dto: TrustChangeDto,
   ): Promise<void> {
     await this.relationships.change(this.handles.create(actor), relationship, peerId, dto);
@@ -67,22 +70,16 @@ export class TrustRecordController {
 
   /** Creator/admin: delete and tell the peer (unless `?peer=true`). The peer itself: delete locally only. */
   @Delete()
-  @Access('trust/<type>/<id>', PEER_ROUTE)
+  @Access(...ROUTE)
   @HttpCode(204)
   async delete(
     @Actor() actor: ActorRecord,
     @Caller() caller: Caller,
-    @Param('relationship') relationship: string,
-    @Param('peerId') peerId: string,
-    @Query('peer') localOnly: string | undefined,
+    @Param() { relationship, peerId }: TrustRoute,
+    @Query('peer') peerFlag: string | undefined,
   ): Promise<void> {
     const handle = this.handles.create(actor);
-    await this.relationships.deleteAsRequested(
-      handle,
-      caller,
-      relationship,
-      peerId,
-      !!parseBoolean(localOnly),
-    );
+    const localOnly = parseBoolean(peerFlag) === true;
+    await this.relationships.deleteAsRequested(handle, caller, relationship, peerId, localOnly);
   }
 }

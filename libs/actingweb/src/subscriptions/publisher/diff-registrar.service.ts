@@ -37,12 +37,12 @@ interface PlannedDiff {
 }
 
 /**
- * Publisher side of §7.5: turns the change records of a write into one diff
+ * Publisher side of "Getting Subscription Updates" (ActingWeb spec): turns the change records of a write into one diff
  * per affected subscription, **in the write's transaction** (a write and its
  * diffs commit or roll back together), with sequence numbers allocated in SQL.
  * After commit it hands the callbacks to {@link CallbackDelivery}: for each
  * peer and change, only the most specific of that peer's subscriptions gets a
- * callback (§7.5 overlap); the others' diffs stay pollable.
+ * callback ("Subscription Scope and Overlap"); the others' diffs stay pollable.
  */
 @Injectable()
 export class DiffRegistrar implements OnModuleInit {
@@ -192,7 +192,7 @@ export class DiffRegistrar implements OnModuleInit {
 
   /**
    * Which diffs get a callback: for each peer and change, the most specific of
-   * the peer's callback subscriptions that carries it (§7.5: one callback per
+   * the peer's callback subscriptions that carries it ("Subscription Scope and Overlap": one callback per
    * peer, to the most specific subscription). Ties go to the oldest subscription.
    */
   private callbacks(

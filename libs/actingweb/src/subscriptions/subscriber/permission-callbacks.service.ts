@@ -9,7 +9,7 @@ import { AttributeRepository } from '../../storage/attribute.repository.js';
 /** Attribute bucket holding what each peer granted us (one entry per peer). */
 export const PEER_PERMISSIONS_BUCKET = '_peer_permissions';
 
-/** What a peer granted this actor, as its last permission callback said (§7.10). @publicApi */
+/** What a peer granted this actor, as its last permission callback said (ActingWeb spec, "Permission Callback"). @publicApi */
 export interface PeerGrantedPermissions {
   /** The callback's timestamp (ISO-8601). */
   timestamp: string;
@@ -18,7 +18,7 @@ export interface PeerGrantedPermissions {
 }
 
 /**
- * Receiving side of permission callbacks (§7.10): the payload is the peer's
+ * Receiving side of permission callbacks: the payload is the peer's
  * full effective grant; it replaces the cached copy unless it is older than
  * it. The `permissions` `@CallbackHook`s see every accepted payload.
  */

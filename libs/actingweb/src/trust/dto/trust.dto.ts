@@ -74,7 +74,7 @@ export class InitiateTrustDto {
 }
 
 /**
- * `POST /<me>/trust/<relationship>`: a peer asks for a trust (§8.4 step 4).
+ * `POST /<me>/trust/<relationship>`: a peer asks for a trust (ActingWeb spec, "Creation of a Trust Relationship").
  * Anyone may send one, so every field is bounded in bytes.
  */
 export class TrustRequestDto {
