@@ -163,7 +163,8 @@ export class FakePeer {
       const found = this.requests.find((request) => matches(route, request));
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`waitForRequest(): no ${describe(route)} request reached the fake peer`);
+      if (left <= 0)
+        throw new Error(`waitForRequest(): no request matching ${describe(route)} reached the fake peer`);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         this.server.nextRequest(),
@@ -326,5 +327,5 @@ function matches(route: FakeRoute, request: FakePeerRequest): boolean {
 }
 
 function describe(route: FakeRoute): string {
-  return `${route.method ?? 'any'} ${route.path ?? '*'}`;
+  return `${route.method ?? '*'} ${route.path ?? '*'}`;
 }
