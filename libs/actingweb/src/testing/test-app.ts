@@ -5,7 +5,7 @@ import { ActingWebModule } from '../actingweb.module.js';
 import type { ActingWebModuleExtras } from '../actingweb.module-definition.js';
 import { ActorService, type CreateActorInput } from '../actors/actor.service.js';
 import type { ActingWebModuleOptions } from '../config/actingweb-options.interface.js';
-import { CallbackDelivery } from '../subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../subscriptions/publisher/callback-delivery.service.js';
 import { FakePeer, type FakePeerOptions } from './fake-peer.js';
 import { freePort, LOOPBACK } from './loopback.js';
 import { track } from './settle.js';
