@@ -9,6 +9,7 @@ import { PropertiesService } from './properties.service.js';
 import { PropertyChangeFeed } from './property-change.js';
 import { PropertyHookGate } from './property-hook-gate.js';
 import { PropertyListsService } from './property-lists.service.js';
+import { PropertyLookupIndex } from './property-lookup-index.js';
 
 /**
  * `/properties` (simple, nested and list properties) and the actor handle
@@ -22,6 +23,7 @@ import { PropertyListsService } from './property-lists.service.js';
     PropertyListsService,
     PropertiesService,
     ActorHandleFactory,
+    PropertyLookupIndex,
   ],
   controllers: [PropertiesController],
   exports: [ActorHandleFactory, PropertyChangeFeed],

@@ -21,7 +21,7 @@ import { lockProperty, writeProperties, type RecordChange } from './property-wri
 
 /** Operations of a structured list diff (`shared/docs/protocol.md` §7.5). */
 export type ListDiffOperation =
-  'append' | 'insert' | 'update' | 'delete' | 'remove' | 'extend' | 'delete_all' | 'metadata';
+  'append' | 'insert' | 'update' | 'delete' | 'remove' | 'extend' | 'clear' | 'delete_all' | 'metadata';
 
 /**
  * The `listDiff` of a list change record:
@@ -59,6 +59,16 @@ export interface ListItemsActionResult {
 
 /** What an index that is past the end means for the caller: 404 for URLs, 400 for body fields. */
 type OutOfRange = 'not_found' | 'bad_request';
+
+/**
+ * How {@link PropertyListsService.set} treats a missing index: `outOfRange`
+ * picks the error; `appendAtEnd` lets `index == length` append (as
+ * `PUT /properties/<list>/<length>` does). Default: 404, appending.
+ */
+export interface SetItemOptions {
+  readonly outOfRange?: OutOfRange;
+  readonly appendAtEnd?: boolean;
+}
 
 /** What a get hook returning null turns a value into. */
 const HIDDEN = Symbol('hidden');
@@ -182,6 +192,11 @@ export class PropertyListsService {
     return this.lists.exists(actorId, name);
   }
 
+  /** The names of the actor's lists, in byte order. */
+  async names(actorId: string): Promise<string[]> {
+    return (await this.lists.all(actorId)).map((list) => list.name);
+  }
+
   /** True when the actor has a simple property with this name. */
   async simplePropertyExists(actorId: string, name: string): Promise<boolean> {
     return (await this.properties.get(actorId, name)) !== null;
@@ -192,6 +207,26 @@ export class PropertyListsService {
     await this.requireList(actor.id, name);
     const items = parseItems(await this.lists.items(actor.id, name));
     return this.shown(actor, caller, name, [], items);
+  }
+
+  /**
+   * Up to `limit` items from index `offset`, in order. Without get hooks on the
+   * name only that page is read; with them, the whole list goes through the
+   * hooks (as `GET /properties/<list>` shows it) and is then paged.
+   */
+  async page(
+    actor: ActorHandle,
+    caller: Caller,
+    name: string,
+    offset: number,
+    limit: number,
+  ): Promise<unknown[]> {
+    if (this.gate.has(name)) {
+      const shown = await this.items(actor, caller, name);
+      return Array.isArray(shown) ? shown.slice(offset, offset + limit) : [];
+    }
+    await this.requireList(actor.id, name);
+    return parseItems(await this.lists.slice(actor.id, name, offset, limit));
   }
 
   /** `{items: [{index, item}], count}` (`GET /properties/<list>/items`). */
@@ -413,8 +448,8 @@ export class PropertyListsService {
   /**
    * Replaces the item at `index` (or, with `sub`, merges `value` in at that
    * path inside it). `index == length` with no `sub` appends; past that →
-   * 404 (`outOfRange: 'bad_request'` makes every missing index a 400, as the
-   * `/items` endpoint answers).
+   * 404 (see {@link SetItemOptions}: the `/items` endpoint answers every
+   * missing index with 400, and application code's `update` never appends).
    */
   async set(
     actor: ActorHandle,
@@ -423,15 +458,16 @@ export class PropertyListsService {
     index: number,
     sub: readonly string[],
     value: unknown,
-    outOfRange: OutOfRange = 'not_found',
+    options: SetItemOptions = {},
   ): Promise<void> {
+    const { outOfRange = 'not_found', appendAtEnd = outOfRange === 'not_found' } = options;
     requireValue(value);
     const accepted = await this.gate.accept(actor, caller, 'put', name, [String(index), ...sub], value);
     await this.write(actor.id, name, async (tx, record) => {
       await this.requireList(actor.id, name, tx);
       const { count, last } = await this.lists.tail(actor.id, name, tx);
       if (index >= count) {
-        if (index === count && sub.length === 0 && outOfRange === 'not_found') {
+        if (index === count && sub.length === 0 && appendAtEnd) {
           await this.lists.insert(
             actor.id,
             name,
@@ -569,6 +605,25 @@ export class PropertyListsService {
     });
   }
 
+  /**
+   * Empties the list and keeps it, with its metadata (application code only;
+   * recorded as `clear`, the protocol's list operation). Delete hooks see the
+   * whole list, as for deleting it.
+   */
+  async clear(actor: ActorHandle, caller: Caller, name: string): Promise<void> {
+    if (this.gate.has(name)) {
+      const items = parseItems(await this.lists.items(actor.id, name));
+      await this.gate.allowDelete(actor, caller, name, [], items);
+    }
+    await this.write(actor.id, name, async (tx, record) => {
+      await this.requireList(actor.id, name, tx);
+      await this.lists.deleteItems(actor.id, name, tx);
+      record(
+        this.change(actor.id, name, undefined, undefined, { list: name, operation: 'clear', length: 0 }),
+      );
+    });
+  }
+
   /** Deletes the list, its items and its metadata (`DELETE /properties/<list>`). */
   async delete(actor: ActorHandle, caller: Caller, name: string): Promise<void> {
     if (this.gate.has(name)) {
@@ -627,7 +682,7 @@ export class PropertyListsService {
       case 'update':
         if (has('item_index')) {
           const index = parseListIndex(body.item_index, 'item_index');
-          await this.set(actor, caller, name, index, [], itemValue(), 'bad_request');
+          await this.set(actor, caller, name, index, [], itemValue(), { outOfRange: 'bad_request' });
         } else if (has('old_item')) {
           await this.updateByValue(actor, caller, name, body.old_item, itemValue());
         } else {
