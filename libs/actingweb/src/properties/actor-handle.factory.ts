@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
 import { APPLICATION } from '../common/caller.js';
+import { BadRequestError } from '../errors/actingweb.errors.js';
 import { PropertiesService } from './properties.service.js';
-import { parseListIndex, PropertyListsService } from './property-lists.service.js';
+import { PropertyDispatcher } from './property-dispatcher.service.js';
+import { PropertyListReader } from './lists/list-reader.service.js';
+import { PropertyListWriter } from './lists/list-writer.service.js';
 import { done, orMissing, propertyListHandle } from './property-list-handle.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 import type {
@@ -26,7 +29,9 @@ export interface ActorFacadeBinders {
 /** What every handle of one factory shares. */
 interface HandleServices {
   readonly properties: PropertiesService;
-  readonly lists: PropertyListsService;
+  readonly dispatcher: PropertyDispatcher;
+  readonly reader: PropertyListReader;
+  readonly writer: PropertyListWriter;
   facades(): ActorFacadeBinders;
 }
 
@@ -42,11 +47,15 @@ export class ActorHandleFactory {
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(PropertiesService) properties: PropertiesService,
-    @Inject(PropertyListsService) lists: PropertyListsService,
+    @Inject(PropertyDispatcher) dispatcher: PropertyDispatcher,
+    @Inject(PropertyListReader) reader: PropertyListReader,
+    @Inject(PropertyListWriter) writer: PropertyListWriter,
   ) {
     this.services = Object.freeze({
       properties,
-      lists,
+      dispatcher,
+      reader,
+      writer,
       facades: () => {
         if (!this.#binders)
           throw new Error(
@@ -95,11 +104,11 @@ class BoundActorHandle implements ActorHandle {
   }
 
   propertyList(name: string): ActorPropertyList {
-    return propertyListHandle(this, name, this.services.lists, this.services.properties);
+    return propertyListHandle(this, name, this.services);
   }
 
   propertyListNames(): Promise<string[]> {
-    return this.services.lists.names(this.id);
+    return this.services.reader.names(this.id);
   }
 
   get trust(): ActorTrust {
@@ -111,41 +120,29 @@ class BoundActorHandle implements ActorHandle {
   }
 }
 
-/** `actor.properties`: a path whose name is a list is served as the same path over HTTP. */
-function propertiesFacade(handle: ActorHandle, { properties, lists }: HandleServices): ActorProperties {
+/**
+ * `actor.properties`: the HTTP routes' dispatcher, as the application, so a
+ * path whose name is a list is served as the same path over HTTP.
+ */
+function propertiesFacade(handle: ActorHandle, { properties, dispatcher }: HandleServices): ActorProperties {
   const caller = APPLICATION;
   return Object.freeze({
     all: () => properties.getAll(handle, caller),
-    get: async (...path: string[]) => {
-      const value = await orMissing(properties.get(handle, caller, path), undefined);
-      // Names are either simple or lists, so only a miss needs the list lookup.
-      if (value !== undefined || !(await lists.exists(handle.id, path[0]))) return value;
-      const [name, index, ...sub] = path;
-      const read =
-        index === undefined
-          ? lists.items(handle, caller, name)
-          : lists.item(handle, caller, name, parseListIndex(index), sub);
-      return orMissing(read, undefined);
-    },
-    set: async (path: string | readonly string[], value: unknown) => {
-      const segments = toPath(path);
-      const [name, index, ...sub] = segments;
-      if (index !== undefined && (await lists.exists(handle.id, name)))
-        return lists.set(handle, caller, name, parseListIndex(index), sub, value);
-      return properties.put(handle, caller, segments, value);
-    },
+    get: async (...path: string[]) =>
+      (await orMissing(dispatcher.read(handle, caller, named(path), {}), undefined))?.value,
+    set: (path: string | readonly string[], value: unknown) =>
+      dispatcher.write(handle, caller, named(toPath(path)), value, {}),
     setMany: (values: Record<string, unknown>) =>
-      properties.post(handle, caller, values).then(() => undefined),
-    delete: async (...path: string[]) => {
-      const [name, index, ...sub] = path;
-      if (!(await lists.exists(handle.id, name))) return done(properties.delete(handle, caller, path));
-      return done(
-        index === undefined
-          ? lists.delete(handle, caller, name)
-          : lists.deleteItem(handle, caller, name, parseListIndex(index), sub),
-      );
-    },
+      dispatcher.postAll(handle, caller, values).then(() => undefined),
+    delete: (...path: string[]) => done(dispatcher.delete(handle, caller, named(path), {})),
   });
+}
+
+/** The path, which must start with a name (an empty one would address every property). */
+function named(path: string[]): string[] {
+  if (path.length === 0 || path[0] === '')
+    throw new BadRequestError('A property path starts with a name', 'invalid_path');
+  return path;
 }
 
 function toPath(path: string | readonly string[]): string[] {

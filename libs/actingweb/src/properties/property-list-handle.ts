@@ -1,6 +1,8 @@
 import { APPLICATION } from '../common/caller.js';
 import type { ActorHandle, ActorPropertyList, ListMetadataChange } from '../hooks/actor-handle.js';
-import { parseListIndex, type PropertyListsService } from './property-lists.service.js';
+import { parseListIndex } from './lists/list-model.js';
+import type { PropertyListReader } from './lists/list-reader.service.js';
+import type { PropertyListWriter } from './lists/list-writer.service.js';
 import type { PropertiesService } from './properties.service.js';
 
 /**
@@ -11,39 +13,39 @@ import type { PropertiesService } from './properties.service.js';
 export function propertyListHandle(
   actor: ActorHandle,
   name: string,
-  lists: PropertyListsService,
-  properties: PropertiesService,
+  services: { reader: PropertyListReader; writer: PropertyListWriter; properties: PropertiesService },
 ): ActorPropertyList {
+  const { reader, writer, properties } = services;
   const caller = APPLICATION;
   return Object.freeze({
     name,
-    exists: () => lists.exists(actor.id, name),
+    exists: () => reader.exists(actor.id, name),
     create: async (metadata: ListMetadataChange = {}) => {
       await properties.post(actor, caller, { [name]: { ...given(metadata), _type: 'list' } });
     },
-    append: (item: unknown) => lists.append(actor, caller, name, item, { create: true }),
-    insert: (index: number, item: unknown) => lists.insert(actor, caller, name, parseListIndex(index), item),
-    get: (index: number) => orMissing(lists.item(actor, caller, name, parseListIndex(index)), undefined),
+    append: (item: unknown) => writer.append(actor, caller, name, item, { create: true }),
+    insert: (index: number, item: unknown) => writer.insert(actor, caller, name, parseListIndex(index), item),
+    get: (index: number) => orMissing(reader.item(actor, caller, name, parseListIndex(index)), undefined),
     items: async (page: { offset?: number; limit?: number } = {}) => {
       const offset = page.offset === undefined ? 0 : parseListIndex(page.offset, 'offset');
       const limit = page.limit === undefined ? Number.MAX_SAFE_INTEGER : parseListIndex(page.limit, 'limit');
-      return orMissing(lists.page(actor, caller, name, offset, limit), []);
+      return orMissing(reader.page(actor, caller, name, offset, limit), []);
     },
-    length: async () => (await orMissing(lists.summary(actor, caller, name), undefined))?.count ?? 0,
+    length: async () => (await orMissing(reader.summary(actor, caller, name), undefined))?.count ?? 0,
     update: (index: number, item: unknown) =>
-      lists.set(actor, caller, name, parseListIndex(index), [], item, { appendAtEnd: false }),
+      writer.set(actor, caller, name, parseListIndex(index), [], item, { appendAtEnd: false }),
     replace: (oldItem: unknown, newItem: unknown) =>
-      lists.updateByValue(actor, caller, name, oldItem, newItem),
-    delete: (index: number) => done(lists.deleteItem(actor, caller, name, parseListIndex(index))),
-    remove: (item: unknown) => done(lists.deleteByValue(actor, caller, name, item)),
-    clear: () => lists.clear(actor, caller, name),
-    deleteList: () => done(lists.delete(actor, caller, name)),
+      writer.updateByValue(actor, caller, name, oldItem, newItem),
+    delete: (index: number) => done(writer.deleteItem(actor, caller, name, parseListIndex(index))),
+    remove: (item: unknown) => done(writer.deleteByValue(actor, caller, name, item)),
+    clear: () => writer.clear(actor, caller, name),
+    deleteList: () => done(writer.delete(actor, caller, name)),
     metadata: async () => {
-      const found = await orMissing(lists.metadata(actor, caller, name), undefined);
+      const found = await orMissing(reader.metadata(actor, caller, name), undefined);
       if (!found) return undefined;
       return { description: found.description, explanation: found.explanation, count: found.count };
     },
-    setMetadata: (change: ListMetadataChange) => lists.updateMetadata(actor, caller, name, given(change)),
+    setMetadata: (change: ListMetadataChange) => writer.updateMetadata(actor, caller, name, given(change)),
   });
 }
 
