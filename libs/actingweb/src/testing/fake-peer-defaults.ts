@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FakeAnswer, FakePeerRequest } from './fake-peer-server.js';
 
-/** A trust a fake peer holds with one actor. */
+/** A trust a fake peer holds with one actor (see `FakePeer.trustWith`). @publicApi */
 export interface FakeTrust {
   readonly actorId: string;
   /** The actor's root URL. */
