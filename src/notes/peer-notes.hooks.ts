@@ -36,8 +36,9 @@ export class PeerNotesHooks {
    */
   @SubscriptionHook('properties')
   async onPeerChange({ actor, peerId, subtarget, type, data }: SubscriptionHookContext): Promise<void> {
+    if (subtarget && subtarget !== NOTES) return; // a subscription to another property
     const diff = listDiffIn(data, subtarget, NOTES);
-    if (type === 'diff' && diff === undefined) return; // another property changed
+    if (type === 'diff' && diff === undefined) return; // a change to another property
     const copy = (await actor.properties.get(PEER_NOTES, peerId)) as unknown[] | undefined;
     const next = type === 'diff' && copy ? applyListDiff(copy, diff) : null;
     if (next) await actor.properties.set([PEER_NOTES, peerId], next);

@@ -93,10 +93,16 @@ describe.each(STORAGES)(
     });
 
     it('works both ways: bob follows alice, each keeps a copy of the other', async () => {
-      await bob.subscribe(alice, { target: 'properties', subtarget: 'notes' });
+      // To all of alice's properties this time: her notes' diffs come as {"notes": <diff>}, others are skipped.
+      const fetches = jest.spyOn(AwProxy.prototype, 'getResource');
+      await bob.subscribe(alice, { target: 'properties' });
+      expect(fetches).toHaveBeenCalledTimes(1); // the copy starts with what alice has
+      await alice.handle.properties.set('status', 'busy');
       await alice.handle.propertyList('notes').append({ text: 'from alice' });
       await settle();
       expect(await bob.getProperty('peer_notes')).toEqual({ [alice.id]: await alice.getProperty('notes') });
+      expect(fetches).toHaveBeenCalledTimes(1); // every diff fitted
+      fetches.mockRestore();
       expect(((await alicesCopy()) as Array<{ text: string }>).map((n) => n.text)).toEqual(['back in step']);
     });
 
