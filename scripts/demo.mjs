@@ -16,7 +16,7 @@
  * The servers get your environment's AW_* variables (e.g. AW_LOG_LEVEL=info
  * to see their logs) except those the demo sets; DATABASE_URL is ignored.
  */
-/* global process, fetch, setTimeout, AbortSignal, Buffer */
+/* global process, fetch, setTimeout, clearTimeout, AbortSignal, Buffer */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -105,9 +105,9 @@ async function stopServers() {
     servers.map(async (server) => {
       if (server.exit) return;
       server.child.kill('SIGTERM');
-      const killed = sleep(5000).then(() => server.exit || server.child.kill('SIGKILL'));
-      await Promise.race([server.exited, killed]);
+      const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
       await server.exited;
+      clearTimeout(timer);
     }),
   );
 }
