@@ -18,6 +18,6 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
     { ...shared, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/libs/', '<rootDir>/src/'], testRegex: '.*\\.spec\\.ts$' },
-    { ...shared, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test/'], testRegex: '.*\\.e2e-spec\\.ts$' },
+    { ...shared, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test/', '<rootDir>/src/'], testRegex: '.*\\.e2e-spec\\.ts$' },
   ],
 };

@@ -67,7 +67,17 @@ export type {
   MethodHookOptions,
   ActionHookOptions,
 } from './hooks/hook.types.js';
-export type { ActorHandle, ActorProperties } from './hooks/actor-handle.js';
+export type {
+  ActorHandle,
+  ActorProperties,
+  ActorPropertyList,
+  ListMetadata,
+  ListMetadataChange,
+  ActorTrust,
+  ActorSubscriptions,
+} from './hooks/actor-handle.js';
+// Also declares the members of ActorTrust and ActorSubscriptions (declaration merging).
+export type { ActorTrustMethod, ActorSubscriptionsMethod } from './actors/actor-facades.js';
 export type { ResourceHookData } from './resources/resources.service.js';
 export type { PeerGrantedPermissions } from './subscriptions/subscriber/permission-callbacks.service.js';
 // Helpers for hooks: DTO validation and JSON Schema for MCP tools, the request id for log lines

@@ -43,6 +43,14 @@ export interface ActingWebModuleOptions {
   devtest?: boolean;
   /** At most one actor per creator name. Default `false`. */
   uniqueCreator?: boolean;
+  /**
+   * Property names `ActorService.findByProperty(name, value)` can look actors
+   * up by, e.g. `['email']`. Only string values are indexed, one actor per
+   * value (the first holder keeps it); see `docs/properties.md#finding-actors`.
+   * Values stored before a name was listed are indexed once at the next
+   * startup. Default none.
+   */
+  indexedProperties?: string[];
   /** Where actors live. Default: embedded SQLite at `./data/actingweb.sqlite`. */
   storage?: StorageOptions;
   /** Largest request body accepted, in bytes; larger bodies get 413. Default 1 MiB. */

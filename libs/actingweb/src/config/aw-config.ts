@@ -8,6 +8,7 @@ import { ActingWebError } from '../errors/actingweb.errors.js';
 import { normalizeOverride } from '../common/permission-override.js';
 import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from './trust-types.js';
 import { RESERVED_ROLE_NAMES } from '../common/relationship-name.js';
+import { propertySegmentProblem } from '../common/property-name.js';
 import { resolveMcpOptions, type ResolvedMcpOptions } from './mcp-options.js';
 import {
   resolveOutgoingRequestOptions,
@@ -47,6 +48,8 @@ export class AwConfig {
   readonly autoApprove!: readonly string[];
   readonly devtest!: boolean;
   readonly uniqueCreator!: boolean;
+  /** Property names kept in the lookup table for `ActorService.findByProperty` (option `indexedProperties`). */
+  readonly indexedProperties!: readonly string[];
   readonly storage!: Readonly<StorageOptions>;
   readonly bodyLimit!: number;
   readonly maxJsonDepth!: number;
@@ -160,6 +163,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   if (!Number.isInteger(maxPendingTrustRequests) || maxPendingTrustRequests < 0) {
     problems.push('trust.maxPendingRequests must be an integer >= 0');
   }
+  const indexedProperties = resolveIndexedProperties(o.indexedProperties, problems);
   const outgoingRequests = resolveOutgoingRequestOptions(o.peers, problems);
   const storage = resolveStorage(o.storage, problems);
   const subscriptions = resolveSubscriptions(o.subscriptions, problems);
@@ -205,6 +209,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     autoApprove: Object.freeze([...autoApprove]),
     devtest: o.devtest ?? false,
     uniqueCreator: o.uniqueCreator ?? false,
+    indexedProperties,
     storage: Object.freeze(storage),
     bodyLimit,
     maxJsonDepth,
@@ -260,6 +265,25 @@ function resolveSubscriptions(
       cooldownMs: int(breaker.cooldownMs, 60_000, 'breaker.cooldownMs', 1),
     }),
   });
+}
+
+/** Property names, each valid and listed once. */
+function resolveIndexedProperties(input: unknown, problems: string[]): readonly string[] {
+  if (input === undefined) return Object.freeze([]);
+  if (!Array.isArray(input)) {
+    problems.push('indexedProperties must be a list of property names, e.g. ["email"]');
+    return Object.freeze([]);
+  }
+  const seen = new Set<string>();
+  input.forEach((name: unknown, i) => {
+    const problem =
+      typeof name === 'string' ? propertySegmentProblem(name, true) : 'Property names are strings';
+    if (problem !== null) problems.push(`indexedProperties[${i}]: ${problem}`);
+    else if (seen.has(name as string))
+      problems.push(`indexedProperties[${i}]: ${JSON.stringify(name)} is listed more than once`);
+    else seen.add(name as string);
+  });
+  return Object.freeze([...seen]);
 }
 
 function resolveTrustTypes(input: unknown, problems: string[]): TrustTypeDefinition[] {

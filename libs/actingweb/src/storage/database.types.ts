@@ -43,10 +43,17 @@ export interface PropertyListItemsTable {
   value: string;
 }
 
+/** Reverse lookup of indexed properties: one actor per `(name, value)`; `value` is the string itself. */
 export interface PropertyLookupTable {
   name: string;
   value: string;
   actor_id: string;
+}
+
+/** The names `property_lookup` has been filled for (migration 0004). */
+export interface PropertyLookupNamesTable {
+  name: string;
+  indexed_at: string;
 }
 
 export interface TrustsTable {
@@ -149,6 +156,7 @@ export interface AwDatabase extends IdentityTables {
   property_lists: PropertyListsTable;
   property_list_items: PropertyListItemsTable;
   property_lookup: PropertyLookupTable;
+  property_lookup_names: PropertyLookupNamesTable;
   trusts: TrustsTable;
   trust_permissions: TrustPermissionsTable;
   peer_trustees: PeerTrusteesTable;

@@ -3,6 +3,7 @@ import type { SqlDialectName } from '../sql-dialect.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { trustSecretIndex } from './0002-trust-secret-index.js';
 import { identitySchema } from './0003-identity-schema.js';
+import { propertyLookupNames } from './0004-property-lookup-names.js';
 
 /**
  * Versioned migrations, applied in name order at startup. Add new ones with the
@@ -17,6 +18,7 @@ export class AwMigrationProvider implements MigrationProvider {
       '0002-trust-secret-index': trustSecretIndex(),
       // The identity tables (docs/identity.md) exist whether or not identity is on.
       '0003-identity-schema': identitySchema(this.dialect),
+      '0004-property-lookup-names': propertyLookupNames(),
     };
   }
 }

@@ -6,7 +6,7 @@ import {
   parseListIndex,
   planBulkUpdate,
   validateListName,
-} from './property-lists.service.js';
+} from './list-model.js';
 
 describe('list property helpers', () => {
   it('parses indexes: non-negative integers only, huge ones clamped', () => {
