@@ -6,11 +6,11 @@ import pg from 'pg';
 import type { StorageOptions } from '../config/actingweb-options.interface.js';
 
 /**
- * Storage backends for tests: SQLite in memory always, and PostgreSQL when
- * `TEST_DATABASE_URL` is set. Each PostgreSQL use gets its own schema, dropped
- * by `cleanup()`, so test files and parallel runs never collide.
- *
- * @publicApi
+ * Storage backends for tests: SQLite always, and PostgreSQL when
+ * `TEST_DATABASE_URL` is set. Each use gets fresh, empty storage, removed by
+ * `cleanup()`: SQLite a file in its own temporary directory, PostgreSQL its own
+ * schema, so test files and parallel runs never collide. Not part of the
+ * package (the build leaves `testing/` out); the repository's tests use it.
  */
 export interface TestStorage {
   readonly name: 'sqlite' | 'postgres';
