@@ -43,7 +43,7 @@ export interface ActingWebModuleOptions {
   devtest?: boolean;
   /** At most one actor per creator name. Default `false`. */
   uniqueCreator?: boolean;
-  /** Where actors live. Default: embedded SQLite at `./data/actingweb.sqlite` */
+  /** Where actors live. Default: embedded SQLite at `./data/actingweb.sqlite`. */
   storage?: StorageOptions;
   /** Largest request body accepted, in bytes; larger bodies get 413. Default 1 MiB. */
   bodyLimit?: number;
