@@ -10,7 +10,8 @@ import {
   type ResourceHookData,
 } from '@actingweb/nestjs';
 import { addTrust } from './support/mcp-fixtures.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 @Injectable()
 class RestHooks {
@@ -102,10 +103,10 @@ describe.each(STORAGES)('methods, actions and resources on $name', (storage) => 
 
   beforeAll(async () => {
     server = await startFreshServer(storage, {}, { providers: [RestHooks] });
-    const res = await call(server.url, { method: 'POST', body: { creator: 'rest@example.com' } });
-    id = res.json.id;
-    base = `${server.url}${id}`;
-    creator = { authorization: basic('rest@example.com', res.json.passphrase) };
+    const actor = await newActor(server, 'rest@example.com');
+    id = actor.id;
+    base = actor.url;
+    creator = actor.auth;
     friend = await addTrust(server, id, 'friend');
     partner = await addTrust(server, id, 'partner');
     associate = await addTrust(server, id, 'associate');
