@@ -89,7 +89,7 @@ class RestHooks {
   }
 }
 
-/** `/methods`, `/actions`, `/resources` (protocol §9, reference-sdk §2c; checklist 112). */
+/** `/methods`, `/actions`, `/resources` (ActingWeb spec, "/methods", "/actions", "/resources"; docs/methods-actions.md). */
 describe.each(STORAGES)('methods, actions and resources on $name', (storage) => {
   let server: TestServer;
   let id: string;
@@ -234,7 +234,7 @@ describe.each(STORAGES)('methods, actions and resources on $name', (storage) => 
       );
     });
 
-    it('POST runs the action: 201 with the result (checklist 112); PUT 200; no result 400', async () => {
+    it("POST runs the action: 201 with the result (the spec's MUST); PUT 200; no result 400", async () => {
       const post = await call(`${base}/actions/send`, {
         method: 'POST',
         headers: creator,

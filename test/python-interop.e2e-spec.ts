@@ -7,9 +7,10 @@ import { call, startFreshServer, STORAGES, type TestServer } from './support/tes
 const OUR_TYPE = 'urn:actingweb:test.example:e2e';
 
 /**
- * Interoperability with ActingWeb 3.14 (Python) peers, `shared/docs/protocol.md`
- * §9–§10: what Python peers send, we accept; what we send, they accept. The
- * peers are fakes that behave on the wire as the reference does.
+ * Interoperability with ActingWeb 3.14 (Python) peers
+ * (docs/trust.md#interoperability-with-python-peers): what Python peers send,
+ * we accept; what we send, they accept. The peers are fakes that behave on the
+ * wire as the reference does.
  */
 describe.each(STORAGES)('Python ActingWeb peers on $name', (storage) => {
   let server: TestServer;

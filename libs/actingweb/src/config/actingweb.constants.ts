@@ -7,7 +7,7 @@ export const DEFAULT_SQLITE_FILENAME = './data/actingweb.sqlite';
 /** ActingWeb specification version we implement (served at `/meta/actingweb/version`). */
 export const ACTINGWEB_SPEC_VERSION = '1.4';
 
-/** Option tags of the endpoints this build implements (`shared/docs/protocol.md` §2). */
+/** Option tags of the endpoints this build implements (ActingWeb spec, "Option tags"). */
 export const BUILT_IN_OPTION_TAGS: readonly string[] = [
   'nestedproperties',
   'listproperties',
