@@ -43,7 +43,8 @@ export type MethodCallAnswer = { readonly rpc: JsonRpcAnswer } | { readonly hook
 
 /**
  * `/methods` and `/actions` (ActingWeb spec, "/methods (OPTIONAL)" and
- * "/actions (OPTIONAL)"; docs/methods-actions.md): listings from the hook registry, calls dispatched to `@MethodHook`/`@ActionHook` by name (named
+ * "/actions (OPTIONAL)"; docs/methods-actions.md): listings from the hook
+ * registry, calls dispatched to `@MethodHook`/`@ActionHook` by name (named
  * hooks first, then `'*'`; the first non-null result answers), and JSON-RPC 2.0
  * on `POST /methods`. Trust peers are checked against their trust permissions
  * (`methods`/`call`, `actions`/`execute`) before any hook runs; the route's
