@@ -5,6 +5,7 @@ const shared = {
   moduleNameMapper: {
     // The library by its package name, from source (no build needed to test).
     '^@actingweb/nestjs$': '<rootDir>/libs/actingweb/src/index.ts',
+    '^@actingweb/nestjs/testing$': '<rootDir>/libs/actingweb/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

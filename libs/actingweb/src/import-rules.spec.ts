@@ -16,6 +16,8 @@ import { describe, expect, it } from '@jest/globals';
  * 5. Hook types import no feature: only `common/`, `errors/` and `hooks/`.
  * 6. Nothing imports `index.ts`, the package by name, or anything outside
  *    libs/actingweb/src (the example app in `src/`, tests, benchmarks).
+ * 7. Nothing outside `testing/` imports it: the testing kit is an entry point
+ *    of its own (`@actingweb/nestjs/testing`), on top of everything.
  */
 
 /** Lowest first. The composition files at the top of src/ may import anything. */
@@ -150,10 +152,19 @@ describe('import rules', () => {
     const escaping = EDGES.filter(
       (e) =>
         e.specifier === '@actingweb/nestjs' ||
-        (isInternal(e) && (e.to === 'index.ts' || e.to.startsWith('..') || folderOf(e.to) === 'testing')) ||
+        (isInternal(e) && (e.to === 'index.ts' || e.to.startsWith('..'))) ||
         (isInternal(e) && !e.specifier.endsWith('.js')),
     );
     expect(escaping.map(label)).toEqual([]);
+  });
+
+  it('keeps the testing kit an entry point: nothing outside testing/ imports it', () => {
+    const intoTesting = CROSS_FOLDER.filter((e) => folderOf(e.to) === 'testing');
+    expect(intoTesting.map(label)).toEqual([]);
+    const compositionIntoTesting = EDGES.filter(
+      (e) => isInternal(e) && folderOf(e.from) === '' && folderOf(e.to) === 'testing',
+    );
+    expect(compositionIntoTesting.map(label)).toEqual([]);
   });
 
   it('keeps the known exceptions honest: every entry is still needed', () => {
