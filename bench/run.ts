@@ -56,7 +56,7 @@ if (values.backend !== 'sqlite') {
 if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops'].includes(values.suite!))
   fail('--suite must be foundation, trust, subscriptions, mcp or ops');
 if (values.suite === 'ops') {
-  // Issue 11: the hot-path cost of metrics, request context and JSON logs, variant against variant (bench/ops.ts).
+  // The hot-path cost of metrics, request context and JSON logs, variant against variant (bench/ops.ts).
   const { runOpsSuite } = await import('./ops.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
@@ -64,7 +64,7 @@ if (values.suite === 'ops') {
   process.exit();
 }
 if (values.suite === 'mcp') {
-  // Issue 6: tools/call of a trivial tool vs a raw Fastify route calling the same function (bench/mcp.ts).
+  // tools/call of a trivial tool vs a raw Fastify route calling the same function (bench/mcp.ts).
   const { runMcpSuite } = await import('./mcp.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
@@ -72,7 +72,7 @@ if (values.suite === 'mcp') {
   process.exit();
 }
 if (values.suite === 'subscriptions') {
-  // Issue 5: callback fan-out to N subscribers and write throughput with subscribers (bench/subscriptions.ts).
+  // Callback fan-out to N subscribers and write throughput with subscribers (bench/subscriptions.ts).
   const { runSubscriptionSuite } = await import('./subscriptions.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
@@ -80,7 +80,7 @@ if (values.suite === 'subscriptions') {
   process.exit();
 }
 if (values.suite === 'trust') {
-  // Issue 4: peer fan-out and trust-authenticated reads (bench/trust.ts); each measurement runs --rounds times.
+  // Peer fan-out and trust-authenticated reads (bench/trust.ts); each measurement runs --rounds times.
   const { runTrustSuite } = await import('./trust.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');

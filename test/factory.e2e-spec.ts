@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-/** Factory `POST /` and `GET /` (protocol §3; checklist 1–6). */
+/** Factory `POST /` and `GET /` (ActingWeb spec, "Instantiation of Actors"). */
 describe.each(STORAGES)('factory on $name', (storage) => {
   let server: TestServer;
   beforeAll(async () => {

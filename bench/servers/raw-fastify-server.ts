@@ -122,7 +122,7 @@ app.get('/_bench/noop', async () => ({ ok: true }));
 await app.listen({ port: 0, host: '127.0.0.1' });
 child.ready((app.server.address() as AddressInfo).port);
 
-/** The `/meta` document in ActingWeb's shape (the keys of MetaService.document as of issue 2), built inline. */
+/** The `/meta` document in ActingWeb's shape (the keys of `metaView`, meta/meta.view.ts), built inline. */
 function metaDocument(c: AwConfig, actor: ActorRecord): Record<string, unknown> {
   const supported = c.optionTags.join(',');
   const formats = c.formats.join(',');

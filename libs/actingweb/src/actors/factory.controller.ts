@@ -7,7 +7,7 @@ import { ActorService } from './actor.service.js';
 import { actorView, factoryPage, factoryView } from './actor.view.js';
 import { CreateActorDto } from './dto/create-actor.dto.js';
 
-/** The factory, `<root>/` (ActingWeb spec §3): create actors. */
+/** The factory, `<root>/` (ActingWeb spec, "Instantiation of Actors"): create actors. */
 @Controller()
 @UseFilters(ActingWebExceptionFilter)
 export class FactoryController {

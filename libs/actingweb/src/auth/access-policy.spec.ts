@@ -13,7 +13,7 @@ const peer = (relationship: string, peerId = 'p1', approved = true): Caller => (
   approved,
 });
 
-describe('default access rules (protocol §1)', () => {
+describe('default access rules', () => {
   it.each([
     [ANONYMOUS, 'meta', 'GET', undefined, true],
     [ANONYMOUS, 'meta', 'PUT', undefined, false],

@@ -1,4 +1,4 @@
-import { ACTINGWEB_SPEC_VERSION, BUILT_IN_OPTION_TAGS } from './actingweb.constants.js';
+import { ACTINGWEB_SPEC_VERSION, BUILT_IN_OPTION_TAGS, DEFAULT_SQLITE_FILENAME } from './actingweb.constants.js';
 import type {
   ActingWebModuleOptions,
   StorageOptions,
@@ -358,9 +358,9 @@ function deepFreeze<T>(value: T): T {
 }
 
 function resolveStorage(storage: StorageOptions | undefined, problems: string[]): StorageOptions {
-  if (storage === undefined) return { type: 'sqlite', filename: './data/actingweb.sqlite' };
+  if (storage === undefined) return { type: 'sqlite', filename: DEFAULT_SQLITE_FILENAME };
   if (storage.type === 'sqlite') {
-    const filename = storage.filename ?? './data/actingweb.sqlite';
+    const filename = storage.filename ?? DEFAULT_SQLITE_FILENAME;
     if (typeof filename !== 'string' || !filename)
       problems.push('storage.filename must be a path or ":memory:"');
     return { type: 'sqlite', filename };

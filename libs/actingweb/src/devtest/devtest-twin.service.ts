@@ -2,86 +2,41 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Method } from 'axios';
 import type { ActorHandle } from '../hooks/actor-handle.js';
 import { AwConfig } from '../config/aw-config.js';
-import { PeerBadGatewayError, PeerRequestFailedError } from '../errors/actingweb.errors.js';
+import { isPlainObject } from '../common/json.js';
+import { BadRequestError, PeerBadGatewayError, PeerRequestFailedError } from '../errors/actingweb.errors.js';
 import { LifecycleHook } from '../hooks/hook.decorators.js';
 import type { LifecycleHookContext } from '../hooks/hook.types.js';
 import { logPrefix } from '../common/request-context.js';
 import { AwProxy, type PeerResponse } from '../peers/aw-proxy.service.js';
-import { AttributeRepository, type Attribute } from '../storage/attribute.repository.js';
+import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
+import { parsePropertyPath } from '../properties/property-path.js';
+import type { ActorRecord } from '../storage/actor.repository.js';
 import { PeerTrusteeRepository, type PeerTrusteeRecord } from '../storage/peer-trustee.repository.js';
 import { TrustManager } from '../trust/trust-manager.service.js';
 
 /** The relationship this actor asks its twin for: full access, including deletes. */
 export const TWIN_RELATIONSHIP = 'admin';
 
-/** One attribute as `/devtest/attribute` shows it. */
-export interface DevtestAttribute {
-  data: unknown;
-  /** When it was last written (ISO-8601 UTC). */
-  timestamp: string;
-}
-
 /**
- * `/devtest` (only with the `devtest` option): the actor's attribute buckets,
- * and a "twin" (an actor of this same type on this same server, created with
- * this actor as its trustee, `reference-sdk.md` §3f `get_peer_trustee`) whose
- * `/properties` are reached through a real trust and {@link AwProxy}, so the
- * whole peer path can be exercised against one server.
+ * `/devtest/proxy` (only with the `devtest` option): the actor's "twin", an
+ * actor of this same type on this same server, created with this actor as its
+ * trustee (a peer trustee, as the Python reference's `get_peer_trustee` makes
+ * one), whose `/properties` are reached through a real trust and
+ * {@link AwProxy}, so the whole peer path can be exercised against one server.
  */
 @Injectable()
-export class DevtestService {
+export class DevtestTwin {
   private readonly logger = new Logger('Devtest');
   /** Twin set-ups in flight, per actor: concurrent first uses share one twin. */
   private readonly settingUp = new Map<string, Promise<PeerTrusteeRecord>>();
 
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
-    @Inject(AttributeRepository) private readonly attributes: AttributeRepository,
     @Inject(PeerTrusteeRepository) private readonly peerTrustees: PeerTrusteeRepository,
     @Inject(TrustManager) private readonly trust: TrustManager,
     @Inject(AwProxy) private readonly proxy: AwProxy,
+    @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
   ) {}
-
-  get enabled(): boolean {
-    return this.config.devtest;
-  }
-
-  /** Every bucket, `{bucket: {name: {data, timestamp}}}`. */
-  async allBuckets(actorId: string): Promise<Record<string, Record<string, DevtestAttribute>>> {
-    const out: Record<string, Record<string, DevtestAttribute>> = {};
-    for (const entry of await this.attributes.getAll(actorId)) {
-      (out[entry.bucket] ??= {})[entry.name] = view(entry);
-    }
-    return out;
-  }
-
-  /** One bucket, `{name: {data, timestamp}}` (empty when the bucket holds nothing). */
-  async bucket(actorId: string, bucket: string): Promise<Record<string, DevtestAttribute>> {
-    const out: Record<string, DevtestAttribute> = {};
-    for (const entry of await this.attributes.getBucket(actorId, bucket)) out[entry.name] = view(entry);
-    return out;
-  }
-
-  async attribute(actorId: string, bucket: string, name: string): Promise<DevtestAttribute | null> {
-    const entry = await this.attributes.get(actorId, bucket, name);
-    return entry ? view(entry) : null;
-  }
-
-  setAttribute(actorId: string, bucket: string, name: string, data: unknown): Promise<void> {
-    return this.attributes.set(actorId, bucket, name, data);
-  }
-
-  async deleteAttribute(actorId: string, bucket: string, name: string): Promise<void> {
-    await this.attributes.delete(actorId, bucket, name);
-  }
-
-  async deleteBucket(actorId: string, bucket: string): Promise<void> {
-    await this.attributes.deleteBucket(actorId, bucket);
-  }
-
-  async deleteAllBuckets(actorId: string): Promise<void> {
-    await this.attributes.deleteAll(actorId);
-  }
 
   /**
    * The actor's twin, created and trusted on first use: POST our own factory
@@ -98,26 +53,36 @@ export class DevtestService {
     return pending;
   }
 
-  /** A call to the twin's `/properties[/<path>]` with the trust secret; the twin's answer as it came. */
+  /**
+   * A call to the twin's `/properties[/<path>]` with the trust secret; the
+   * twin's answer as it came. `rawPath` is the still-encoded path below
+   * `/devtest/proxy/properties/`, checked as a property path (400).
+   */
   async proxyProperties(
-    actor: ActorHandle,
+    actor: ActorRecord,
     method: Method,
-    path: readonly string[],
+    rawPath: string,
     body?: unknown,
   ): Promise<PeerResponse> {
-    const twin = await this.twin(actor);
+    if (method === 'PUT' && body === undefined)
+      throw new BadRequestError('PUT needs a JSON body', 'invalid_body');
+    const path = parsePropertyPath(rawPath, this.config.maxJsonDepth);
+    const twin = await this.twin(this.handles.create(actor));
     const target = await this.proxy.targetFor(actor.id, twin.peerId);
     if (!target) throw new PeerBadGatewayError('No trust with the twin', 'twin_untrusted');
     const sub = ['properties', ...path.map(encodeURIComponent)].join('/');
     return this.proxy.request(target, method, sub, body);
   }
 
-  /** Python's `POST /devtest/proxy/create`: the twin's `/meta`, optionally writing properties there first. */
-  async twinMeta(actor: ActorHandle, properties?: Record<string, unknown>) {
-    const twin = await this.twin(actor);
+  /**
+   * Python's `POST /devtest/proxy/create`: the twin (created if needed) and its
+   * `/meta`; a JSON object body is written to the twin's properties first.
+   */
+  async twinMeta(actor: ActorRecord, body: unknown): Promise<{ twin: PeerTrusteeRecord; meta: unknown }> {
+    const twin = await this.twin(this.handles.create(actor));
     const target = (await this.proxy.targetFor(actor.id, twin.peerId))!;
-    if (properties && Object.keys(properties).length > 0)
-      await this.proxy.createResource(target, 'properties', properties);
+    if (isPlainObject(body) && Object.keys(body).length > 0)
+      await this.proxy.createResource(target, 'properties', body);
     const meta = await this.proxy.getResource(target, 'meta');
     return { twin, meta: meta.data };
   }
@@ -225,10 +190,6 @@ export class DevtestService {
     if (!(await this.trust.getRelationship(actor.id, twin.peerId))?.peerApproved)
       await this.trust.peerApproved(actor, twin.peerId, true);
   }
-}
-
-function view(entry: Attribute): DevtestAttribute {
-  return { data: entry.data, timestamp: entry.updatedAt };
 }
 
 function basicAuth(user: string, password: string): string {
