@@ -22,6 +22,7 @@ import {
   type ResolvedMetricsOptions,
 } from './ops-options.js';
 import { ActingWebConfigError } from '../errors/startup-errors.js';
+import { resolveWwwOptions, type ResolvedWwwOptions } from './www-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -70,6 +71,8 @@ export class AwConfig {
   readonly health!: ResolvedHealthOptions;
   /** `/metrics` (docs/operations.md). */
   readonly metrics!: ResolvedMetricsOptions;
+  /** The owner's web console (docs/www.md). */
+  readonly www!: ResolvedWwwOptions;
 
   constructor(values: Omit<AwConfig, 'actorUrl' | 'describe'>) {
     Object.assign(this, values);
@@ -176,6 +179,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     );
   }
   const identity = resolveIdentityOptions(o.identity, root, knownTypes, problems);
+  const www = resolveWwwOptions(o.www, o.type, problems);
   if (o.info !== undefined) {
     try {
       new URL(o.info);
@@ -198,7 +202,12 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     specification: o.specification ?? null,
     formats: Object.freeze([...formats]),
     optionTags: Object.freeze([
-      ...new Set([...BUILT_IN_OPTION_TAGS, ...(mcp.enabled ? ['mcp'] : []), ...extraTags]),
+      ...new Set([
+        ...BUILT_IN_OPTION_TAGS,
+        ...(mcp.enabled ? ['mcp'] : []),
+        ...(www.enabled ? ['www'] : []),
+        ...extraTags,
+      ]),
     ]),
     defaultRelationship,
     trustTypes: Object.freeze(trustTypes),
@@ -219,6 +228,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     identity,
     health,
     metrics,
+    www,
   });
 }
 
