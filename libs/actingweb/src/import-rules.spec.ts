@@ -31,6 +31,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['subscriptions', 'callbacks'],
   ['actors', 'meta', 'methods-actions', 'resources', 'mcp', 'ops'],
   ['identity'],
+  ['www'],
   ['devtest'],
   ['testing'],
 ];

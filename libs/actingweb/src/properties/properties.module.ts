@@ -24,6 +24,7 @@ import { PropertyListsService } from './property-lists.service.js';
     ActorHandleFactory,
   ],
   controllers: [PropertiesController],
-  exports: [ActorHandleFactory, PropertyChangeFeed],
+  // PropertiesService and PropertyListsService: for the owner console (www/), which edits as the creator.
+  exports: [ActorHandleFactory, PropertyChangeFeed, PropertiesService, PropertyListsService],
 })
 export class PropertiesModule {}

@@ -1,0 +1,161 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AwConfig } from '../../config/aw-config.js';
+import type { ActingWebError } from '../../errors/actingweb.errors.js';
+import type { TrustRecord } from '../../storage/trust.repository.js';
+import { ConsoleTrust } from '../services/console-trust.service.js';
+import type { Kept } from '../views/properties.view.js';
+import {
+  permissionStateOf,
+  trustPageData,
+  trustPeerPageData,
+  type PermissionFormState,
+} from '../views/trust.view.js';
+import { ConsoleHttp, shownOnPage, type ConsoleContext } from './console-http.js';
+import { kept } from './form-values.js';
+import { permissionOverride, permissionStateFromForm } from './permission-form.js';
+
+/** What the trust page shows after a failed form. */
+interface Returned {
+  readonly error: ActingWebError;
+  readonly kept?: Kept;
+  /** A delete the peer did not answer: offer to delete here only. */
+  readonly unreachable?: TrustRecord;
+}
+
+/**
+ * The trust pages: `GET /<id>/www/trust` (groups, new-trust form),
+ * `POST .../trust` (ask a peer), `GET .../trust/<peer>` (one trust, its
+ * permissions), `POST .../trust/<peer>/approve|delete|refresh|permissions|permissions/reset`.
+ */
+@Injectable()
+export class TrustRoutes {
+  constructor(
+    @Inject(ConsoleHttp) private readonly http: ConsoleHttp,
+    @Inject(ConsoleTrust) private readonly trust: ConsoleTrust,
+    @Inject(AwConfig) private readonly config: AwConfig,
+  ) {}
+
+  install(scope: FastifyInstance): void {
+    scope.get('/:actorId/www/trust', async (req, reply) =>
+      this.list(reply, await this.http.open(req, reply)),
+    );
+    scope.post('/:actorId/www/trust', (req, reply) => this.start(req, reply));
+    scope.get('/:actorId/www/trust/:peerId', async (req, reply) =>
+      this.peer(req, reply, await this.http.open(req, reply)),
+    );
+    scope.post('/:actorId/www/trust/:peerId/approve', (req, reply) =>
+      this.change(req, reply, 'trust-approved', (ctx, peerId) => this.trust.approve(ctx.actor, peerId)),
+    );
+    scope.post('/:actorId/www/trust/:peerId/refresh', (req, reply) =>
+      this.change(req, reply, 'trust-checked', (ctx, peerId) => this.trust.refresh(ctx.actor, peerId)),
+    );
+    scope.post('/:actorId/www/trust/:peerId/delete', (req, reply) => this.delete(req, reply));
+    scope.post('/:actorId/www/trust/:peerId/permissions', (req, reply) => this.savePermissions(req, reply));
+    scope.post('/:actorId/www/trust/:peerId/permissions/reset', async (req, reply) => {
+      const { ctx } = await this.http.submit(req, reply);
+      await this.trust.resetPermissions(ctx.actor.id, peerIdOf(req));
+      return this.http.seeOther(
+        reply,
+        ctx,
+        `/trust/${encodeURIComponent(peerIdOf(req))}`,
+        'permissions-reset',
+      );
+    });
+  }
+
+  private async list(reply: FastifyReply, ctx: ConsoleContext, returned?: Returned): Promise<FastifyReply> {
+    const data = trustPageData(
+      ctx.base,
+      await this.trust.all(ctx.actor.id),
+      this.trust.relationships(),
+      this.config.defaultRelationship,
+      returned?.kept,
+      returned?.unreachable,
+    );
+    const options = returned ? { status: returned.error.statusCode, error: returned.error.message } : {};
+    return this.http.render(reply, ctx, 'trust', 'trust', 'Trust', data, options);
+  }
+
+  private async peer(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    ctx: ConsoleContext,
+    returned?: { error: ActingWebError; state: PermissionFormState },
+  ): Promise<FastifyReply> {
+    const record = await this.trust.get(ctx.actor.id, peerIdOf(req));
+    const effective = await this.trust.permissionsOf(ctx.actor.id, record);
+    const data = trustPeerPageData(
+      ctx.base,
+      record,
+      effective,
+      returned?.state ?? permissionStateOf(effective),
+    );
+    const options = returned ? { status: returned.error.statusCode, error: returned.error.message } : {};
+    return this.http.render(reply, ctx, 'trust', 'trust-peer', 'Trust', data, options);
+  }
+
+  private async start(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { ctx, form } = await this.http.submit(req, reply);
+    try {
+      await this.trust.start(ctx.actor, {
+        url: form.text('peer_url', 2000).trim(),
+        relationship: form.text('relationship', 64),
+        description: form.text('description', 500),
+      });
+      return this.http.seeOther(reply, ctx, '/trust', 'trust-requested');
+    } catch (err) {
+      return this.list(reply, ctx, {
+        error: shownOnPage(err),
+        kept: kept(form, ['peer_url', 'relationship', 'description']),
+      });
+    }
+  }
+
+  /** Approve or ask again: on failure the trust page says why, and nothing changed. */
+  private async change(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    notice: 'trust-approved' | 'trust-checked',
+    act: (ctx: ConsoleContext, peerId: string) => Promise<void>,
+  ): Promise<FastifyReply> {
+    const { ctx } = await this.http.submit(req, reply);
+    try {
+      await act(ctx, peerIdOf(req));
+      return this.http.seeOther(reply, ctx, '/trust', notice);
+    } catch (err) {
+      return this.list(reply, ctx, { error: shownOnPage(err) });
+    }
+  }
+
+  private async delete(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { ctx, form } = await this.http.submit(req, reply);
+    const hereOnly = form.text('local_only', 10) === '1';
+    const peerId = peerIdOf(req);
+    try {
+      await this.trust.delete(ctx.actor, peerId, hereOnly);
+      return this.http.seeOther(reply, ctx, '/trust', hereOnly ? 'trust-deleted-here' : 'trust-deleted');
+    } catch (err) {
+      const error = shownOnPage(err);
+      const unreachable =
+        error.code === 'peer_unreachable' ? await this.trust.get(ctx.actor.id, peerId) : undefined;
+      return this.list(reply, ctx, { error, unreachable });
+    }
+  }
+
+  private async savePermissions(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const { ctx, form } = await this.http.submit(req, reply);
+    const state = permissionStateFromForm(form);
+    const peerId = peerIdOf(req);
+    try {
+      await this.trust.savePermissions(ctx.actor.id, peerId, permissionOverride(state));
+      return this.http.seeOther(reply, ctx, `/trust/${encodeURIComponent(peerId)}`, 'permissions-saved');
+    } catch (err) {
+      return this.peer(req, reply, ctx, { error: shownOnPage(err), state });
+    }
+  }
+}
+
+function peerIdOf(req: FastifyRequest): string {
+  return (req.params as { peerId?: string }).peerId ?? '';
+}
