@@ -1,16 +1,25 @@
 import type { FastifyRequest } from 'fastify';
 import { BadRequestError } from '../../errors/actingweb.errors.js';
-import { parseJsonBody } from '../../http/body-parsing.js';
 import { validateSegment } from '../../properties/property-path.js';
 import type { ConsoleForm } from './console-form.js';
 
-/** A value from a form: `value` as text, or parsed when `format` (default: the field) is `json` (400 when it does not parse). */
-export function formValue(form: ConsoleForm, maxDepth: number, format = form.text('format', 10)): unknown {
+/** Strict JSON text parsing (the routes pass the HTTP layer's, with the configured depth limit). */
+export type JsonParser = (text: string) => unknown;
+
+/**
+ * A value from a form: `value` as text, or parsed with `parseJson` when
+ * `format` (default: the form's field) is `json` (400 when it does not parse).
+ */
+export function formValue(
+  form: ConsoleForm,
+  parseJson: JsonParser,
+  format = form.text('format', 10),
+): unknown {
   const text = form.text('value');
   if (format !== 'json') return text;
   let value: unknown;
   try {
-    value = parseJsonBody(text, maxDepth);
+    value = parseJson(text);
   } catch (err) {
     const reason = err instanceof BadRequestError && err.code !== 'invalid_json' ? `: ${err.message}` : '';
     throw new BadRequestError(

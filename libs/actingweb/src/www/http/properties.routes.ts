@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwConfig } from '../../config/aw-config.js';
+import { parseJsonBody } from '../../http/body-parsing.js';
 import type { ActingWebError } from '../../errors/actingweb.errors.js';
 import { ConsoleProperties, type NewPropertyKind } from '../services/console-properties.service.js';
 import { listPageData, propertiesPageData, propertyPageData, type Kept } from '../views/properties.view.js';
 import { ConsoleHttp, shownOnPage, type ConsoleContext } from './console-http.js';
-import { formValue, kept, pageNumber, propertyName, propertyPath, queryText } from './form-values.js';
+import {
+  formValue,
+  type JsonParser,
+  kept,
+  pageNumber,
+  propertyName,
+  propertyPath,
+  queryText,
+} from './form-values.js';
 
 /** A form that came back: the failure and the input to show again. */
 interface Returned {
@@ -24,6 +33,7 @@ const KINDS: readonly NewPropertyKind[] = ['text', 'json', 'list'];
 @Injectable()
 export class PropertiesRoutes {
   private readonly depth: number;
+  private readonly json: JsonParser;
 
   constructor(
     @Inject(ConsoleHttp) private readonly http: ConsoleHttp,
@@ -31,6 +41,7 @@ export class PropertiesRoutes {
     @Inject(AwConfig) config: AwConfig,
   ) {
     this.depth = config.maxJsonDepth;
+    this.json = (text) => parseJsonBody(text, config.maxJsonDepth);
   }
 
   install(scope: FastifyInstance): void {
@@ -75,7 +86,7 @@ export class PropertiesRoutes {
     try {
       const name = form.text('name', 255).trim();
       const kind = KINDS.find((k) => k === form.text('kind', 10)) ?? 'text';
-      const value = formValue(form, this.depth, kind);
+      const value = formValue(form, this.json, kind);
       await this.properties.create(ctx.actor, name, kind, value);
       return this.http.seeOther(reply, ctx, `/properties/${encodeURIComponent(name)}`, 'property-added');
     } catch (err) {
@@ -87,7 +98,7 @@ export class PropertiesRoutes {
     const { ctx, form } = await this.http.submit(req, reply);
     const path = propertyPath(form.text('path', 10_000), this.depth);
     try {
-      await this.properties.save(ctx.actor, propertyName(req), path, formValue(form, this.depth));
+      await this.properties.save(ctx.actor, propertyName(req), path, formValue(form, this.json));
       return this.http.seeOther(reply, ctx, relative(req, path), 'property-saved');
     } catch (err) {
       return this.show(req, reply, ctx, path, {
@@ -102,7 +113,7 @@ export class PropertiesRoutes {
     const path = propertyPath(form.text('path', 10_000), this.depth);
     const key = form.text('key', 255);
     try {
-      await this.properties.addKey(ctx.actor, propertyName(req), path, key, formValue(form, this.depth));
+      await this.properties.addKey(ctx.actor, propertyName(req), path, key, formValue(form, this.json));
       return this.http.seeOther(reply, ctx, relative(req, [...path, key]), 'key-added');
     } catch (err) {
       const input = { key, ...kept(form, ['value', 'format']) };

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwConfig } from '../../config/aw-config.js';
+import { parseJsonBody } from '../../http/body-parsing.js';
 import { ConsoleProperties, LIST_PAGE_SIZE } from '../services/console-properties.service.js';
 import { ConsoleHttp, shownOnPage } from './console-http.js';
-import { formValue, itemIndex, kept, propertyName } from './form-values.js';
+import { formValue, type JsonParser, itemIndex, kept, propertyName } from './form-values.js';
 import { PropertiesRoutes } from './properties.routes.js';
 
 /**
@@ -14,7 +15,7 @@ import { PropertiesRoutes } from './properties.routes.js';
  */
 @Injectable()
 export class PropertyListRoutes {
-  private readonly depth: number;
+  private readonly json: JsonParser;
 
   constructor(
     @Inject(ConsoleHttp) private readonly http: ConsoleHttp,
@@ -22,7 +23,7 @@ export class PropertyListRoutes {
     @Inject(PropertiesRoutes) private readonly pages: PropertiesRoutes,
     @Inject(AwConfig) config: AwConfig,
   ) {
-    this.depth = config.maxJsonDepth;
+    this.json = (text) => parseJsonBody(text, config.maxJsonDepth);
   }
 
   install(scope: FastifyInstance): void {
@@ -36,7 +37,7 @@ export class PropertyListRoutes {
     const { ctx, form } = await this.http.submit(req, reply);
     const name = propertyName(req);
     try {
-      const index = await this.properties.addItem(ctx.actor, name, formValue(form, this.depth));
+      const index = await this.properties.addItem(ctx.actor, name, formValue(form, this.json));
       return this.http.seeOther(reply, ctx, listPage(name, index), 'item-added');
     } catch (err) {
       const returned = { error: shownOnPage(err), kept: kept(form, ['value', 'format']) };
@@ -49,7 +50,7 @@ export class PropertyListRoutes {
     const name = propertyName(req);
     const index = itemIndex(req);
     try {
-      await this.properties.saveItem(ctx.actor, name, index, formValue(form, this.depth));
+      await this.properties.saveItem(ctx.actor, name, index, formValue(form, this.json));
       return this.http.seeOther(reply, ctx, listPage(name, index), 'item-saved');
     } catch (err) {
       return this.pages.show(req, reply, ctx, [], { error: shownOnPage(err), kept: {} });
