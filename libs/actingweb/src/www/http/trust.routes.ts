@@ -65,11 +65,13 @@ export class TrustRoutes {
   }
 
   private async list(reply: FastifyReply, ctx: ConsoleContext, returned?: Returned): Promise<FastifyReply> {
+    const records = await this.trust.all(ctx.actor.id);
     const data = trustPageData(
       ctx.base,
-      await this.trust.all(ctx.actor.id),
+      records,
       this.trust.relationships(),
       this.config.defaultRelationship,
+      await this.trust.customised(ctx.actor.id, records),
       returned?.kept,
       returned?.unreachable,
     );
@@ -84,13 +86,9 @@ export class TrustRoutes {
     returned?: { error: ActingWebError; state: PermissionFormState },
   ): Promise<FastifyReply> {
     const record = await this.trust.get(ctx.actor.id, peerIdOf(req));
-    const effective = await this.trust.permissionsOf(ctx.actor.id, record);
-    const data = trustPeerPageData(
-      ctx.base,
-      record,
-      effective,
-      returned?.state ?? permissionStateOf(effective),
-    );
+    const permissions = await this.trust.permissionsOf(ctx.actor.id, record);
+    const state = returned?.state ?? permissionStateOf(permissions.effective, permissions.base);
+    const data = trustPeerPageData(ctx.base, record, permissions, state);
     const options = returned ? { status: returned.error.statusCode, error: returned.error.message } : {};
     return this.http.render(reply, ctx, 'trust', 'trust-peer', 'Trust', data, options);
   }

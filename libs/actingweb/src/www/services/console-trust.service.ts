@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PERMISSION_CATEGORIES } from '../../common/permissions.types.js';
+import { PERMISSION_CATEGORIES, type Permissions } from '../../common/permissions.types.js';
 import { NotFoundError } from '../../errors/actingweb.errors.js';
 import type { ActorHandle } from '../../hooks/actor-handle.js';
 import { PermissionService, type EffectivePermissions } from '../../permissions/permission.service.js';
@@ -44,6 +44,16 @@ export class ConsoleTrust {
   async all(actorId: string): Promise<TrustRecord[]> {
     const records = await this.trust.getRelationships(actorId);
     return records.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  }
+
+  /** The peers of these trusts whose permissions the owner customised. */
+  async customised(actorId: string, records: readonly TrustRecord[]): Promise<Set<string>> {
+    const custom = new Set<string>();
+    for (const record of records) {
+      const { isCustom } = await this.permissions.effective(actorId, record.peerId, record.relationship);
+      if (isCustom) custom.add(record.peerId);
+    }
+    return custom;
   }
 
   async get(actorId: string, peerId: string): Promise<TrustRecord> {
@@ -91,8 +101,13 @@ export class ConsoleTrust {
     await this.trust.refreshPeerApproval(actor, peerId);
   }
 
-  permissionsOf(actorId: string, record: TrustRecord): Promise<EffectivePermissions> {
-    return this.permissions.effective(actorId, record.peerId, record.relationship);
+  /** The trust's permissions: effective (the type's merged with the override), and the type's alone. */
+  async permissionsOf(
+    actorId: string,
+    record: TrustRecord,
+  ): Promise<{ effective: EffectivePermissions; base: Permissions }> {
+    const effective = await this.permissions.effective(actorId, record.peerId, record.relationship);
+    return { effective, base: this.types.get(record.relationship)?.permissions ?? {} };
   }
 
   /** Stores the override; with no category overridden, the trust type decides again. */

@@ -1,5 +1,6 @@
 import { PERMISSION_CATEGORIES, type PermissionCategory } from '../../common/permissions.types.js';
 import type { EffectivePermissions } from '../../permissions/permission.service.js';
+import type { ListRule, PatternRule, Permissions } from '../../common/permissions.types.js';
 import type { TrustRecord } from '../../storage/trust.repository.js';
 import type { RelationshipChoice } from '../services/console-trust.service.js';
 import type { Kept } from './properties.view.js';
@@ -8,6 +9,9 @@ import { shortTime } from './values.js';
 /** Categories with patterns and operations; the others have allowed and denied names. */
 export const PATTERN_CATEGORIES: ReadonlySet<PermissionCategory> = new Set(['properties', 'resources']);
 export const OPERATIONS = ['read', 'write', 'delete', 'subscribe'] as const;
+
+/** Any stored rule: both shapes are accepted in every category. */
+type AnyRule = PatternRule & ListRule;
 
 /** The permissions form, as shown: per category whether it is overridden, and its rule as text. */
 export interface PermissionFormState {
@@ -48,6 +52,7 @@ export function trustPageData(
   records: readonly TrustRecord[],
   relationships: readonly RelationshipChoice[],
   defaultRelationship: string,
+  customised: ReadonlySet<string>,
   kept: Kept = {},
   unreachablePeer?: TrustRecord,
 ) {
@@ -59,6 +64,7 @@ export function trustPageData(
     description: t.description,
     relationship: t.relationship,
     verified: t.verified,
+    custom: customised.has(t.peerId),
     client: t.establishedVia === 'oauth2_client',
     createdAt: t.createdAt,
     created: shortTime(t.createdAt),
@@ -84,39 +90,61 @@ export function trustPageData(
   };
 }
 
-/** The form's state from the stored permissions: the override where there is one, else the trust type's. */
-export function permissionStateOf(effective: EffectivePermissions): PermissionFormState {
+/**
+ * The form's state from the stored override. An override is merged into the
+ * trust type's rule: `patterns` and `excluded_patterns` add to the type's,
+ * `operations`, `allowed` and `denied` replace them. So a category not yet
+ * overridden starts with no extra patterns and the type's replaceable lists.
+ */
+export function permissionStateOf(effective: EffectivePermissions, base: Permissions): PermissionFormState {
   const lines = (values: readonly string[] | undefined) => (values ?? []).join('\n');
   const categories = {} as Record<PermissionCategory, PermissionFormState['categories'][PermissionCategory]>;
   for (const category of PERMISSION_CATEGORIES) {
-    const own = effective.override?.[category];
-    const rule = (own ?? effective.permissions[category] ?? {}) as Record<string, string[] | undefined>;
+    const own = effective.override?.[category] as AnyRule | undefined;
+    const typeRule = (base[category] ?? {}) as AnyRule;
     categories[category] = {
       custom: own !== undefined,
-      patterns: lines(rule.patterns),
-      operations: rule.operations ?? [],
-      excluded: lines(rule.excluded_patterns),
-      allowed: lines(rule.allowed),
-      denied: lines(rule.denied),
+      patterns: lines(own?.patterns),
+      operations: own?.operations ?? typeRule.operations ?? [],
+      excluded: lines(own?.excluded_patterns),
+      allowed: lines(own?.allowed ?? typeRule.allowed),
+      denied: lines(own?.denied ?? typeRule.denied),
     };
   }
   return { categories, notes: effective.notes ?? '' };
 }
 
+/** A rule in one line: `patterns a, b; read, write; excluding c` or `allowed x; denied y`. */
+export function ruleSummary(rule: AnyRule | undefined): string {
+  if (!rule) return 'nothing';
+  const parts: string[] = [];
+  if (rule.patterns) parts.push(`patterns ${list(rule.patterns)}`);
+  if (rule.operations) parts.push(list(rule.operations));
+  if (rule.excluded_patterns?.length) parts.push(`excluding ${list(rule.excluded_patterns)}`);
+  if (rule.allowed) parts.push(`allowed ${list(rule.allowed)}`);
+  if (rule.denied?.length) parts.push(`denied ${list(rule.denied)}`);
+  return parts.length > 0 ? parts.join('; ') : 'nothing';
+}
+
+function list(values: readonly string[]): string {
+  return values.length > 0 ? values.join(', ') : 'none';
+}
+
 /** The page of one trust: its facts and the permissions form. */
 export function trustPeerPageData(
-  base: string,
+  consoleBase: string,
   record: TrustRecord,
-  effective: EffectivePermissions,
+  permissions: { effective: EffectivePermissions; base: Permissions },
   state: PermissionFormState,
 ) {
+  const { effective, base } = permissions;
   const status = !record.approved
     ? 'waiting for your approval'
     : record.peerApproved
       ? 'approved by both'
       : 'waiting for the peer';
   return {
-    trustHref: `${base}/trust`,
+    trustHref: `${consoleBase}/trust`,
     // Named fields only: the trust's secret never reaches a template.
     trust: {
       peerId: record.peerId,
@@ -138,6 +166,8 @@ export function trustPeerPageData(
         name,
         label: name[0].toUpperCase() + name.slice(1),
         kind: PATTERN_CATEGORIES.has(name) ? 'pattern' : 'list',
+        fromType: ruleSummary(base[name] as AnyRule | undefined),
+        now: ruleSummary(effective.permissions[name] as AnyRule | undefined),
         custom: c.custom,
         patterns: c.patterns,
         excluded: c.excluded,
@@ -147,7 +177,7 @@ export function trustPeerPageData(
       };
     }),
     notes: state.notes,
-    saveAction: `${trustHref(base, record.peerId)}/permissions`,
-    resetAction: `${trustHref(base, record.peerId)}/permissions/reset`,
+    saveAction: `${trustHref(consoleBase, record.peerId)}/permissions`,
+    resetAction: `${trustHref(consoleBase, record.peerId)}/permissions/reset`,
   };
 }

@@ -76,20 +76,21 @@ export const TRUST_PEER = `<nav aria-label="Breadcrumb"><ol class="crumbs"><li><
 <% if (it.trust.description) { %><dt>Note</dt><dd><%= it.trust.description %></dd><% } %>
 </dl>
 <h2 id="permissions">Permissions</h2>
-<p>What <%= it.trust.peerLabel %> may do here. A category not overridden follows the <strong><%= it.trust.relationship %></strong> trust type<% if (!it.typed) { %> (not a configured trust type: it grants nothing by itself)<% } %>.</p>
+<p>What <%= it.trust.peerLabel %> may do here: what the <strong><%= it.trust.relationship %></strong> trust type grants<% if (!it.typed) { %> (not a configured trust type: nothing by itself)<% } %>, changed per category where you customise it. Customised patterns and exclusions are added to the trust type's; operations and names allowed or denied replace the trust type's.</p>
 <form method="post" action="<%= it.saveAction %>" class="stack" aria-labelledby="permissions">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <% it.categories.forEach(function (c) { %>
 <fieldset>
 <legend><%= c.label %></legend>
-<label><input type="checkbox" name="<%= c.name %>_custom" value="1"<% if (c.custom) { %> checked<% } %>>Override the trust type for <%= c.label.toLowerCase() %></label>
+<p class="note">Trust type: <%= c.fromType %>. Now: <%= c.now %>.</p>
+<label><input type="checkbox" name="<%= c.name %>_custom" value="1"<% if (c.custom) { %> checked<% } %>>Customise <%= c.label.toLowerCase() %></label>
 <% if (c.kind === 'pattern') { %>
-<label for="<%= c.name %>_patterns">Patterns allowed (one per line)</label>
+<label for="<%= c.name %>_patterns">Patterns to add (one per line)</label>
 <textarea id="<%= c.name %>_patterns" name="<%= c.name %>_patterns" rows="2"><%= c.patterns %></textarea>
 <div class="choices" role="group" aria-label="Operations on <%= c.label.toLowerCase() %>">
 <% c.operations.forEach(function (o) { %><label><input type="checkbox" name="<%= c.name %>_operations" value="<%= o.value %>"<% if (o.checked) { %> checked<% } %>><%= o.value %></label>
 <% }) %></div>
-<label for="<%= c.name %>_excluded">Patterns excluded (one per line)</label>
+<label for="<%= c.name %>_excluded">Exclusions to add (one per line)</label>
 <textarea id="<%= c.name %>_excluded" name="<%= c.name %>_excluded" rows="2"><%= c.excluded %></textarea>
 <% } else { %>
 <label for="<%= c.name %>_allowed">Names allowed (one per line)</label>
