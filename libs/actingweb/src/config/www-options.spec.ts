@@ -47,7 +47,9 @@ describe('www options', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'aw-www-')), 'file.txt');
     writeFileSync(file, 'x');
     const value =
-      typeof input === 'object' && input.templatesDir === 'FILE' ? { ...input, templatesDir: file } : input;
+      typeof input === 'object' && 'templatesDir' in input && input.templatesDir === 'FILE'
+        ? { ...input, templatesDir: file }
+        : input;
     const problems: string[] = [];
     resolveWwwOptions(value as never, TYPE, problems);
     expect(problems.join('\n')).toMatch(problem);

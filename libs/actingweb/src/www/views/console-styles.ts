@@ -18,16 +18,20 @@ main h1{margin-top:.5rem}
 h2{font-size:1.15rem;margin:1.75rem 0 .5rem}
 section{margin-bottom:1.5rem}
 .panel{background:var(--card);border:1px solid var(--border);border-radius:12px;padding:1rem;margin:.75rem 0}
+.panel>h2:first-child{margin-top:0}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 th,td{text-align:left;vertical-align:top;padding:.5rem .6rem;border-bottom:1px solid var(--border)}
 thead th{font-size:.85rem;color:var(--muted);font-weight:600}
+tbody th{font-weight:600}tbody th code,tbody th .muted,tbody th .sub{font-weight:400}
+td code{word-break:normal;overflow-wrap:break-word}
 tbody tr:nth-child(even){background:var(--table-stripe)}
 td form,td details{display:inline-block;margin:0 .25rem .25rem 0}
 .preview{display:block;max-width:32rem;white-space:pre-wrap;word-break:break-word;max-height:6.5em;overflow:hidden}
 textarea{font:.95rem/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;padding:.6rem .7rem;border:1px solid var(--border);border-radius:8px;background:transparent;color:inherit;width:100%}
 fieldset{border:1px solid var(--border);border-radius:8px;padding:.5rem .75rem;margin:.5rem 0}
 legend{font-weight:600;padding:0 .25rem}
+fieldset>label{display:block;margin-top:.5rem}
 .choices{display:flex;flex-wrap:wrap;gap:.25rem 1rem}.choices label{font-weight:400;margin:0}
 input[type=radio],input[type=checkbox]{width:auto;margin-right:.3rem}
 button.small{padding:.35rem .7rem;font-size:.9rem}
@@ -35,7 +39,7 @@ button.danger{background:var(--danger);color:var(--danger-fg)}
 button.secondary.danger{background:transparent;color:var(--danger);border-color:var(--danger)}
 .notice{background:var(--ok-bg);color:var(--ok);border-radius:8px;padding:.6rem .8rem;font-weight:600}
 .error{background:transparent}
-.badge{display:inline-block;font-size:.75rem;font-weight:600;border:1px solid var(--border);border-radius:999px;padding:0 .5rem;color:var(--muted);vertical-align:middle}
+.badge{display:inline-block;white-space:nowrap;font-size:.75rem;font-weight:600;border:1px solid var(--border);border-radius:999px;padding:0 .5rem;color:var(--muted);vertical-align:middle}
 .badge.ok{color:var(--ok);border-color:currentColor}.badge.warn{color:var(--warn-fg);background:var(--warn-bg);border-color:transparent}.badge.bad{color:var(--danger);border-color:currentColor}
 .counts{display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:.75rem;list-style:none;padding:0}
 .counts a{display:block;background:var(--card);border:1px solid var(--border);border-radius:12px;padding:.75rem;text-decoration:none}

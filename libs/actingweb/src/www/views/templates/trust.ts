@@ -5,7 +5,7 @@ export const TRUST = `<h1>Trust</h1>
 <div class="scroll"><table aria-labelledby="pending">
 <thead><tr><th scope="col">Peer</th><th scope="col">Relationship</th><th scope="col">Asked</th><th scope="col">Decide</th></tr></thead>
 <tbody>
-<% it.pending.forEach(function (t) { %><tr><th scope="row"><a href="<%= t.href %>"><%= t.peerLabel %></a><br><code class="muted"><%= t.baseuri %></code><% if (t.description) { %><br><%= t.description %><% } %></th><td><%= t.relationship %></td><td><time datetime="<%= t.createdAt %>"><%= t.created %></time></td><td>
+<% it.pending.forEach(function (t) { %><tr><th scope="row"><a href="<%= t.href %>"><%= t.peerLabel %></a><br><code class="muted"><%= t.baseuri %></code><% if (t.description) { %><br><span class="sub"><%= t.description %></span><% } %></th><td><%= t.relationship %></td><td><time datetime="<%= t.createdAt %>"><%= t.created %></time></td><td>
 <form method="post" action="<%= t.approveAction %>"><input type="hidden" name="csrf" value="<%= it.csrf %>"><button type="submit" class="small">Approve <%= t.peerLabel %></button></form>
 <form method="post" action="<%= t.deleteAction %>"><input type="hidden" name="csrf" value="<%= it.csrf %>"><button type="submit" class="small secondary danger">Reject <%= t.peerLabel %></button></form>
 </td></tr>
