@@ -91,6 +91,13 @@ describeWithChromium('owner console in Chromium', () => {
       expect(pageA.url()).toBe(alice.console);
       expect(await text(pageA, 'h1')).toBe('Your actor');
       await look(pageA, 'overview');
+      // The same page dark, and on a phone.
+      await pageA.emulateMedia({ colorScheme: 'dark' });
+      await screenshot(pageA, 'overview-dark');
+      await pageA.emulateMedia({ colorScheme: 'light' });
+      await pageA.setViewportSize({ width: 390, height: 780 });
+      await screenshot(pageA, 'overview-phone');
+      await pageA.setViewportSize({ width: 1000, height: 720 });
     },
     BROWSER_TIMEOUT_MS,
   );
