@@ -15,8 +15,10 @@ import { ConsoleHttp } from './http/console-http.js';
 import { OverviewRoutes } from './http/overview.routes.js';
 import { PropertiesRoutes } from './http/properties.routes.js';
 import { PropertyListRoutes } from './http/property-lists.routes.js';
+import { PropertyValueRoutes } from './http/property-values.routes.js';
 import { StartRoutes } from './http/start.routes.js';
 import { SubscriptionsRoutes } from './http/subscriptions.routes.js';
+import { TrustPeerRoutes } from './http/trust-peer.routes.js';
 import { TrustRoutes } from './http/trust.routes.js';
 import { WwwPageRegistry } from './pages/www-page-registry.service.js';
 import { ConsoleCatalog } from './services/console-catalog.service.js';
@@ -65,8 +67,10 @@ import { WwwRoutes } from './www.routes.js';
     StartRoutes,
     OverviewRoutes,
     PropertiesRoutes,
+    PropertyValueRoutes,
     PropertyListRoutes,
     TrustRoutes,
+    TrustPeerRoutes,
     SubscriptionsRoutes,
     AppPagesRoutes,
     WwwRoutes,

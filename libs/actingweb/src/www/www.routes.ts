@@ -9,8 +9,10 @@ import { ConsoleForm } from './http/console-form.js';
 import { OverviewRoutes } from './http/overview.routes.js';
 import { PropertiesRoutes } from './http/properties.routes.js';
 import { PropertyListRoutes } from './http/property-lists.routes.js';
+import { PropertyValueRoutes } from './http/property-values.routes.js';
 import { StartRoutes } from './http/start.routes.js';
 import { SubscriptionsRoutes } from './http/subscriptions.routes.js';
+import { TrustPeerRoutes } from './http/trust-peer.routes.js';
 import { TrustRoutes } from './http/trust.routes.js';
 
 /**
@@ -30,8 +32,10 @@ export class WwwRoutes implements OnModuleInit {
     @Inject(StartRoutes) private readonly start: StartRoutes,
     @Inject(OverviewRoutes) private readonly overview: OverviewRoutes,
     @Inject(PropertiesRoutes) private readonly properties: PropertiesRoutes,
+    @Inject(PropertyValueRoutes) private readonly values: PropertyValueRoutes,
     @Inject(PropertyListRoutes) private readonly lists: PropertyListRoutes,
     @Inject(TrustRoutes) private readonly trust: TrustRoutes,
+    @Inject(TrustPeerRoutes) private readonly trustPeer: TrustPeerRoutes,
     @Inject(SubscriptionsRoutes) private readonly subscriptions: SubscriptionsRoutes,
     @Inject(AppPagesRoutes) private readonly appPages: AppPagesRoutes,
   ) {}
@@ -58,8 +62,10 @@ export class WwwRoutes implements OnModuleInit {
         this.start,
         this.overview,
         this.properties,
+        this.values,
         this.lists,
         this.trust,
+        this.trustPeer,
         this.subscriptions,
         this.appPages,
       ]) {

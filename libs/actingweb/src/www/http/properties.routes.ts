@@ -17,7 +17,7 @@ import {
 } from './form-values.js';
 
 /** A form that came back: the failure and the input to show again. */
-interface Returned {
+export interface Returned {
   readonly error: ActingWebError;
   readonly kept: Kept;
 }
@@ -27,8 +27,8 @@ const KINDS: readonly NewPropertyKind[] = ['text', 'json', 'list'];
 /**
  * The properties pages: `GET /<id>/www/properties` (list, add form),
  * `POST .../properties` (add), `GET .../properties/<name>[?path=&page=]`
- * (a value, or a list), `POST .../properties/<name>/save|keys|delete`.
- * List items are in `PropertyListRoutes`.
+ * (a value, or a list). Changing a value: `PropertyValueRoutes`; list
+ * items: `PropertyListRoutes`.
  */
 @Injectable()
 export class PropertiesRoutes {
@@ -53,11 +53,7 @@ export class PropertiesRoutes {
       const ctx = await this.http.open(req, reply);
       return this.show(req, reply, ctx, propertyPath(queryText(req, 'path'), this.depth));
     });
-    scope.post('/:actorId/www/properties/:name/save', (req, reply) => this.save(req, reply));
-    scope.post('/:actorId/www/properties/:name/keys', (req, reply) => this.addKey(req, reply));
-    scope.post('/:actorId/www/properties/:name/delete', (req, reply) => this.delete(req, reply));
   }
-
   /** The properties page; after a failed add, with the error and the input. */
   async list(reply: FastifyReply, ctx: ConsoleContext, returned?: Returned): Promise<FastifyReply> {
     const data = propertiesPageData(ctx.base, await this.properties.entries(ctx.actor), returned?.kept);
@@ -93,45 +89,10 @@ export class PropertiesRoutes {
       return this.list(reply, ctx, { error: shownOnPage(err), kept: kept(form, ['name', 'kind', 'value']) });
     }
   }
-
-  private async save(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const { ctx, form } = await this.http.submit(req, reply);
-    const path = propertyPath(form.text('path', 10_000), this.depth);
-    try {
-      await this.properties.save(ctx.actor, propertyName(req), path, formValue(form, this.json));
-      return this.http.seeOther(reply, ctx, relative(req, path), 'property-saved');
-    } catch (err) {
-      return this.show(req, reply, ctx, path, {
-        error: shownOnPage(err),
-        kept: kept(form, ['value', 'format']),
-      });
-    }
-  }
-
-  private async addKey(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const { ctx, form } = await this.http.submit(req, reply);
-    const path = propertyPath(form.text('path', 10_000), this.depth);
-    const key = form.text('key', 255);
-    try {
-      await this.properties.addKey(ctx.actor, propertyName(req), path, key, formValue(form, this.json));
-      return this.http.seeOther(reply, ctx, relative(req, [...path, key]), 'key-added');
-    } catch (err) {
-      const input = { key, ...kept(form, ['value', 'format']) };
-      return this.show(req, reply, ctx, path, { error: shownOnPage(err), kept: input });
-    }
-  }
-
-  private async delete(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const { ctx, form } = await this.http.submit(req, reply);
-    const path = propertyPath(form.text('path', 10_000), this.depth);
-    await this.properties.delete(ctx.actor, propertyName(req), path);
-    const parent = path.length === 0 ? '/properties' : relative(req, path.slice(0, -1));
-    return this.http.seeOther(reply, ctx, parent, 'property-deleted');
-  }
 }
 
 /** `/properties/<name>[?path=...]`, relative to the console. */
-function relative(req: FastifyRequest, path: readonly string[]): string {
+export function relative(req: FastifyRequest, path: readonly string[]): string {
   const name = encodeURIComponent(propertyName(req));
   return path.length === 0
     ? `/properties/${name}`

@@ -5,15 +5,9 @@ import type { ActingWebError } from '../../errors/actingweb.errors.js';
 import type { TrustRecord } from '../../storage/trust.repository.js';
 import { ConsoleTrust } from '../services/console-trust.service.js';
 import type { Kept } from '../views/properties.view.js';
-import {
-  permissionStateOf,
-  trustPageData,
-  trustPeerPageData,
-  type PermissionFormState,
-} from '../views/trust.view.js';
+import { trustPageData } from '../views/trust.view.js';
 import { ConsoleHttp, shownOnPage, type ConsoleContext } from './console-http.js';
 import { kept } from './form-values.js';
-import { permissionOverride, permissionStateFromForm } from './permission-form.js';
 
 /** What the trust page shows after a failed form. */
 interface Returned {
@@ -24,9 +18,9 @@ interface Returned {
 }
 
 /**
- * The trust pages: `GET /<id>/www/trust` (groups, new-trust form),
- * `POST .../trust` (ask a peer), `GET .../trust/<peer>` (one trust, its
- * permissions), `POST .../trust/<peer>/approve|delete|refresh|permissions|permissions/reset`.
+ * The trust page: `GET /<id>/www/trust` (groups, new-trust form),
+ * `POST .../trust` (ask a peer), `POST .../trust/<peer>/approve|refresh|delete`.
+ * One trust and its permissions: `TrustPeerRoutes`.
  */
 @Injectable()
 export class TrustRoutes {
@@ -41,9 +35,6 @@ export class TrustRoutes {
       this.list(reply, await this.http.open(req, reply)),
     );
     scope.post('/:actorId/www/trust', (req, reply) => this.start(req, reply));
-    scope.get('/:actorId/www/trust/:peerId', async (req, reply) =>
-      this.peer(req, reply, await this.http.open(req, reply)),
-    );
     scope.post('/:actorId/www/trust/:peerId/approve', (req, reply) =>
       this.change(req, reply, 'trust-approved', (ctx, peerId) => this.trust.approve(ctx.actor, peerId)),
     );
@@ -51,17 +42,6 @@ export class TrustRoutes {
       this.change(req, reply, 'trust-checked', (ctx, peerId) => this.trust.refresh(ctx.actor, peerId)),
     );
     scope.post('/:actorId/www/trust/:peerId/delete', (req, reply) => this.delete(req, reply));
-    scope.post('/:actorId/www/trust/:peerId/permissions', (req, reply) => this.savePermissions(req, reply));
-    scope.post('/:actorId/www/trust/:peerId/permissions/reset', async (req, reply) => {
-      const { ctx } = await this.http.submit(req, reply);
-      await this.trust.resetPermissions(ctx.actor.id, peerIdOf(req));
-      return this.http.seeOther(
-        reply,
-        ctx,
-        `/trust/${encodeURIComponent(peerIdOf(req))}`,
-        'permissions-reset',
-      );
-    });
   }
 
   private async list(reply: FastifyReply, ctx: ConsoleContext, returned?: Returned): Promise<FastifyReply> {
@@ -77,20 +57,6 @@ export class TrustRoutes {
     );
     const options = returned ? { status: returned.error.statusCode, error: returned.error.message } : {};
     return this.http.render(reply, ctx, 'trust', 'trust', 'Trust', data, options);
-  }
-
-  private async peer(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    ctx: ConsoleContext,
-    returned?: { error: ActingWebError; state: PermissionFormState },
-  ): Promise<FastifyReply> {
-    const record = await this.trust.get(ctx.actor.id, peerIdOf(req));
-    const permissions = await this.trust.permissionsOf(ctx.actor.id, record);
-    const state = returned?.state ?? permissionStateOf(permissions.effective, permissions.base);
-    const data = trustPeerPageData(ctx.base, record, permissions, state);
-    const options = returned ? { status: returned.error.statusCode, error: returned.error.message } : {};
-    return this.http.render(reply, ctx, 'trust', 'trust-peer', 'Trust', data, options);
   }
 
   private async start(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -140,20 +106,8 @@ export class TrustRoutes {
       return this.list(reply, ctx, { error, unreachable });
     }
   }
-
-  private async savePermissions(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const { ctx, form } = await this.http.submit(req, reply);
-    const state = permissionStateFromForm(form);
-    const peerId = peerIdOf(req);
-    try {
-      await this.trust.savePermissions(ctx.actor.id, peerId, permissionOverride(state));
-      return this.http.seeOther(reply, ctx, `/trust/${encodeURIComponent(peerId)}`, 'permissions-saved');
-    } catch (err) {
-      return this.peer(req, reply, ctx, { error: shownOnPage(err), state });
-    }
-  }
 }
 
-function peerIdOf(req: FastifyRequest): string {
+export function peerIdOf(req: FastifyRequest): string {
   return (req.params as { peerId?: string }).peerId ?? '';
 }
