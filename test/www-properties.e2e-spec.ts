@@ -131,6 +131,32 @@ describe.each(STORAGES)('owner console properties on $name', (storage) => {
     expect(json.status).toBe(403); // not a form: no CSRF token to find
   });
 
+  it('answers 4xx, never 500, to NUL characters in addresses and fields (PostgreSQL cannot store them)', async () => {
+    for (const [url, status] of [
+      [`${server.url}%00/www`, 404],
+      [`${owner.console}/trust/%00`, 400],
+      [`${pages}/a%00b`, 400],
+    ] as const) {
+      const res = await browser.get(url);
+      expect([url, res.status]).toEqual([url, status]);
+    }
+    const token = formFields(
+      (await browser.get(`${owner.console}/trust`)).text,
+      `${owner.console}/trust`,
+    ).csrf;
+    for (const [path, fields, status] of [
+      ['/trust/%00/approve', {}, 400],
+      ['/subscriptions/%00/s/delete', {}, 400],
+      ['/clients/revoke', { client_id: 'a\u0000b' }, 400],
+      ['/trust', { peer_url: 'http://127.0.0.1:9/x', relationship: 'friend', description: 'a\u0000b' }, 400],
+      ['/properties', { name: 'nul', kind: 'text', value: 'a\u0000b' }, 400],
+    ] as const) {
+      const res = await browser.post(`${owner.console}${path}`, { csrf: token, ...fields });
+      expect([path, res.status]).toEqual([path, status]);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    }
+  });
+
   it('creates a list, adds and edits items, pages through them, describes and deletes it', async () => {
     const created = await submit(browser, pages, pages, {
       name: 'notes',

@@ -6,7 +6,8 @@ const MAX_FIELD_LENGTH = 1_000_000;
 /**
  * A submitted console form (`application/x-www-form-urlencoded`; any other
  * body reads as an empty form, whose missing CSRF token then refuses it).
- * Field names are looked up in a null-prototype map, so `__proto__` is just a name.
+ * Field names are looked up in a map, so `__proto__` is just a name. No field may
+ * hold a NUL character (no browser sends one; PostgreSQL text cannot store it).
  */
 export class ConsoleForm {
   static readonly EMPTY = new ConsoleForm(new URLSearchParams());
@@ -34,6 +35,8 @@ export class ConsoleForm {
     const value = this.values.get(name)?.[0] ?? '';
     if (value.length > maxLength)
       throw new BadRequestError(`The field ${name} is longer than ${maxLength} characters`, 'field_too_long');
+    if (value.includes('\u0000'))
+      throw new BadRequestError(`The field ${name} contains a NUL character`, 'invalid_character');
     return value;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AwConfig } from '../../config/aw-config.js';
-import { ActingWebError } from '../../errors/actingweb.errors.js';
+import { ActingWebError, NotFoundError } from '../../errors/actingweb.errors.js';
 import type { ActorHandle } from '../../hooks/actor-handle.js';
 import { IdentityHttp } from '../../identity/http/identity-http.js';
 import { sendPage } from '../../identity/http/pages.js';
@@ -9,6 +9,7 @@ import { ConsoleAccess, type ConsoleEntry } from '../access/console-access.servi
 import { WwwPageRegistry } from '../pages/www-page-registry.service.js';
 import { ConsoleViews, type Frame } from '../views/console-views.service.js';
 import { ConsoleForm } from './console-form.js';
+import { CONTROL_CHARACTERS } from './form-values.js';
 import { NOTICES, noticeFor } from './notices.js';
 
 /** An owner inside their console, for one request. */
@@ -59,6 +60,8 @@ export class ConsoleHttp {
   /** Lets the owner of `:actorId` in; throws the answer for anyone else (see ConsoleAccess). */
   async open(req: FastifyRequest, reply: FastifyReply): Promise<ConsoleContext> {
     const actorId = (req.params as { actorId?: string }).actorId ?? '';
+    if (actorId.length > 255 || CONTROL_CHARACTERS.test(actorId))
+      throw new NotFoundError('Actor not found', 'actor_not_found');
     const { actor, entry } = await this.access.enter(req, actorId);
     const signOut =
       entry.via === 'session'

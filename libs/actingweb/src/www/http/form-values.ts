@@ -48,6 +48,18 @@ export function propertyPath(text: unknown, maxDepth: number): string[] {
   return segments;
 }
 
+/** Characters no id or name in a path can have (and PostgreSQL text cannot store: NUL). */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** A route parameter naming a peer or a subscription: 1–255 characters, no control characters (else 400). */
+export function pathParam(req: FastifyRequest, name: string): string {
+  const value = (req.params as Record<string, string | undefined>)[name] ?? '';
+  if (value === '' || value.length > 255 || CONTROL_CHARACTERS.test(value))
+    throw new BadRequestError('This address names nothing that can exist', 'invalid_path');
+  return value;
+}
+
 /** The `:index` of a list item route. */
 export function itemIndex(req: FastifyRequest): number {
   const raw = (req.params as { index?: string }).index ?? '';

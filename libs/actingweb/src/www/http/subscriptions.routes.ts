@@ -6,7 +6,7 @@ import { ConsoleSubscriptions } from '../services/console-subscriptions.service.
 import type { Kept } from '../views/properties.view.js';
 import { subscriptionsPageData } from '../views/subscriptions.view.js';
 import { ConsoleHttp, shownOnPage, type ConsoleContext } from './console-http.js';
-import { kept } from './form-values.js';
+import { kept, pathParam } from './form-values.js';
 
 const GRANULARITIES: readonly Granularity[] = ['high', 'low', 'none'];
 
@@ -66,7 +66,8 @@ export class SubscriptionsRoutes {
 
   private async end(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const { ctx, form } = await this.http.submit(req, reply);
-    const { peerId, subscriptionId } = req.params as { peerId: string; subscriptionId: string };
+    const peerId = pathParam(req, 'peerId');
+    const subscriptionId = pathParam(req, 'subscriptionId');
     try {
       await this.subscriptions.end(ctx.actor, peerId, subscriptionId, form.text('local_only', 10) === '1');
       return this.http.seeOther(reply, ctx, '/subscriptions', 'subscription-ended');

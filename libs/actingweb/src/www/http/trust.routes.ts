@@ -7,7 +7,7 @@ import { ConsoleTrust } from '../services/console-trust.service.js';
 import type { Kept } from '../views/properties.view.js';
 import { trustPageData } from '../views/trust.view.js';
 import { ConsoleHttp, shownOnPage, type ConsoleContext } from './console-http.js';
-import { kept } from './form-values.js';
+import { kept, pathParam } from './form-values.js';
 
 /** What the trust page shows after a failed form. */
 interface Returned {
@@ -108,6 +108,7 @@ export class TrustRoutes {
   }
 }
 
+/** The `:peerId` of a trust route. */
 export function peerIdOf(req: FastifyRequest): string {
-  return (req.params as { peerId?: string }).peerId ?? '';
+  return pathParam(req, 'peerId');
 }
