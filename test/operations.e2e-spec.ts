@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { ActingWebHealth, AwProxy } from '@actingweb/nestjs';
 import { AwConfig } from '../libs/actingweb/src/config/aw-config.js';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
-import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import { startFakePeer, type FakePeer } from './support/fake-peer.js';
 import { fakeSubscriber, newActor, type FakeSubscriber, type TestActor } from './support/subscriptions.js';
 import { STORAGES, call, describeOnPostgres, startFreshServer, type TestServer } from './support/test-app.js';

@@ -7,7 +7,8 @@
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { Logger } from '@nestjs/common';
-import { newActorId, newSecret, normalizeCreator } from '../../libs/actingweb/src/actors/actor.service.js';
+import { newActorId, newSecret } from '../../libs/actingweb/src/actors/actor.service.js';
+import { normalizeCreator } from '../../libs/actingweb/src/common/creator.js';
 import { secretsEqual } from '../../libs/actingweb/src/auth/constant-time.js';
 import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
 import { type AwConfig, resolveConfig } from '../../libs/actingweb/src/config/aw-config.js';

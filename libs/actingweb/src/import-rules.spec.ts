@@ -28,7 +28,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['auth'],
   ['properties'],
   ['trust'],
-  ['subscriptions', 'callbacks'],
+  ['subscriptions'],
   ['actors', 'meta', 'methods-actions', 'resources', 'mcp', 'ops'],
   ['identity'],
   ['www'],
@@ -49,19 +49,7 @@ const HOOK_TYPES = new Set(['hooks/hook.types.ts', 'hooks/hook-registry.types.ts
  * Phase B removes these; the spec fails when an entry is no longer needed, so
  * the list only shrinks.
  */
-const PHASE_B_ALLOWED: ReadonlySet<string> = new Set([
-  // phase B removes these (B2): callbacks/ moves into subscriptions/subscriber/.
-  'callbacks/callbacks.controller.ts -> subscriptions/subscription-manager.service.ts',
-  'subscriptions/subscription-manager.service.ts -> callbacks/callback-receiver.service.ts',
-  'subscriptions/subscriptions.module.ts -> callbacks/callback-receiver.service.ts',
-  'subscriptions/subscriptions.module.ts -> callbacks/callbacks.controller.ts',
-  'subscriptions/subscriptions.module.ts -> callbacks/permission-callbacks.service.ts',
-  // phase B removes these (B2): trust deletion reaches subscriptions through an internal event.
-  'trust/trust-manager.service.ts -> subscriptions/subscription-manager.service.ts',
-  'trust/trust.module.ts -> subscriptions/subscriptions.module.ts',
-  // phase B removes this (B2): the trustee's creator rules move below trust/ (or the trustee to actors/).
-  'trust/trustee.service.ts -> actors/actor.service.ts',
-]);
+const PHASE_B_ALLOWED: ReadonlySet<string> = new Set<string>([]);
 
 const SRC = dirname(fileURLToPath(import.meta.url));
 

@@ -70,7 +70,7 @@ export type {
 } from './hooks/hook.types.js';
 export type { ActorHandle, ActorProperties } from './hooks/actor-handle.js';
 export type { ResourceHookData } from './resources/resources.service.js';
-export type { PeerGrantedPermissions } from './callbacks/permission-callbacks.service.js';
+export type { PeerGrantedPermissions } from './subscriptions/subscriber/permission-callbacks.service.js';
 // Helpers for hooks: DTO validation and JSON Schema for MCP tools, the request id for log lines
 export { validateBody } from './common/validate-body.js';
 export { jsonSchemaFromDto } from './mcp/dto-json-schema.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
+import { normalizeCreator } from '../common/creator.js';
 import { ForbiddenError } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
@@ -35,13 +36,6 @@ export function newActorId(): string {
 /** 40 hex characters (160 bits) from a CSPRNG. */
 export function newSecret(): string {
   return randomBytes(20).toString('hex');
-}
-
-/** Trimmed; emails lowercased (as the reference does). */
-export function normalizeCreator(creator: string | undefined): string {
-  const trimmed = (creator ?? '').trim();
-  if (!trimmed) return 'creator';
-  return trimmed.includes('@') ? trimmed.toLowerCase() : trimmed;
 }
 
 /**

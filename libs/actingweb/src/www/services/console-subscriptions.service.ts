@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError } from '../../errors/actingweb.errors.js';
 import type { ActorHandle } from '../../hooks/actor-handle.js';
 import type { TrustRecord } from '../../storage/trust.repository.js';
-import { CallbackDelivery, type DeliveryStats } from '../../subscriptions/callback-delivery.service.js';
+import { CallbackDelivery, type DeliveryStats } from '../../subscriptions/publisher/callback-delivery.service.js';
 import {
   SubscriptionManager,
   type Granularity,

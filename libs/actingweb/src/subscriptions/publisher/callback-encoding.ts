@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, deflate, gzip } from 'node:zlib';
 
 /**
- * Compressed callbacks (tag `callbackcompression`, ActingWeb spec §7.9): a
+ * Compressed callbacks (tag `callbackcompression`, ActingWeb spec, "Callback Compression"): a
  * subscriber lists the encodings it accepts, in preference order, as
  * `accept_encoding` when it subscribes; the publisher compresses callback
  * bodies over about 1 KB with the first one it can, and sends the body as it

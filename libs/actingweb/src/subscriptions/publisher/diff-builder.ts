@@ -1,6 +1,6 @@
 /**
  * Pure reshaping of change records into subscription diffs
- * (`shared/docs/protocol.md` §7.5). A change at path P (below the target) and
+ * (ActingWeb spec, "Getting Subscription Updates"). A change at path P (below the target) and
  * a subscription covering path S:
  *
  * - S is a prefix of P (the subscription is broader): the change is wrapped
@@ -17,8 +17,18 @@
  * below a list (on one item) get none: item indexes move.
  */
 
-import { getAt } from '../common/json-path.js';
-import { isPlainObject } from '../common/json.js';
+import { getAt } from '../../common/json-path.js';
+import { isPlainObject } from '../../common/json.js';
+import type { PermissionCategory } from '../../common/permissions.types.js';
+
+/**
+ * Targets a peer needs read permission on, in which category: to subscribe,
+ * and for each diff it gets (the diffs of others are not filtered).
+ */
+export const PERMISSION_CATEGORY: Readonly<Record<string, PermissionCategory>> = {
+  properties: 'properties',
+  resources: 'resources',
+};
 
 /** What a subscription covers. */
 export interface SubscriptionScope {
@@ -91,7 +101,7 @@ export function pieceFor(change: ChangeInput, scope: readonly string[]): DiffPie
     if (deleted)
       return getAt(change.oldValue, rest) !== undefined ? { kind: 'diff', data: DELETED, list: false } : null;
     // A replacing write concerns the subscription only if its new value has the subscribed part:
-    // it cannot show what vanished, only a DELETE does (§7.5), as in the reference.
+    // it cannot show what vanished, only a DELETE does, as in the reference.
     const now = getAt(change.newValue, rest);
     return now === undefined ? null : { kind: 'diff', data: now, list: false };
   }
@@ -107,7 +117,7 @@ export interface CombinedDiff {
 /**
  * Folds the pieces of one write into as few diffs as possible, in order: object
  * diffs with disjoint top-level keys merge (a bulk POST is one diff with the
- * whole posted object, §7.5); list diffs, scalars and overlapping keys each
+ * whole posted object); list diffs, scalars and overlapping keys each
  * start a new diff, so applying the diffs in order always gives the new state.
  */
 export function combinePieces(

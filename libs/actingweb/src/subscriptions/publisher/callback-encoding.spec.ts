@@ -10,7 +10,7 @@ import {
 
 const big = JSON.stringify({ data: 'z'.repeat(2000) });
 
-describe('callback compression (§7.9 callbackcompression)', () => {
+describe('callback compression (callbackcompression)', () => {
   it('stores the known encodings of accept_encoding, lower case, in order, once', () => {
     expect(normalizeAcceptEncoding(['zstd', 'GZIP', ' br ', 'gzip', 7, 'identity'])).toEqual([
       'gzip',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseCallback } from './callback-receiver.service.js';
+import { parseCallback } from './received-callback.js';
 import { decideCallback, planCatchUp } from './callback-sequencing.js';
 
 const diff = (sequence: number) => ({ sequence, data: { n: sequence } });
@@ -23,7 +23,7 @@ describe('subscriber sequencing', () => {
     expect(plan.sequence).toBe(5);
   });
 
-  it('§11 step 9: expecting 3, receiving 5, the poll gives 3, 4, 5', () => {
+  it('a gap: expecting 3, receiving 5, the poll gives 3, 4, 5', () => {
     expect(decideCallback(2, 5, 'diff')).toBe('gap');
     expect(planCatchUp(2, 5, [diff(3), diff(4), diff(5)]).apply.map((d) => d.sequence)).toEqual([3, 4, 5]);
   });

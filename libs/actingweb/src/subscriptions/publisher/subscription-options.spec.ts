@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { resolveConfig } from '../config/aw-config.js';
+import { resolveConfig } from '../../config/aw-config.js';
 import { parseRetryAfter } from './callback-delivery.service.js';
 
 const base = { type: 'urn:actingweb:example.com:notes', baseUrl: 'https://notes.example.com' };

@@ -8,7 +8,7 @@ import {
   type ChangeInput,
 } from './diff-builder.js';
 
-/** §7.5 worked example: `/properties` starts as `{data1, data2: "initial", test: {var1, var2, resource}}`. */
+/** The worked example of the ActingWeb spec, "Getting Subscription Updates": `/properties` starts as `{data1, data2: "initial", test: {var1, var2, resource}}`. */
 const BEFORE_TEST = { var1: 'a', var2: 'b', resource: 'r' };
 
 const scope = (subtarget = '', resource = '') => scopePath({ target: 'properties', subtarget, resource });
@@ -24,7 +24,7 @@ const data = (change: ChangeInput, s: string[]) => {
   return piece === null ? null : piece.kind === 'diff' ? piece.data : { state: piece.path };
 };
 
-describe('diff builder (§7.5 worked examples)', () => {
+describe('diff builder (the worked examples of the spec)', () => {
   it('PUT /properties/test {"var1":"hey"} replaces test', () => {
     const change = put(['test'], { var1: 'hey' }, BEFORE_TEST);
     expect(data(change, scope())).toEqual({ test: { var1: 'hey' } });
@@ -59,7 +59,7 @@ describe('diff builder (§7.5 worked examples)', () => {
     expect(data(del(['test'], BEFORE_TEST), scope('test', 'var1'))).toBe('');
   });
 
-  it('a subscription elsewhere gets nothing (checklist 93)', () => {
+  it('a subscription elsewhere gets nothing', () => {
     expect(data(put(['test'], { var1: 'hey' }), scope('other'))).toBeNull();
     expect(data(put(['test', 'var1'], 1), scope('test', 'var2'))).toBeNull();
   });

@@ -6,13 +6,13 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { AwConfig } from '../config/aw-config.js';
-import { PeerAgents } from '../peers/peer-http.js';
-import { SubscriptionRepository, type DiffKey } from '../storage/subscription.repository.js';
+import { AwConfig } from '../../config/aw-config.js';
+import { PeerAgents } from '../../peers/peer-http.js';
+import { SubscriptionRepository, type DiffKey } from '../../storage/subscription.repository.js';
 import { encodeCallbackBody } from './callback-encoding.js';
-import { postCallback } from '../peers/callback-http.js';
+import { postCallback } from '../../peers/callback-http.js';
 
-/** One callback to send (publisher side, §7.9). */
+/** One callback to send (publisher side, ActingWeb spec "Getting Subscription Updates"). */
 export interface Delivery {
   readonly actorId: string;
   readonly peerId: string;
@@ -85,7 +85,7 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  * failing the write. At most once by default; optional retries with back-off
  * honour 429/503 `Retry-After`. A per-peer circuit breaker stops calling a peer
  * after repeated failures, then probes it once after the cool-down. A 2xx to a
- * high-granularity callback clears that diff (§7.9); low-granularity diffs stay
+ * high-granularity callback clears that diff; low-granularity diffs stay
  * until the subscriber fetched and cleared them. Nothing here is needed for
  * correctness: diffs stay in the database until cleared, so losing this state
  * (a restart) only means some callbacks are not sent and the subscriber polls.
@@ -239,7 +239,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     }
   }
 
-  /** The callback body (§7.9): high carries the diff, low (or oversized high) a URL to fetch it. */
+  /** The callback body: high carries the diff, low (or oversized high) a URL to fetch it. */
   private payload(delivery: Delivery): {
     body: string;
     clearOn2xx: boolean;
@@ -270,7 +270,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     }
     const bytes = delivery.dataBytes ?? Buffer.byteLength(JSON.stringify(delivery.data ?? null), 'utf8');
     if (bytes + 1024 > this.config.subscriptions.maxCallbackBytes) {
-      // Too large for one callback (§7.9 payload size): a one-off low-granularity callback.
+      // Too large for one callback ("Callback Payload Limits"): a one-off low-granularity callback.
       body.granularity = 'low';
       body.url = diffUrl;
       return {
@@ -283,7 +283,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     return { body: JSON.stringify(body), clearOn2xx: true, headers: {} };
   }
 
-  /** Compressed for the subscriber when it asked for it (§7.9), sets `Content-Encoding`; plain on any failure. */
+  /** Compressed for the subscriber when it asked for it, sets `Content-Encoding`; plain on any failure. */
   private async encode(
     json: string,
     delivery: Delivery,
@@ -342,7 +342,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
 
   // ----------------------------------------------------------------- clearing
 
-  /** A 2xx clears that diff (§7.9); clears are batched into few statements. */
+  /** A 2xx clears that diff; clears are batched into few statements. */
   private clear(delivery: Delivery): void {
     this.clearQueue.push({
       actorId: delivery.actorId,

@@ -1,5 +1,5 @@
 /**
- * Subscriber-side sequencing (`shared/docs/protocol.md` §7.9, §11 steps 7–10),
+ * Subscriber-side sequencing (ActingWeb spec, "Getting Subscription Updates"),
  * as pure decisions. `last` is the last sequence this subscriber processed
  * (stored on its outbound subscription row); a new subscription starts at the
  * publisher's sequence when it was created (0).

@@ -1,34 +1,33 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Transaction } from 'kysely';
-import { getAt } from '../common/json-path.js';
-import { PropertyChangeFeed, type PropertyChange } from '../properties/property-change.js';
-import { ActingWebDatabase } from '../storage/actingweb-database.js';
-import type { AwDatabase } from '../storage/database.types.js';
-import { PropertyRepository } from '../storage/property.repository.js';
+import { getAt } from '../../common/json-path.js';
+import { PropertyChangeFeed, type PropertyChange } from '../../properties/property-change.js';
+import { ActingWebDatabase } from '../../storage/actingweb-database.js';
+import type { AwDatabase } from '../../storage/database.types.js';
+import { PropertyRepository } from '../../storage/property.repository.js';
 import {
   SubscriptionRepository,
   type InboundWithTrust,
   type NewDiff,
-} from '../storage/subscription.repository.js';
-import { evaluatePermission, leastPrivilege, mergePermissions } from '../permissions/permission-evaluator.js';
-import type { PermissionCategory, Permissions } from '../common/permissions.types.js';
-import { TrustTypeRegistry } from '../permissions/trust-type-registry.service.js';
+} from '../../storage/subscription.repository.js';
+import {
+  evaluatePermission,
+  leastPrivilege,
+  mergePermissions,
+} from '../../permissions/permission-evaluator.js';
+import type { PermissionCategory, Permissions } from '../../common/permissions.types.js';
+import { TrustTypeRegistry } from '../../permissions/trust-type-registry.service.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
 import {
   combinePieces,
   DELETED,
+  PERMISSION_CATEGORY,
   permissionPath,
   pieceFor,
   scopePath,
   wrap,
   type ChangeInput,
 } from './diff-builder.js';
-
-/** Targets whose diffs are filtered by the peer's permissions, and in which category. */
-const PERMISSION_CATEGORY: Readonly<Record<string, PermissionCategory>> = {
-  properties: 'properties',
-  resources: 'resources',
-};
 
 interface PlannedDiff {
   sub: InboundWithTrust;
@@ -38,12 +37,12 @@ interface PlannedDiff {
 }
 
 /**
- * Publisher side of §7.5: turns the change records of a write into one diff
+ * Publisher side of "Getting Subscription Updates" (ActingWeb spec): turns the change records of a write into one diff
  * per affected subscription, **in the write's transaction** (a write and its
  * diffs commit or roll back together), with sequence numbers allocated in SQL.
  * After commit it hands the callbacks to {@link CallbackDelivery}: for each
  * peer and change, only the most specific of that peer's subscriptions gets a
- * callback (§7.5 overlap); the others' diffs stay pollable.
+ * callback ("Subscription Scope and Overlap"); the others' diffs stay pollable.
  */
 @Injectable()
 export class DiffRegistrar implements OnModuleInit {
@@ -193,7 +192,7 @@ export class DiffRegistrar implements OnModuleInit {
 
   /**
    * Which diffs get a callback: for each peer and change, the most specific of
-   * the peer's callback subscriptions that carries it (§7.5: one callback per
+   * the peer's callback subscriptions that carries it ("Subscription Scope and Overlap": one callback per
    * peer, to the most specific subscription). Ties go to the oldest subscription.
    */
   private callbacks(

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ActorHandle } from '../hooks/actor-handle.js';
-import type { Caller } from '../common/caller.js';
-import { BadRequestError } from '../errors/actingweb.errors.js';
-import { HookInvoker } from '../hooks/hook-invoker.service.js';
-import { isPlainObject } from '../common/json.js';
-import { AttributeRepository } from '../storage/attribute.repository.js';
+import type { ActorHandle } from '../../hooks/actor-handle.js';
+import type { Caller } from '../../common/caller.js';
+import { BadRequestError } from '../../errors/actingweb.errors.js';
+import { HookInvoker } from '../../hooks/hook-invoker.service.js';
+import { isPlainObject } from '../../common/json.js';
+import { AttributeRepository } from '../../storage/attribute.repository.js';
 
 /** Attribute bucket holding what each peer granted us (one entry per peer). */
 export const PEER_PERMISSIONS_BUCKET = '_peer_permissions';
 
-/** What a peer granted this actor, as its last permission callback said (§7.10). @publicApi */
+/** What a peer granted this actor, as its last permission callback said (ActingWeb spec, "Permission Callback"). @publicApi */
 export interface PeerGrantedPermissions {
   /** The callback's timestamp (ISO-8601). */
   timestamp: string;
@@ -18,7 +18,7 @@ export interface PeerGrantedPermissions {
 }
 
 /**
- * Receiving side of permission callbacks (§7.10): the payload is the peer's
+ * Receiving side of permission callbacks: the payload is the peer's
  * full effective grant; it replaces the cached copy unless it is older than
  * it. The `permissions` `@CallbackHook`s see every accepted payload.
  */
