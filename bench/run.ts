@@ -1,5 +1,5 @@
 /*
- * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
+ * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops|www] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
  * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
@@ -53,8 +53,16 @@ if (values.backend !== 'sqlite') {
   else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
 }
 
-if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops'].includes(values.suite!))
-  fail('--suite must be foundation, trust, subscriptions, mcp or ops');
+if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'www'].includes(values.suite!))
+  fail('--suite must be foundation, trust, subscriptions, mcp, ops or www');
+if (values.suite === 'www') {
+  // The owner console: the properties page of an actor with 100 properties vs the JSON listing (bench/www.ts).
+  const { runWwwSuite } = await import('./www.js');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  await runWwwSuite({ backends, rounds, resultsDir: RESULTS_DIR });
+  process.exit();
+}
 if (values.suite === 'ops') {
   // The hot-path cost of metrics, request context and JSON logs, variant against variant (bench/ops.ts).
   const { runOpsSuite } = await import('./ops.js');

@@ -33,6 +33,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['subscriptions'],
   ['actors', 'meta', 'methods-actions', 'resources', 'mcp', 'ops'],
   ['identity'],
+  ['www'],
   ['devtest'],
   ['testing'],
 ];

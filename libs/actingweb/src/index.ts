@@ -27,6 +27,7 @@ export type {
   RateLimitOptions,
 } from './config/identity-options.js';
 export type { IdentityProviderOptions } from './config/identity-provider-options.js';
+export type { WwwOptions } from './config/www-options.js';
 export type { Permissions, PatternRule, ListRule, PermissionCategory } from './common/permissions.types.js';
 
 // Ports: supply them with the module options, inject them by these classes
@@ -93,6 +94,10 @@ export type { CreateActorInput, CreatedActor } from './actors/actor.service.js';
 // Identity: MCP clients connected through the OAuth authorization server (docs/identity.md)
 export { OAuthClients } from './identity/oauth/oauth-clients.service.js';
 export type { ConnectedOAuthClient } from './identity/oauth/oauth-clients.service.js';
+
+// The owner's web console: the application's own pages (docs/www.md)
+export { WwwPage } from './www/www-page.decorator.js';
+export type { WwwPageOptions, WwwPageContext, WwwPageResult } from './www/www-page.decorator.js';
 
 // Trust and peers
 export { TrustManager } from './trust/trust-manager.service.js';

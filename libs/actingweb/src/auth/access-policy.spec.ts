@@ -44,6 +44,12 @@ describe('default access rules', () => {
     [peer('partner'), 'actions', 'POST', undefined, true],
     [ANONYMOUS, 'devtest', 'GET', undefined, false],
     [creator, 'unknown-path', 'GET', undefined, false],
+    [creator, 'www', 'GET', undefined, true],
+    [creator, 'www', 'POST', undefined, true],
+    [ANONYMOUS, 'www', 'GET', undefined, false],
+    [trustee, 'www', 'GET', undefined, false],
+    [peer('admin'), 'www', 'GET', undefined, false],
+    [peer('friend'), 'www', 'POST', undefined, false],
   ] as const)('%o on %s %s (path peer %s) → %s', (caller, pathKey, method, pathPeerId, allowed) => {
     expect(policy.allows(caller, { pathKey, method, pathPeerId })).toBe(allowed);
   });

@@ -51,6 +51,8 @@ export const DEFAULT_ACCESS_RULES: readonly AccessRule[] = Object.freeze([
   { roles: ['owner'], path: 'subscriptions/<id>' },
   { roles: OWNERS_OF_ACTOR, path: 'subscriptions' },
   { roles: OWNERS_OF_ACTOR, path: 'devtest' },
+  // The owner's web console: the creator only, as in the reference (a session of the owner counts as the creator).
+  { roles: ['creator'], path: 'www' },
   { roles: OWNERS_OF_ACTOR, path: '/', exact: true },
 ]) as readonly AccessRule[];
 

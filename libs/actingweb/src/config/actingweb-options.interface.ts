@@ -1,5 +1,6 @@
 import type { IdentityOptions } from './identity-options.js';
 import type { TrustTypeDefinition } from './trust-types.js';
+import type { WwwOptions } from './www-options.js';
 
 /**
  * Options of `ActingWebModule.forRoot()` / `forRootAsync()`.
@@ -79,6 +80,12 @@ export interface ActingWebModuleOptions {
    * (an authorization server at `/oauth/*`); see `docs/identity.md`. Off unless given.
    */
   identity?: IdentityOptions;
+  /**
+   * The owner's web console at `/<actorId>/www` (properties, trust,
+   * subscriptions, connected clients); see `docs/www.md`. On by default;
+   * `false` turns it off.
+   */
+  www?: boolean | WwwOptions;
   // --- Operations (docs/operations.md) ---
   /** `GET /health` (live) and `GET /ready` (database reachable, migrations applied). `true` = defaults. Default off. */
   health?: boolean | HealthOptions;

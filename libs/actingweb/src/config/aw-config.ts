@@ -23,6 +23,7 @@ import {
   type ResolvedMetricsOptions,
 } from './ops-options.js';
 import { ActingWebConfigError } from '../errors/startup-errors.js';
+import { resolveWwwOptions, type ResolvedWwwOptions } from './www-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -73,6 +74,8 @@ export class AwConfig {
   readonly health!: ResolvedHealthOptions;
   /** `/metrics` (docs/operations.md). */
   readonly metrics!: ResolvedMetricsOptions;
+  /** The owner's web console (docs/www.md). */
+  readonly www!: ResolvedWwwOptions;
 
   constructor(values: Omit<AwConfig, 'actorUrl' | 'describe'>) {
     Object.assign(this, values);
@@ -180,6 +183,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     );
   }
   const identity = resolveIdentityOptions(o.identity, root, knownTypes, problems);
+  const www = resolveWwwOptions(o.www, o.type, problems);
   if (o.info !== undefined) {
     try {
       new URL(o.info);
@@ -202,7 +206,12 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     specification: o.specification ?? null,
     formats: Object.freeze([...formats]),
     optionTags: Object.freeze([
-      ...new Set([...BUILT_IN_OPTION_TAGS, ...(mcp.enabled ? ['mcp'] : []), ...extraTags]),
+      ...new Set([
+        ...BUILT_IN_OPTION_TAGS,
+        ...(mcp.enabled ? ['mcp'] : []),
+        ...(www.enabled ? ['www'] : []),
+        ...extraTags,
+      ]),
     ]),
     defaultRelationship,
     trustTypes: Object.freeze(trustTypes),
@@ -224,6 +233,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     identity,
     health,
     metrics,
+    www,
   });
 }
 

@@ -34,6 +34,7 @@ import { PropertyLookupIndex } from './property-lookup-index.js';
     PropertyLookupIndex,
   ],
   controllers: [PropertiesController],
-  exports: [ActorHandleFactory, PropertyChangeFeed],
+  // PropertiesService and PropertyListsService: for the owner console (www/), which edits as the creator.
+  exports: [ActorHandleFactory, PropertyChangeFeed, PropertiesService, PropertyListsService],
 })
 export class PropertiesModule {}
