@@ -5,6 +5,7 @@ const shared = {
   moduleNameMapper: {
     // The library by its package name, from source (no build needed to test).
     '^@actingweb/nestjs$': '<rootDir>/libs/actingweb/src/index.ts',
+    '^@actingweb/nestjs/testing$': '<rootDir>/libs/actingweb/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
@@ -17,6 +18,6 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
     { ...shared, displayName: 'unit', rootDir: __dirname, roots: ['<rootDir>/libs/', '<rootDir>/src/'], testRegex: '.*\\.spec\\.ts$' },
-    { ...shared, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test/'], testRegex: '.*\\.e2e-spec\\.ts$' },
+    { ...shared, displayName: 'e2e', rootDir: __dirname, roots: ['<rootDir>/test/', '<rootDir>/src/'], testRegex: '.*\\.e2e-spec\\.ts$' },
   ],
 };

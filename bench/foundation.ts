@@ -1,7 +1,7 @@
 /*
- * Foundation benchmark (issue 2): actor creation, anonymous /meta and the
- * authenticated actor root, each against a raw Fastify route doing the same
- * storage work, in the same run, on one backend.
+ * Foundation benchmark: actor creation, anonymous /meta, the authenticated
+ * actor root and property reads and writes, each against a raw Fastify route
+ * doing the same storage work, in the same run, on one backend.
  */
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,7 +73,7 @@ export const SCENARIOS: Scenario[] = [
   { name: 'POST / (create actor)', raw: createActor, actingweb: createActor },
   { name: 'GET /{id}/meta', raw: getMeta, actingweb: getMeta },
   { name: 'GET /{id} (Basic auth)', raw: getRoot, actingweb: getRoot },
-  // Issue 3: properties, top-level and nested (seeded by seedProperties below).
+  // Properties, top-level and nested (seeded by seedProperties below).
   { name: 'GET /{id}/properties/name', raw: getProperty('name'), actingweb: getProperty('name') },
   {
     name: 'GET /{id}/properties/loc/lat/min',

@@ -1,5 +1,5 @@
 /*
- * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops|scale] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
+ * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops|www|scale] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
  * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
@@ -55,10 +55,18 @@ if (values.backend !== 'sqlite') {
   else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
 }
 
-if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'scale'].includes(values.suite!))
-  fail('--suite must be foundation, trust, subscriptions, mcp, ops or scale');
+if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'www', 'scale'].includes(values.suite!))
+  fail('--suite must be foundation, trust, subscriptions, mcp, ops, www or scale');
+if (values.suite === 'www') {
+  // The owner console: the properties page of an actor with 100 properties vs the JSON listing (bench/www.ts).
+  const { runWwwSuite } = await import('./www.js');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  await runWwwSuite({ backends, rounds, resultsDir: RESULTS_DIR });
+  process.exit();
+}
 if (values.suite === 'scale') {
-  // Issue 14: writes with 100/1,000 subscribers vs none, fan-out to 10,000, RSS with 100 vs 100,000 actors (bench/scale.ts).
+  // Writes with 100/1,000 subscribers vs none, fan-out to 10,000, RSS with 100 vs 100,000 actors (bench/scale.ts).
   const { runScaleSuite } = await import('./scale.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
@@ -69,7 +77,7 @@ if (values.suite === 'scale') {
   process.exit();
 }
 if (values.suite === 'ops') {
-  // Issue 11: the hot-path cost of metrics, request context and JSON logs, variant against variant (bench/ops.ts).
+  // The hot-path cost of metrics, request context and JSON logs, variant against variant (bench/ops.ts).
   const { runOpsSuite } = await import('./ops.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
@@ -77,7 +85,7 @@ if (values.suite === 'ops') {
   process.exit();
 }
 if (values.suite === 'mcp') {
-  // Issue 6: tools/call of a trivial tool vs a raw Fastify route calling the same function (bench/mcp.ts).
+  // tools/call of a trivial tool vs a raw Fastify route calling the same function (bench/mcp.ts).
   const { runMcpSuite } = await import('./mcp.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
@@ -85,7 +93,7 @@ if (values.suite === 'mcp') {
   process.exit();
 }
 if (values.suite === 'subscriptions') {
-  // Issue 5: callback fan-out to N subscribers and write throughput with subscribers (bench/subscriptions.ts).
+  // Callback fan-out to N subscribers and write throughput with subscribers (bench/subscriptions.ts).
   const { runSubscriptionSuite } = await import('./subscriptions.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
@@ -93,7 +101,7 @@ if (values.suite === 'subscriptions') {
   process.exit();
 }
 if (values.suite === 'trust') {
-  // Issue 4: peer fan-out and trust-authenticated reads (bench/trust.ts); each measurement runs --rounds times.
+  // Peer fan-out and trust-authenticated reads (bench/trust.ts); each measurement runs --rounds times.
   const { runTrustSuite } = await import('./trust.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');

@@ -1,5 +1,5 @@
 /*
- * Scale benchmark (issue 14), `npm run bench -- --suite scale`:
+ * Scale benchmark, `npm run bench -- --suite scale`:
  *
  * (a) Writes with many subscribers: `PUT /{id}/properties/x` for `duration`
  *     seconds on an actor with no subscribers (the baseline), then with 100

@@ -1,5 +1,5 @@
 /*
- * Subscription benchmark (issue 5), `npm run bench -- --suite subscriptions`:
+ * Subscription benchmark, `npm run bench -- --suite subscriptions`:
  *
  * (a) Fan-out: one property change on an actor with N subscribers (N = 10,
  *     100, 1000, granularity high), every subscriber answering its callback

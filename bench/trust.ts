@@ -1,5 +1,5 @@
 /*
- * Trust benchmark (issue 4), `npm run bench -- --suite trust`:
+ * Trust benchmark, `npm run bench -- --suite trust`:
  *
  * (a) Fan-out: notify N peers (N = 10, 100, 1000) concurrently with
  *     `AwProxy.fanOut` under the configured `peers.maxConcurrency`, where

@@ -2,7 +2,10 @@
 /**
  * The library as its users meet it: pack it, install the tarball in a new app
  * outside the repository (peers from the registry), compile the README's app
- * exactly as written, start it, and drive it over HTTP and MCP.
+ * exactly as written, start it, and drive it over HTTP and MCP. Then run a
+ * small Jest suite in that app with `@actingweb/nestjs/testing`: two of the
+ * docs/testing.md examples (a hook test and a two-server test), with the Jest
+ * and TypeScript settings that page shows.
  *
  *   node scripts/consumer-test.mjs [--keep]
  *
@@ -36,15 +39,18 @@ function run(command, args, cwd) {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** The ```ts block that follows the `<!-- consumer-test:main.ts -->` marker in README.md. */
-function readmeApp() {
-  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
-  const marker = readme.indexOf('<!-- consumer-test:main.ts -->');
-  if (marker < 0) throw new Error('README.md has no <!-- consumer-test:main.ts --> marker');
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(marker));
-  if (!match) throw new Error('no ```ts block after the README marker');
+/** The fenced block that follows the `<!-- consumer-test:<name> -->` marker in a doc. */
+function markedBlock(doc, name) {
+  const text = readFileSync(join(repo, doc), 'utf8');
+  const marker = text.indexOf(`<!-- consumer-test:${name} -->`);
+  if (marker < 0) throw new Error(`${doc} has no <!-- consumer-test:${name} --> marker`);
+  const match = /```\w*\n([\s\S]*?)```/.exec(text.slice(marker));
+  if (!match) throw new Error(`no code block after the ${name} marker in ${doc}`);
   return match[1];
 }
+
+/** The docs/testing.md examples the outside app runs: a hook test and a two-server test. */
+const KIT_EXAMPLES = ['test/examples/hooks.e2e-spec.ts', 'test/examples/two-servers.e2e-spec.ts'];
 
 async function freePort() {
   return new Promise((done, fail) => {
@@ -97,9 +103,15 @@ try {
   expect(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'tarball lacks dist/index.js or .d.ts');
   expect(!files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), 'tarball contains TypeScript sources');
   expect(!files.some((f) => /\.spec\./.test(f)), 'tarball contains tests');
+  expect(
+    files.includes('dist/testing/index.js') && files.includes('dist/testing/index.d.ts'),
+    'tarball lacks the testing kit (dist/testing/index.js or .d.ts)',
+  );
+  expect(!files.some((f) => f.startsWith('dist/testing/internal/')), 'tarball contains internal test helpers');
 
   step('creating an app outside the repository');
   mkdirSync(join(app, 'src'), { recursive: true });
+  mkdirSync(join(app, 'test'), { recursive: true });
   const peers = Object.fromEntries(
     Object.keys(libPackage.peerDependencies)
       .filter((name) => !libPackage.peerDependenciesMeta?.[name]?.optional)
@@ -113,10 +125,12 @@ try {
         private: true,
         type: 'module',
         dependencies: { [libPackage.name]: `file:${tarball}`, ...peers },
-        devDependencies: {
-          typescript: rootPackage.devDependencies.typescript,
-          '@types/node': rootPackage.devDependencies['@types/node'],
-        },
+        devDependencies: Object.fromEntries(
+          ['typescript', '@types/node', '@nestjs/testing', 'jest', '@jest/globals', 'ts-jest'].map((name) => [
+            name,
+            rootPackage.devDependencies[name],
+          ]),
+        ),
       },
       null,
       2,
@@ -143,7 +157,13 @@ try {
       2,
     ),
   );
-  writeFileSync(join(app, 'src/main.ts'), readmeApp());
+  writeFileSync(join(app, 'src/main.ts'), markedBlock('README.md', 'main.ts'));
+  writeFileSync(join(app, 'jest.config.json'), markedBlock('docs/testing.md', 'jest.config.json'));
+  writeFileSync(join(app, 'tsconfig.test.json'), markedBlock('docs/testing.md', 'tsconfig.test.json'));
+  for (const example of KIT_EXAMPLES) {
+    const name = example.split('/').pop().replace('.e2e-spec.ts', '.spec.ts');
+    writeFileSync(join(app, 'test', name), readFileSync(join(repo, example), 'utf8'));
+  }
 
   step('installing the tarball and its peers from the registry');
   const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
@@ -220,6 +240,20 @@ try {
     notes.status === 200 && JSON.stringify(notes.json) === JSON.stringify(['from REST', 'from MCP']),
     `notes after both calls: ${notes.status} ${notes.text}`,
   );
+  step('type-checking the kit tests with tsc');
+  run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.test.json'], app);
+
+  step(`running the kit tests with Jest (${KIT_EXAMPLES.length} files from docs/testing.md)`);
+  const jest = spawnSync(
+    process.execPath,
+    ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--ci'],
+    { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  const jestOutput = `${jest.stdout}\n${jest.stderr}`;
+  expect(jest.status === 0, `the kit tests failed:\n${jestOutput}`);
+  const summary = /Tests:\s+(.*)/.exec(jestOutput)?.[1] ?? '';
+  expect(/\d+ passed/.test(summary) && !/failed|skipped/.test(summary), `unexpected Jest summary: ${summary}`);
+  step(`kit tests: ${summary.trim()}`);
   step('passed');
 } catch (err) {
   failed = true;

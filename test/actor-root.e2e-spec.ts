@@ -1,49 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
+import {
+  askForTrust,
+  befriend,
+  bearer,
+  newActor as newActorOn,
+  type NewActorBody,
+} from './support/actors.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-/** Actor root `GET/DELETE /<id>` and the credential rules of protocol §1 and §4 (checklist 7–13). */
+/**
+ * Actor root `GET/DELETE /<id>` and who may use it (ActingWeb spec, "Deleting
+ * Actor Instances" and "Authentication"): the creator, the trustee, admin peers.
+ */
 describe.each(STORAGES)('actor root on $name', (storage) => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startFreshServer(storage);
   });
   afterAll(() => server.close());
-
-  async function newActor(body: Record<string, unknown> = { creator: 'owner@example.com' }) {
-    const res = await call(server.url, { method: 'POST', body });
-    expect(res.status).toBe(201);
-    const { id, creator, passphrase } = res.json as { id: string; creator: string; passphrase: string };
-    return { id, creator, passphrase, url: server.url + id, auth: basic(creator, passphrase) };
-  }
-
-  async function addTrust(
-    actorId: string,
-    peerId: string,
-    relationship: string,
-    secret: string,
-    approved = true,
-  ) {
-    await server.app.get(TrustRepository).insert({
-      actorId,
-      peerId,
-      baseuri: `http://peer.example/${peerId}`,
-      peerType: 'urn:actingweb:test:peer',
-      relationship,
-      secret,
-      description: '',
-      approved,
-      peerApproved: true,
-      verified: true,
-      verificationToken: null,
-      establishedVia: 'trust',
-      createdAt: new Date().toISOString(),
-    });
-  }
+  const newActor = (body?: NewActorBody) => newActorOn(server, body);
 
   it('GET as the creator returns id, creator and passphrase', async () => {
     const actor = await newActor();
-    const res = await call(actor.url, { headers: { authorization: actor.auth } });
+    const res = await call(actor.url, { headers: actor.auth });
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ id: actor.id, creator: 'owner@example.com', passphrase: actor.passphrase });
   });
@@ -58,7 +37,7 @@ describe.each(STORAGES)('actor root on $name', (storage) => {
       );
       expect(res.json).toMatchObject({ statusCode: 401 });
     }
-    expect((await call(actor.url, { headers: { authorization: actor.auth } })).status).toBe(200);
+    expect((await call(actor.url, { headers: actor.auth })).status).toBe(200);
   });
 
   it.each([
@@ -75,24 +54,18 @@ describe.each(STORAGES)('actor root on $name', (storage) => {
     const del = await call(actor.url, { method: 'DELETE', headers: { authorization } });
     expect(del.status).toBe(403);
     expect(del.json).toMatchObject({ statusCode: 403 });
-    expect((await call(actor.url, { headers: { authorization: actor.auth } })).status).toBe(200);
+    expect((await call(actor.url, { headers: actor.auth })).status).toBe(200);
   });
 
   it("never opens one actor with another actor's credentials", async () => {
     const alice = await newActor({ creator: 'same@example.com', passphrase: 'alice-pass' });
     const bob = await newActor({ creator: 'same@example.com', passphrase: 'bob-pass' });
-    expect((await call(bob.url, { headers: { authorization: alice.auth } })).status).toBe(403);
-    expect((await call(bob.url, { method: 'DELETE', headers: { authorization: alice.auth } })).status).toBe(
-      403,
-    );
-    // A trust secret held by alice does not open bob either.
-    await addTrust(alice.id, 'peer1', 'admin', 'alice-admin-secret');
-    expect((await call(alice.url, { headers: { authorization: 'Bearer alice-admin-secret' } })).status).toBe(
-      200,
-    );
-    expect((await call(bob.url, { headers: { authorization: 'Bearer alice-admin-secret' } })).status).toBe(
-      403,
-    );
+    expect((await call(bob.url, { headers: alice.auth })).status).toBe(403);
+    expect((await call(bob.url, { method: 'DELETE', headers: alice.auth })).status).toBe(403);
+    // An admin trust with alice does not open bob either.
+    const secret = await befriend(await newActor('peer@example.com'), alice, 'admin');
+    expect((await call(alice.url, { headers: bearer(secret) })).status).toBe(200);
+    expect((await call(bob.url, { headers: bearer(secret) })).status).toBe(403);
   });
 
   it('answers 404 for an unknown actor, with or without credentials', async () => {
@@ -104,46 +77,39 @@ describe.each(STORAGES)('actor root on $name', (storage) => {
       'nonexistent/meta/id',
     ]) {
       expect((await call(server.url + path)).status).toBe(404);
-      expect((await call(server.url + path, { headers: { authorization: actor.auth } })).status).toBe(404);
+      expect((await call(server.url + path, { headers: actor.auth })).status).toBe(404);
     }
     expect((await call(server.url + 'nonexistent', { method: 'DELETE' })).status).toBe(404);
   });
 
   it('DELETE as the creator answers 204, then the actor is gone everywhere', async () => {
     const actor = await newActor();
-    const del = await call(actor.url, { method: 'DELETE', headers: { authorization: actor.auth } });
+    const del = await call(actor.url, { method: 'DELETE', headers: actor.auth });
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
-    expect((await call(actor.url, { headers: { authorization: actor.auth } })).status).toBe(404);
+    expect((await call(actor.url, { headers: actor.auth })).status).toBe(404);
     expect((await call(actor.url + '/meta')).status).toBe(404);
     expect((await call(actor.url + '/meta/id')).status).toBe(404);
-    expect((await call(actor.url, { method: 'DELETE', headers: { authorization: actor.auth } })).status).toBe(
-      404,
-    );
+    expect((await call(actor.url, { method: 'DELETE', headers: actor.auth })).status).toBe(404);
   });
 
   it('DELETE with an admin relationship succeeds; friend and unapproved admin get 403', async () => {
     const actor = await newActor();
-    await addTrust(actor.id, 'friendpeer', 'friend', 'friend-secret');
-    await addTrust(actor.id, 'pendingadmin', 'admin', 'pending-admin-secret', false);
-    await addTrust(actor.id, 'adminpeer', 'admin', 'admin-secret');
+    const friend = await befriend(await newActor('friend@example.com'), actor, 'friend');
+    const pendingAdmin = await askForTrust(await newActor('pending@example.com'), actor, 'admin');
+    const admin = await befriend(await newActor('admin@example.com'), actor, 'admin');
 
-    expect(
-      (await call(actor.url, { method: 'DELETE', headers: { authorization: 'Bearer friend-secret' } }))
-        .status,
-    ).toBe(403);
+    expect((await call(actor.url, { method: 'DELETE', headers: bearer(friend) })).status).toBe(403);
     const pending = await call(actor.url, {
       method: 'DELETE',
-      headers: { authorization: 'Bearer pending-admin-secret' },
+      headers: bearer(pendingAdmin),
     });
     expect(pending.status).toBe(403);
     expect(pending.json.message).toMatch(/not approved/);
-    expect((await call(actor.url, { headers: { authorization: actor.auth } })).status).toBe(200);
+    expect((await call(actor.url, { headers: actor.auth })).status).toBe(200);
 
-    expect(
-      (await call(actor.url, { method: 'DELETE', headers: { authorization: 'Bearer admin-secret' } })).status,
-    ).toBe(204);
-    expect((await call(actor.url, { headers: { authorization: actor.auth } })).status).toBe(404);
+    expect((await call(actor.url, { method: 'DELETE', headers: bearer(admin) })).status).toBe(204);
+    expect((await call(actor.url, { headers: actor.auth })).status).toBe(404);
   });
 
   it('lets a trustee use the passphrase as a Bearer token only when it is strong enough', async () => {
@@ -177,18 +143,18 @@ describe.each(STORAGES)('actor root on $name', (storage) => {
     ['POST', '?_method=delete'],
   ])('honours %s %s as DELETE', async (method, query) => {
     const actor = await newActor();
-    const res = await call(actor.url + query, { method, headers: { authorization: actor.auth } });
+    const res = await call(actor.url + query, { method, headers: actor.auth });
     expect(res.status).toBe(204);
-    expect((await call(actor.url, { headers: { authorization: actor.auth } })).status).toBe(404);
+    expect((await call(actor.url, { headers: actor.auth })).status).toBe(404);
   });
 
   it('honours X-HTTP-Method-Override, and ignores overrides to unknown methods', async () => {
     const actor = await newActor();
-    const ignored = await call(actor.url + '?_method=TRACE', { headers: { authorization: actor.auth } });
+    const ignored = await call(actor.url + '?_method=TRACE', { headers: actor.auth });
     expect(ignored.status).toBe(200);
     const res = await call(actor.url, {
       method: 'POST',
-      headers: { authorization: actor.auth, 'x-http-method-override': 'DELETE' },
+      headers: { ...actor.auth, 'x-http-method-override': 'DELETE' },
     });
     expect(res.status).toBe(204);
   });

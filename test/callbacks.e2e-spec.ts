@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackHook, type CallbackHookContext } from '@actingweb/nestjs';
-import { PermissionCallbacks } from '../libs/actingweb/src/callbacks/permission-callbacks.service.js';
+import { PermissionCallbacks } from '../libs/actingweb/src/subscriptions/subscriber/permission-callbacks.service.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 import { bearer, befriend, newActor, subscribe, SubscriberLog, waitFor } from './support/subscriptions.js';
 
@@ -29,7 +29,7 @@ class AppCallbacks {
 }
 
 /**
- * `/callbacks` on the subscriber side (§9; checklist 108–111): subscription
+ * `/callbacks` on the subscriber side (ActingWeb spec, "/callbacks"): subscription
  * callbacks authenticated as the publishing peer, sequence handling,
  * permission callbacks, and application callbacks through `@CallbackHook`s.
  */
@@ -47,7 +47,7 @@ describe.each(STORAGES)('callbacks on $name', (storage) => {
     await Promise.all([s1.close(), s2.close()]);
   });
 
-  it('subscription callbacks: 401 without auth, 403 for another peer, 404 unknown, 204 processed (checklist 108–110)', async () => {
+  it('subscription callbacks: 401 without auth, 403 for another peer, 404 unknown, 204 processed', async () => {
     const a = await newActor(s1); // subscriber
     const b = await newActor(s2); // publisher
     const c = await newActor(s2); // some other peer of a
@@ -214,7 +214,7 @@ describe.each(STORAGES)('callbacks on $name', (storage) => {
     expect(left.json).toMatchObject({ sequence: 3, data: [] });
   });
 
-  it('resync callback: the subscriber fetches the url state and answers 204 (checklist 102)', async () => {
+  it('resync callback: the subscriber fetches the url state and answers 204', async () => {
     const a = await newActor(s1);
     const b = await newActor(s2);
     const secret = await befriend(a, b);
@@ -241,7 +241,7 @@ describe.each(STORAGES)('callbacks on $name', (storage) => {
     expect((await call(`${a.url}/subscriptions`, { headers: a.auth })).json.data[0].sequence).toBe(5);
   });
 
-  it('permission callbacks are cached, older ones ignored; no auth → 401 (checklist 111)', async () => {
+  it('permission callbacks are cached, older ones ignored; no auth → 401', async () => {
     const a = await newActor(s1);
     const b = await newActor(s2);
     const secret = await befriend(a, b);

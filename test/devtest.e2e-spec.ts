@@ -1,28 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ActorService } from '@actingweb/nestjs';
+import { bearer, newActor } from './support/actors.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-interface Actor {
-  id: string;
-  url: string;
-  passphrase: string;
-  auth: Record<string, string>;
-}
-
-async function newActor(server: TestServer, creator = 'dev@example.com'): Promise<Actor> {
-  const res = await call(server.url, { method: 'POST', body: { creator } });
-  expect(res.status).toBe(201);
-  return {
-    id: res.json.id,
-    url: server.url + res.json.id,
-    passphrase: res.json.passphrase,
-    auth: { authorization: basic(creator, res.json.passphrase) },
-  };
-}
-
-const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
-
-/** `/devtest` (Python `handlers/devtest.py`): ping, attribute buckets, and the twin proxy. */
+/** `/devtest` (the Python reference's devtest handler): ping, attribute buckets, and the twin proxy. */
 describe.each(STORAGES)('/devtest on $name', (storage) => {
   let on: TestServer;
   let off: TestServer;
@@ -71,10 +52,8 @@ describe.each(STORAGES)('/devtest on $name', (storage) => {
     const anonymous = await call(`${a.url}/devtest/ping`);
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-    expect(
-      (await call(`${a.url}/devtest/ping`, { headers: { authorization: basic('dev@example.com', 'nope') } }))
-        .status,
-    ).toBe(403);
+    const wrong = { authorization: basic(a.creator, 'nope') };
+    expect((await call(`${a.url}/devtest/ping`, { headers: wrong })).status).toBe(403);
 
     // A friend peer may not; an admin peer may.
     const friend = await newActor(on, 'friend@example.com');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-/** Factory `POST /` and `GET /` (protocol §3; checklist 1–6). */
+/** Factory `POST /` and `GET /` (ActingWeb spec, "Instantiation of Actors"). */
 describe.each(STORAGES)('factory on $name', (storage) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -147,7 +147,7 @@ describe.each(STORAGES)('factory on $name', (storage) => {
     expect(await actorCount()).toBe(before);
   });
 
-  it('describes itself at GET / (JSON by default, HTML for browsers)', async () => {
+  it('describes itself at GET / (JSON by default; browsers go to the start page, /www)', async () => {
     const json = await call(server.url);
     expect(json.status).toBe(200);
     expect(json.json).toMatchObject({
@@ -155,9 +155,12 @@ describe.each(STORAGES)('factory on $name', (storage) => {
       create: { method: 'POST', url: server.url },
     });
     const html = await call(server.url, { headers: { accept: 'text/html' } });
-    expect(html.status).toBe(200);
-    expect(html.headers.get('content-type')).toContain('text/html');
-    expect(html.text).toContain('<form method="post"');
+    expect(html.status).toBe(302);
+    expect(html.headers.get('location')).toBe(`${server.url}www`);
+    const start = await call(`${server.url}www`);
+    expect(start.status).toBe(200);
+    expect(start.headers.get('content-type')).toContain('text/html');
+    expect(start.text).toContain(`<form method="post" action="${server.url}www"`);
   });
 });
 

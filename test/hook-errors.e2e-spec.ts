@@ -13,7 +13,8 @@ import {
 } from '@actingweb/nestjs';
 import { startFakePeer } from './support/fake-peer.js';
 import { McpFixtureHooks } from './support/mcp-fixtures.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /** What each hook does when called: the same three failures for every kind of hook. */
 function fail(how: string): never {
@@ -104,9 +105,9 @@ describe.each(STORAGES)('errors thrown by hooks on $name', (storage) => {
 
   beforeAll(async () => {
     server = await startFreshServer(storage, {}, { providers: [FailingHooks, McpFixtureHooks] });
-    const res = await call(server.url, { method: 'POST', body: { creator: 'hooks@example.com' } });
-    base = `${server.url}${res.json.id}/`;
-    creator = { authorization: basic('hooks@example.com', res.json.passphrase) };
+    const actor = await newActor(server, 'hooks@example.com');
+    base = `${actor.url}/`;
+    creator = actor.auth;
   });
   afterAll(() => server.close());
 

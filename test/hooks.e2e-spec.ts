@@ -29,7 +29,7 @@ class RecordingHooks {
   }
 }
 
-/** Hooks on the application's own providers are discovered and fired (issue 2 §4). */
+/** Hooks on the application's own providers are discovered and fired (docs/getting-started.md#4-hooks). */
 describe.each(STORAGES)('lifecycle hooks on $name', (storage) => {
   let server: TestServer;
   let hooks: RecordingHooks;

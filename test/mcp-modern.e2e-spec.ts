@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addTrust, McpExtraTools, McpFixtureHooks } from './support/mcp-fixtures.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 const MODERN = '2026-07-28';
 const SUPPORTED = ['2026-07-28', '2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'];
@@ -71,10 +72,10 @@ describe.each(STORAGES)('MCP 2026-07-28 requests on $name', (storage) => {
       { mcp: { serverName: 'modern-mcp', instructions: 'Modern first.' } },
       { providers: [McpFixtureHooks, McpExtraTools] },
     );
-    const res = await call(server.url, { method: 'POST', body: { creator: 'modern@example.com' } });
-    creatorAuth = basic('modern@example.com', res.json.passphrase);
-    url = `${server.url}${res.json.id}/mcp`;
-    bearer = `Bearer ${(await addTrust(server, res.json.id, 'mcp_client')).secret}`;
+    const actor = await newActor(server, 'modern@example.com');
+    creatorAuth = actor.auth.authorization;
+    url = `${actor.url}/mcp`;
+    bearer = `Bearer ${(await addTrust(server, actor.id, 'mcp_client')).secret}`;
   });
   afterAll(() => server.close());
 

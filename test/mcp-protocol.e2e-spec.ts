@@ -6,6 +6,7 @@ import {
   ListToolsResultSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { addTrust, McpFixtureHooks } from './support/mcp-fixtures.js';
+import { newActor } from './support/actors.js';
 import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 const VERSIONS = ['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25'];
@@ -57,9 +58,9 @@ describe.each(STORAGES)('MCP transport and protocol rules on $name', (storage) =
       { bodyLimit: 64 * 1024, maxJsonDepth: 32, mcp: { allowedOrigins: ['http://localhost:6274'] } },
       { providers: [McpFixtureHooks] },
     );
-    const res = await call(server.url, { method: 'POST', body: { creator: 'raw@example.com' } });
-    id = res.json.id;
-    creatorAuth = basic('raw@example.com', res.json.passphrase);
+    const actor = await newActor(server, 'raw@example.com');
+    id = actor.id;
+    creatorAuth = actor.auth.authorization;
     bearer = `Bearer ${(await addTrust(server, id, 'mcp_client')).secret}`;
     url = `${server.url}${id}/mcp`;
   });

@@ -14,9 +14,9 @@ import {
   Client as ClientV2,
   StreamableHTTPClientTransport as TransportV2,
 } from '@modelcontextprotocol/client';
-import { PermissionService } from '../libs/actingweb/src/permissions/permission.service.js';
+import { newActor, type TestActor } from './support/actors.js';
 import { addTrust, McpFixtureHooks } from './support/mcp-fixtures.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 type Connected = { client: Client; close: () => Promise<void> };
 
@@ -36,8 +36,8 @@ const names = (items: Array<{ name: string }>) => items.map((i) => i.name).sort(
 /** The MCP server driven by the official SDK clients, v1 and v2, in both protocol eras. */
 describe.each(STORAGES)('MCP with the official SDK client on $name', (storage) => {
   let server: TestServer;
-  let actor: { id: string; passphrase: string; creatorAuth: string };
-  let other: { id: string; creatorAuth: string };
+  let actor: TestActor & { creatorAuth: string };
+  let other: TestActor & { creatorAuth: string };
   let mcpClient: { secret: string; peerId: string };
   let associate: { secret: string };
   let otherClient: { secret: string };
@@ -56,12 +56,8 @@ describe.each(STORAGES)('MCP with the official SDK client on $name', (storage) =
       { providers: [McpFixtureHooks] },
     );
     const create = async (creator: string) => {
-      const res = await call(server.url, { method: 'POST', body: { creator } });
-      return {
-        id: res.json.id as string,
-        passphrase: res.json.passphrase as string,
-        creatorAuth: basic(creator, res.json.passphrase),
-      };
+      const created = await newActor(server, creator);
+      return { ...created, creatorAuth: created.auth.authorization };
     };
     actor = await create('mcp@example.com');
     other = await create('other@example.com');
@@ -301,15 +297,12 @@ describe.each(STORAGES)('MCP with the official SDK client on $name', (storage) =
 
     it('follows a per-trust permission override (same evaluator as REST)', async () => {
       const trust = await addTrust(server, actor.id, 'mcp_client');
-      await server.app
-        .get(PermissionService)
-        .setOverride(
-          actor.id,
-          trust.peerId,
-          'mcp_client',
-          { tools: { allowed: ['fail_tool'], denied: ['search'] } },
-          'test',
-        );
+      const override = await call(`${actor.url}/trust/mcp_client/${trust.peerId}/permissions`, {
+        method: 'PUT',
+        headers: actor.auth,
+        body: { tools: { allowed: ['fail_tool'], denied: ['search'] } },
+      });
+      expect(override.status).toBe(201);
       const client = await open(actorUrl(), `Bearer ${trust.secret}`);
       const tools = ListToolsResultSchema.parse(await client.listTools());
       expect(names(tools.tools)).toEqual(['fail_tool']);

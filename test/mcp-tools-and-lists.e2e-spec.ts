@@ -10,7 +10,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import { ActingWebModule, McpPrompt, McpResource, McpTool } from '@actingweb/nestjs';
 import { addTrust, McpExtraTools, McpFixtureHooks } from './support/mcp-fixtures.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /** Two more prompts and templates, so every list has more than one page of two. */
 @Injectable()
@@ -99,10 +100,10 @@ describe.each(STORAGES)('MCP tools and lists on $name', (storage) => {
       { mcp: { pageSize: 2, cacheTtlMs: 60_000, developmentMode: true } },
       { providers: [McpFixtureHooks, McpExtraTools, MoreListItems] },
     );
-    const res = await call(server.url, { method: 'POST', body: { creator: 'lists@example.com' } });
-    creatorAuth = basic('lists@example.com', res.json.passphrase);
-    url = `${server.url}${res.json.id}/mcp`;
-    peerBearer = `Bearer ${(await addTrust(server, res.json.id, 'mcp_client')).secret}`;
+    const actor = await newActor(server, 'lists@example.com');
+    creatorAuth = actor.auth.authorization;
+    url = `${actor.url}/mcp`;
+    peerBearer = `Bearer ${(await addTrust(server, actor.id, 'mcp_client')).secret}`;
   });
   afterAll(async () => {
     for (const c of clients) await c.close().catch(() => undefined);
@@ -352,9 +353,9 @@ describe('MCP without tools, prompts or resources, in production mode', () => {
 
   beforeAll(async () => {
     server = await startFreshServer(STORAGES[0], { mcp: { developmentMode: false } }, {});
-    const res = await call(server.url, { method: 'POST', body: { creator: 'empty@example.com' } });
-    creatorAuth = basic('empty@example.com', res.json.passphrase);
-    url = `${server.url}${res.json.id}/mcp`;
+    const actor = await newActor(server, 'empty@example.com');
+    creatorAuth = actor.auth.authorization;
+    url = `${actor.url}/mcp`;
   });
   afterAll(() => server.close());
 
@@ -408,12 +409,12 @@ describe('MCP outputSchema in production mode', () => {
   afterAll(() => server.close());
 
   it('passes a tool result through unchecked', async () => {
-    const res = await call(server.url, { method: 'POST', body: { creator: 'prod@example.com' } });
-    const reply = await call(`${server.url}${res.json.id}/mcp`, {
+    const actor = await newActor(server, 'prod@example.com');
+    const reply = await call(`${actor.url}/mcp`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        authorization: basic('prod@example.com', res.json.passphrase),
+        ...actor.auth,
         'mcp-protocol-version': '2025-11-25',
       },
       raw: JSON.stringify({

@@ -1,11 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BUILT_IN_OPTION_TAGS } from '../libs/actingweb/src/config/actingweb.constants.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-// `mcp` is advertised because the MCP server is enabled by default.
-const SUPPORTED = [...BUILT_IN_OPTION_TAGS, 'mcp', 'www'].join(',');
+/**
+ * Every option tag the library implements, in order, then `mcp` (the MCP
+ * server is on by default) and the application's own `www` (`optionTags`).
+ */
+const SUPPORTED = [
+  'nestedproperties',
+  'listproperties',
+  'trust',
+  'trustpermissions',
+  'permissionquery',
+  'subscriptions',
+  'subscriptionresync',
+  'callbackcompression',
+  'callbacks',
+  'methods',
+  'actions',
+  'resources',
+  'mcp',
+  'www',
+].join(',');
 
-/** `/meta` (protocol §5; checklist 14–25). */
+/** `/meta` and its paths (ActingWeb spec, "/meta (MUST)"). */
 describe.each(STORAGES)('meta on $name', (storage) => {
   let server: TestServer;
   let id: string;

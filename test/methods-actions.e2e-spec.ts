@@ -10,7 +10,8 @@ import {
   type ResourceHookData,
 } from '@actingweb/nestjs';
 import { addTrust } from './support/mcp-fixtures.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 @Injectable()
 class RestHooks {
@@ -88,7 +89,7 @@ class RestHooks {
   }
 }
 
-/** `/methods`, `/actions`, `/resources` (protocol §9, reference-sdk §2c; checklist 112). */
+/** `/methods`, `/actions`, `/resources` (ActingWeb spec, "/methods", "/actions", "/resources"; docs/methods-actions.md). */
 describe.each(STORAGES)('methods, actions and resources on $name', (storage) => {
   let server: TestServer;
   let id: string;
@@ -102,10 +103,10 @@ describe.each(STORAGES)('methods, actions and resources on $name', (storage) => 
 
   beforeAll(async () => {
     server = await startFreshServer(storage, {}, { providers: [RestHooks] });
-    const res = await call(server.url, { method: 'POST', body: { creator: 'rest@example.com' } });
-    id = res.json.id;
-    base = `${server.url}${id}`;
-    creator = { authorization: basic('rest@example.com', res.json.passphrase) };
+    const actor = await newActor(server, 'rest@example.com');
+    id = actor.id;
+    base = actor.url;
+    creator = actor.auth;
     friend = await addTrust(server, id, 'friend');
     partner = await addTrust(server, id, 'partner');
     associate = await addTrust(server, id, 'associate');
@@ -233,7 +234,7 @@ describe.each(STORAGES)('methods, actions and resources on $name', (storage) => 
       );
     });
 
-    it('POST runs the action: 201 with the result (checklist 112); PUT 200; no result 400', async () => {
+    it("POST runs the action: 201 with the result (the spec's MUST); PUT 200; no result 400", async () => {
       const post = await call(`${base}/actions/send`, {
         method: 'POST',
         headers: creator,

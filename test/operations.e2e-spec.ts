@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { ActingWebHealth, AwProxy } from '@actingweb/nestjs';
 import { AwConfig } from '../libs/actingweb/src/config/aw-config.js';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
-import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import { startFakePeer, type FakePeer } from './support/fake-peer.js';
 import { fakeSubscriber, newActor, type FakeSubscriber, type TestActor } from './support/subscriptions.js';
 import { STORAGES, call, describeOnPostgres, startFreshServer, type TestServer } from './support/test-app.js';
@@ -75,9 +75,9 @@ describe.each(STORAGES)('operations on $name', (storage) => {
       expect(res.status).toBe(200);
       expect(res.json).toEqual({
         status: 'ok',
-        info: { database: { status: 'up', dialect: storage.name, migrations: 3 } },
+        info: { database: { status: 'up', dialect: storage.name, migrations: 4 } },
         error: {},
-        details: { database: { status: 'up', dialect: storage.name, migrations: 3 } },
+        details: { database: { status: 'up', dialect: storage.name, migrations: 4 } },
       });
     });
 

@@ -1,31 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ActorService, AwProxy, TrustManager } from '@actingweb/nestjs';
 import { startPythonPeer, PYTHON_TYPE, type PythonPeer } from './support/python-peer.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { bearer, newActor } from './support/actors.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-interface Actor {
-  id: string;
-  url: string;
-  auth: Record<string, string>;
-}
-
-async function newActor(server: TestServer): Promise<Actor> {
-  const res = await call(server.url, { method: 'POST', body: { creator: 'interop@example.com' } });
-  expect(res.status).toBe(201);
-  return {
-    id: res.json.id,
-    url: server.url + res.json.id,
-    auth: { authorization: basic('interop@example.com', res.json.passphrase) },
-  };
-}
-
-const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 const OUR_TYPE = 'urn:actingweb:test.example:e2e';
 
 /**
- * Interoperability with ActingWeb 3.14 (Python) peers, `shared/docs/protocol.md`
- * §9–§10: what Python peers send, we accept; what we send, they accept. The
- * peers are fakes that behave on the wire as the reference does.
+ * Interoperability with ActingWeb 3.14 (Python) peers
+ * (docs/trust.md#interoperability-with-python-peers): what Python peers send,
+ * we accept; what we send, they accept. The peers are fakes that behave on the
+ * wire as the reference does.
  */
 describe.each(STORAGES)('Python ActingWeb peers on $name', (storage) => {
   let server: TestServer;
@@ -49,7 +34,7 @@ describe.each(STORAGES)('Python ActingWeb peers on $name', (storage) => {
   });
 
   it('serves /meta with the flat top-level keys a Python peer reads', async () => {
-    const a = await newActor(server);
+    const a = await newActor(server, 'interop@example.com');
     const meta = await call(`${a.url}/meta`);
     expect(meta.status).toBe(200);
     expect(meta.json).toMatchObject({ id: a.id, type: OUR_TYPE });
@@ -65,7 +50,7 @@ describe.each(STORAGES)('Python ActingWeb peers on $name', (storage) => {
   });
 
   it('asks a Python peer for trust: verified by it, pending (202, relative Location, 403 polls), then approved by its "true" notice', async () => {
-    const a = await newActor(server);
+    const a = await newActor(server, 'interop@example.com');
     const py = await python();
 
     const created = await call(`${a.url}/trust`, {
@@ -141,7 +126,7 @@ describe.each(STORAGES)('Python ActingWeb peers on $name', (storage) => {
   });
 
   it('learns a silent Python approval by polling (200 with string booleans)', async () => {
-    const a = await newActor(server);
+    const a = await newActor(server, 'interop@example.com');
     const py = await python();
     const created = await call(`${a.url}/trust`, {
       method: 'POST',
@@ -156,7 +141,7 @@ describe.each(STORAGES)('Python ActingWeb peers on $name', (storage) => {
   });
 
   it('takes an auto-approving Python peer (201) as approved at once', async () => {
-    const a = await newActor(server);
+    const a = await newActor(server, 'interop@example.com');
     const py = await python({ autoApprove: true });
     const created = await call(`${a.url}/trust`, {
       method: 'POST',
@@ -168,7 +153,7 @@ describe.each(STORAGES)('Python ActingWeb peers on $name', (storage) => {
   });
 
   it('accepts a trust request from a Python peer: verifies it, 202 + Location, then notifies with a real boolean', async () => {
-    const a = await newActor(server);
+    const a = await newActor(server, 'interop@example.com');
     const py = await python();
     // Python's body, plus string-boolean and non-ISO timestamp fields it may carry: extras are ignored.
     const asked = await py.requestTrust(a.url, 'friend', {
@@ -229,7 +214,7 @@ describe.each(STORAGES)('Python ActingWeb peers on $name', (storage) => {
   });
 
   it('answers 201 to a Python trust request when the relationship is auto-approved', async () => {
-    const a = await newActor(auto);
+    const a = await newActor(auto, 'interop@example.com');
     const py = await python();
     const asked = await py.requestTrust(a.url, 'friend');
     expect(asked.status).toBe(201);

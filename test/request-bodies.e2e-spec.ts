@@ -337,7 +337,7 @@ describe.each(STORAGES)('request bodies on $name', (storage) => {
   });
 });
 
-/** Callbacks from a publisher that compresses them (`callbackcompression`, spec §7.9). */
+/** Callbacks from a publisher that compresses them (`callbackcompression`; ActingWeb spec, "Callback Compression"). */
 describe.each(STORAGES)('compressed subscription callbacks on $name', (storage) => {
   let subscriberServer: TestServer;
   let publisherServer: TestServer;

@@ -8,7 +8,7 @@ import { call, startFreshServer, STORAGES, type TestServer } from './support/tes
 type Answer = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
 /**
- * `POST /<me>/subscriptions` (ActingWeb spec §7.3): the creator asks its actor
+ * `POST /<me>/subscriptions` (ActingWeb spec, "Initiating and Enumerating Subscriptions"): the creator asks its actor
  * to subscribe at a peer. Success is 204 with `Location` = the subscription at
  * the peer; a peer that cannot be reached or does not create the subscription
  * is 408 with a JSON body saying what failed, and nothing is stored.

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 import {
   bearer,
@@ -15,9 +15,9 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const ok = { status: 204 };
 
 /**
- * Callback delivery from the publisher's side (§7.9; checklist 96–100,
- * 103–106), against subscribers that misbehave: slow, down, hanging, 429,
- * 503, garbage. Writes are never slowed beyond the bound and diffs are never
+ * Callback delivery from the publisher's side (ActingWeb spec, "Callback
+ * Delivery Semantics" and "Callback Back-Pressure"), against subscribers that
+ * misbehave: slow, down, hanging, 429, 503, garbage. Writes are never slowed beyond the bound and diffs are never
  * lost before they are cleared.
  */
 describe.each(STORAGES)('subscription callback delivery on $name', (storage) => {
@@ -63,7 +63,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     return (res.json.data as Array<{ sequence: number }>).map((d) => d.sequence);
   };
 
-  it('high: POST to <subscriber>/callbacks/subscriptions/<pub>/<subid> with Bearer and the diff; 2xx clears it (checklist 96, 98)', async () => {
+  it('high: POST to <subscriber>/callbacks/subscriptions/<pub>/<subid> with Bearer and the diff; 2xx clears it', async () => {
     const b = await newActor(pub);
     const f = await fake(b, () => ok);
     const sub = await f.subscribe({ target: 'properties', subtarget: 'test', granularity: 'high' });
@@ -88,7 +88,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     expect(await pending(b, f, sub)).toEqual([]);
   });
 
-  it('low: the callback carries a url instead of data; the diff stays until the subscriber clears it (checklist 97)', async () => {
+  it('low: the callback carries a url instead of data; the diff stays until the subscriber clears it', async () => {
     const b = await newActor(pub);
     const f = await fake(b, () => ok);
     const sub = await f.subscribe({ target: 'properties', granularity: 'low' });
@@ -116,7 +116,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     expect(await pending(b, f, sub)).toEqual([1]);
   });
 
-  it('5xx and timeouts are not retried by default; the diffs stay pollable (checklist 99)', async () => {
+  it('5xx and timeouts are not retried by default; the diffs stay pollable', async () => {
     const b = await newActor(pub);
     const failing = await fake(b, () => ({ status: 500, body: 'oops' }));
     const hanging = await fake(b, () => 'hang');
@@ -132,7 +132,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     expect(await pending(b, hanging, subHang)).toEqual([1, 2]);
   });
 
-  it('overlapping subscriptions of one peer: one callback, to the most specific (checklist 100)', async () => {
+  it('overlapping subscriptions of one peer: one callback, to the most specific', async () => {
     const b = await newActor(pub);
     const f = await fake(b, () => ok);
     const other = await fake(b, () => ok);
@@ -156,7 +156,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     ]);
   });
 
-  it('a callback over the size limit goes out as low granularity, sequence still counted (checklist 103)', async () => {
+  it('a callback over the size limit goes out as low granularity, sequence still counted', async () => {
     const b = await newActor(pub);
     const f = await fake(b, () => ok);
     const sub = await f.subscribe({ target: 'properties', granularity: 'high' });
@@ -175,7 +175,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     expect(await pending(b, f, sub)).toEqual([2]);
   });
 
-  it('429 with Retry-After pauses that subscription; sequences advance and diffs stay pollable (checklist 104)', async () => {
+  it('429 with Retry-After pauses that subscription; sequences advance and diffs stay pollable', async () => {
     const b = await newActor(pub);
     const f = await fake(b, (_body, n) => (n === 0 ? { status: 429, headers: { 'retry-after': '1' } } : ok));
     const sub = await f.subscribe({ target: 'properties', granularity: 'high' });
@@ -192,7 +192,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     expect(await pending(b, f, sub)).toEqual([1, 2]);
   });
 
-  it('circuit breaker: open after 5 consecutive failures, one probe after the cool-down (checklist 105)', async () => {
+  it('circuit breaker: open after 5 consecutive failures, one probe after the cool-down', async () => {
     const b = await newActor(pub);
     let healthy = false;
     const f = await fake(b, () => (healthy ? ok : { status: 500 }));
@@ -318,7 +318,7 @@ describe.each(STORAGES)('subscription callback delivery on $name', (storage) => 
     expect(f.inFlight.now).toBe(0); // it was answered before close() returned
   });
 
-  describe('compression (tag callbackcompression, checklist 106)', () => {
+  describe('compression (tag callbackcompression)', () => {
     const big = 'z'.repeat(2000);
     const postedCallbacks = (f: FakeSubscriber) => f.peer.requests.filter((r) => r.method === 'POST');
 

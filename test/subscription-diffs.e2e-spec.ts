@@ -20,7 +20,7 @@ interface Cell {
 }
 
 /**
- * Diff shaping (ActingWeb spec §7.5): every write level × every subscription
+ * Diff shaping (ActingWeb spec, "Getting Subscription Updates"): every write level × every subscription
  * level. A diff is shaped for its subscription's level and holds only what
  * changed; `""` marks a deletion; a resource subscription gets the resource's
  * whole value. A replacing write whose new value lacks the subscribed part is
@@ -167,7 +167,7 @@ const TABLE: Cell[] = [
   },
 ];
 
-describe.each(STORAGES)('diff shaping (§7.5) on $name', (storage) => {
+describe.each(STORAGES)('diff shaping on $name', (storage) => {
   let server: TestServer;
   let publisher: TestActor;
   let subscriber: TestActor;

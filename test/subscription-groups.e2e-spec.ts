@@ -7,9 +7,9 @@ import { bearer, newActor, type TestActor } from './support/subscriptions.js';
 
 /**
  * Subscribers that get the same diffs share the stored changes (one per write,
- * whatever their number), yet each still numbers its diffs 1, 2, 3… (§7.1),
- * polls exactly what it would have alone (§7.5, §7.6), and follows its own
- * permissions when they change.
+ * whatever their number), yet each still numbers its diffs 1, 2, 3… and polls
+ * exactly what it would have alone (ActingWeb spec, "Getting Subscription
+ * Updates"), and follows its own permissions when they change.
  */
 describe.each(STORAGES)('subscribers sharing stored changes on $name', (storage) => {
   let pub: TestServer;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import {
   call,
   describeOnPostgres,
@@ -19,7 +19,7 @@ import {
 
 /**
  * Two instances of the app sharing one PostgreSQL schema serve the same
- * actors (issue 5, scope 6): changes made through either are delivered once
+ * actors: changes made through either are delivered once
  * per subscriber, with no duplicate or skipped sequence numbers. Runs only
  * when TEST_DATABASE_URL is set.
  */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ActorService, SubscriptionManager } from '@actingweb/nestjs';
-import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 import {
   bearer,
@@ -17,8 +17,8 @@ import {
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /**
- * Subscriptions between real servers over HTTP (protocol §7, §11; checklist
- * 80–102, 107): three servers, every granularity and target shape, polling,
+ * Subscriptions between real servers over HTTP (ActingWeb spec,
+ * "/subscriptions - Subscriptions"): three servers, every granularity and target shape, polling,
  * clearing, catch-up after downtime, resync, deletion.
  */
 describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
@@ -114,16 +114,16 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     expect(logOf(s1).seen(wide.id, subWide)).toEqual(expectedWide);
     expect(logOf(s1).seen(test.id, subTest)).toEqual(expectedTest);
     expect(logOf(s3).seen(res.id, subRes)).toEqual(expectedRes);
-    expect(logOf(s3).seen(list.id, subList)).toEqual([[1, appended]]); // checklist 107: bare list diff
+    expect(logOf(s3).seen(list.id, subList)).toEqual([[1, appended]]); // a bare list diff
     // The `subscription` callback hooks got the same diffs, once each.
     expect(
       logOf(s1)
         .callbacks.filter((c) => c.actor.id === wide.id)
         .map((c) => (c.data as any).sequence),
     ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    // The granularity `none` subscriber got nothing (checklist 83) ...
+    // The granularity `none` subscriber got nothing ...
     expect(logOf(s1).seen(poller.id)).toEqual([]);
-    // ... but can poll all eight diffs (checklist 88, 89).
+    // ... but can poll all eight diffs.
     const polled = await poll(b, poller.id, secrets.get(poller.id)!, subPoll);
     expect(polled.status).toBe(200);
     expect(polled.json).toMatchObject({
@@ -135,7 +135,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     expect(polled.json.data.map((d: any) => [d.sequence, d.data])).toEqual(expectedWide);
     for (const d of polled.json.data) expect(d.timestamp).toMatch(ISO_UTC);
 
-    // High: each 2xx cleared its diff (checklist 98). Low: the subscriber fetched and cleared them.
+    // High: each 2xx cleared its diff. Low: the subscriber fetched and cleared them.
     for (const [a, sub, seq] of [
       [wide, subWide, 8],
       [test, subTest, 5],
@@ -146,7 +146,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     }
   });
 
-  it('polling: repeated reads are identical, PUT clears ≤ N, one diff can be read and deleted (checklist 94, 95)', async () => {
+  it('polling: repeated reads are identical, PUT clears ≤ N, one diff can be read and deleted', async () => {
     const b = await newActor(s2);
     const a = await newActor(s1);
     const secret = await befriend(a, b);
@@ -204,12 +204,12 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
         })
       ).status,
     ).toBe(404);
-    // The sequence keeps counting after clears (checklist 89).
+    // The sequence keeps counting after clears.
     await call(`${b.url}/properties/n`, { method: 'PUT', headers: b.auth, body: 6 });
     expect((await poll(b, a.id, secret, sub)).json.data.map((d: any) => d.sequence)).toEqual([5, 6]);
   });
 
-  it('peer creates a subscription directly: 201 + Location + body; 403, 401, 400 (checklist 80–84, 71)', async () => {
+  it('peer creates a subscription directly: 201 + Location + body; 403, 401, 400', async () => {
     const b = await newActor(s2);
     const a = await newActor(s1);
     const other = await newActor(s1);
@@ -231,10 +231,10 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
       target: 'properties',
       subtarget: '',
       resource: '',
-      granularity: 'none', // checklist 83: no granularity → none
+      granularity: 'none', // no granularity → none
       sequence: 0,
     });
-    // Callbacks are supported: high and low are accepted, never 501 (checklist 84).
+    // Callbacks are supported: high and low are accepted, never 501.
     for (const granularity of ['high', 'low'])
       expect(
         (
@@ -287,7 +287,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
       ).status,
     ).toBe(403);
 
-    // An unapproved peer gets 403 (checklist 71): a relationship s2 does not auto-approve.
+    // An unapproved peer gets 403: a relationship s2 does not auto-approve.
     const pending = await newActor(s1);
     const res = await call(`${pending.url}/trust`, {
       method: 'POST',
@@ -306,7 +306,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     ).toBe(403);
   });
 
-  it('the creator asks its actor to subscribe; listings and filters (checklist 85–87)', async () => {
+  it('the creator asks its actor to subscribe; listings and filters', async () => {
     const b = await newActor(s2);
     const a = await newActor(s1);
     const other = await newActor(s3, 'third@example.com');
@@ -319,7 +319,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
       headers: a.auth,
       body: { peerid: b.id, target: 'properties', subtarget: 'test', granularity: 'high' },
     });
-    // §7.3 and the reference: 204, no body, Location = the subscription at the peer.
+    // The spec and the reference: 204, no body, Location = the subscription at the peer.
     expect(asked.status).toBe(204);
     expect(asked.text).toBe('');
     const location = asked.headers.get('location')!;
@@ -378,14 +378,14 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     expect((await call(`${b.url}/subscriptions?target=resources`, { headers: b.auth })).json.data).toEqual(
       [],
     );
-    // Per peer, for that peer (checklist 87); another peer's token → 403; the list itself needs the creator.
+    // Per peer, for that peer; another peer's token → 403; the list itself needs the creator.
     const mine = await call(`${b.url}/subscriptions/${a.id}`, { headers: bearer(secret) });
     expect(mine.status).toBe(200);
     expect(mine.json).toEqual({ id: b.id, peerid: a.id, data: [{ ...entry, callback: false }] });
     expect((await call(`${b.url}/subscriptions/${a.id}`, { headers: bearer(otherSecret) })).status).toBe(403);
     expect((await call(`${b.url}/subscriptions`, { headers: bearer(secret) })).status).toBe(403);
     expect((await call(`${b.url}/subscriptions`)).status).toBe(401);
-    // Reading someone else's subscription with your own token → 403 (the reference does not check, §10 item 15).
+    // Reading someone else's subscription with your own token → 403 (the reference does not check).
     expect(
       (await call(`${b.url}/subscriptions/${a.id}/${subId}`, { headers: bearer(otherSecret) })).status,
     ).toBe(403);
@@ -409,7 +409,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     );
   });
 
-  it('a subscriber that was down catches up by polling with nothing lost (syncPeer), and by gap detection (checklist 101)', async () => {
+  it('a subscriber that was down catches up by polling with nothing lost (syncPeer), and by gap detection', async () => {
     const b = await newActor(s2);
     const c = await newActor(s3, 'third@example.com');
     const secret = await befriend(c, b);
@@ -459,7 +459,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     expect((await s3.app.get(SubscriptionManager).syncPeer(actor, b.id)).totalDiffsProcessed).toBe(0);
   });
 
-  it('resync: suspend, bulk change, resume sends a resync callback; the subscriber fetches the state (checklist 102)', async () => {
+  it('resync: suspend, bulk change, resume sends a resync callback; the subscriber fetches the state', async () => {
     const b = await newActor(s2);
     const a = await newActor(s1);
     const secret = await befriend(a, b);
@@ -493,7 +493,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     expect(logOf(s1).seen(a.id, sub)).toEqual([[1, { x: 'y' }]]);
   });
 
-  it('deleting: by the subscriber, by the publisher, a trust, an actor — both sides (checklist 70, §7.8)', async () => {
+  it('deleting: by the subscriber, by the publisher, a trust, an actor — both sides', async () => {
     const b = await newActor(s2);
     const a = await newActor(s1);
     const secret = await befriend(a, b);
@@ -536,14 +536,14 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     expect(await list(a)).toEqual([]);
     expect(await list(b)).toEqual([]);
 
-    // The peer deleting through /callbacks (the crossed route, §10 item 21): 204, then 404.
+    // The peer deleting through /callbacks (the crossed route the reference uses): 204, then 404.
     const s3Id = await subscribe(a, b);
     const viaCallbacks = `${b.url}/callbacks/subscriptions/${a.id}/${s3Id}`;
     expect((await call(viaCallbacks, { method: 'DELETE', headers: bearer(secret) })).status).toBe(204);
     expect((await call(viaCallbacks, { method: 'DELETE', headers: bearer(secret) })).status).toBe(404);
     await call(`${a.url}/subscriptions/${b.id}/${s3Id}`, { method: 'DELETE', headers: a.auth });
 
-    // Deleting the trust deletes every subscription with that peer, on both sides (checklist 70),
+    // Deleting the trust deletes every subscription with that peer, on both sides,
     // and each side's hooks hear about every subscription that went with it.
     const t1 = await subscribe(a, b);
     const t2 = await subscribe(a, b, { subtarget: 'x' });

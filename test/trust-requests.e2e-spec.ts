@@ -28,7 +28,7 @@ function requester(): { id: string; secret: string } {
 }
 
 /**
- * `POST /<id>/trust/<relationship>` is open to anyone (§8.4). What it accepts
+ * `POST /<id>/trust/<relationship>` is open to anyone (ActingWeb spec, "Creation of a Trust Relationship"). What it accepts
  * (any relationship token, any baseuri), what it never does (call a baseuri
  * that is not an http(s) URL), what an unconfigured relationship may do, and
  * how much an anonymous sender can store.

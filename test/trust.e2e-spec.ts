@@ -53,7 +53,7 @@ const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
 /**
  * Two independent servers establish, use, change and end trust over real HTTP
- * (protocol §8; checklist 49–74), and the same flows with three actors on one
+ * (ActingWeb spec, "/trust - Trust Relationships"), and the same flows with three actors on one
  * server (re-entrant calls).
  */
 describe.each(STORAGES)('trust between servers on $name', (storage) => {
@@ -98,7 +98,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     });
     const secret = created.json.secret as string;
     expect(secret).toMatch(/^[0-9a-f]{40}$/);
-    // SHOULD: the body equals a later GET of that location (checklist 54).
+    // SHOULD: the body equals a later GET of that location.
     const again = await call(created.headers.get('location')!, { headers: a.auth });
     expect(again.json).toEqual(created.json);
 
@@ -118,7 +118,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     expect((await call(`${b.url}/trust/friend/${a.id}`, { headers: bearer(secret) })).status).toBe(202);
     expect((await call(`${b.url}/properties`, { headers: bearer(secret) })).status).toBe(403);
 
-    // B approves: saved first, then A is told (checklist 63, 64).
+    // B approves: saved first, then A is told.
     expect(
       (
         await call(`${b.url}/trust/friend/${a.id}`, {
@@ -216,7 +216,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     expect((await call(`${b.url}/trust`, { headers: b.auth })).json).toHaveLength(1);
   });
 
-  it('lists and filters trusts; unknown peers are 404 (checklist 58–61)', async () => {
+  it('lists and filters trusts; unknown peers are 404', async () => {
     const a = await newActor(s1);
     expect((await call(`${a.url}/trust`, { headers: a.auth })).json).toEqual([]);
     const b = await newActor(s2);
@@ -266,7 +266,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     expect((await call(`${a.url}/trust/admin/${b.id}`, { headers: a.auth })).status).toBe(404);
   });
 
-  it('modifies desc and baseuri; the peer may not modify (checklist 65, 66)', async () => {
+  it('modifies desc and baseuri; the peer may not modify', async () => {
     const a = await newActor(s1);
     const c = await newActor(auto);
     const created = await call(`${a.url}/trust`, {
@@ -308,7 +308,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     ).toBe(400);
   });
 
-  it('creator delete tells the peer; afterwards the secret opens nothing (checklist 67, 69)', async () => {
+  it('creator delete tells the peer; afterwards the secret opens nothing', async () => {
     const a = await newActor(s1);
     const c = await newActor(auto);
     const created = await call(`${a.url}/trust`, {
@@ -333,7 +333,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     }
   });
 
-  it('the peer deletes its record on our side without a call back, even unapproved (checklist 68)', async () => {
+  it('the peer deletes its record on our side without a call back, even unapproved', async () => {
     const a = await newActor(s1);
     const b = await newActor(s2);
     const created = await call(`${a.url}/trust`, {
@@ -374,7 +374,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     expect((await call(`${c.url}/trust/friend/${a.id}`, { headers: c.auth })).status).toBe(404);
   });
 
-  it('validates trust requests and keeps one trust per peer (checklist 49, 50, 55, 72)', async () => {
+  it('validates trust requests and keeps one trust per peer', async () => {
     const b = await newActor(s2);
     const target = `${b.url}/trust/friend`;
     expect((await call(target, { method: 'POST', body: { baseuri: 'http://x.example/a' } })).status).toBe(
@@ -428,7 +428,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     expect(list.json[0].baseuri).toBe('http://127.0.0.1:9/none');
   });
 
-  it('answers verification GETs only to the right peer (checklist 52, 53)', async () => {
+  it('answers verification GETs only to the right peer', async () => {
     const a = await newActor(s1);
     const b = await newActor(s2);
     const created = await call(`${a.url}/trust`, {
@@ -471,7 +471,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     try {
       const attempt = (url: string) =>
         call(`${a.url}/trust`, { method: 'POST', headers: a.auth, body: { url, relationship: 'friend' } });
-      // Every failure is 408 (§8.4 step 7, as the reference), and the body says which step failed.
+      // Every failure is 408 (as the reference answers), and the body says which step failed.
       const failure = async (url: string) => {
         const res = await attempt(url);
         expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -585,7 +585,7 @@ describe.each(STORAGES)('trust between servers on $name', (storage) => {
     ).toBe(409);
   });
 
-  it('manages the trustee (checklist 74)', async () => {
+  it('manages the trustee', async () => {
     const a = await newActor(s1, 'me@x');
     const res = await call(`${a.url}/trust/trustee`, {
       method: 'PUT',
@@ -663,7 +663,7 @@ describe.each(STORAGES)('renaming the creator on $name', (storage) => {
   });
 });
 
-/** Per-relationship permissions and the permission query (checklist 75–79). */
+/** Per-relationship permissions and the permission query. */
 describe.each(STORAGES)('trust permissions on $name', (storage) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -683,7 +683,7 @@ describe.each(STORAGES)('trust permissions on $name', (storage) => {
     return { a, b, secret: res.json.secret as string };
   }
 
-  it('shows the type defaults, stores an override, and deletes it (checklist 75–77)', async () => {
+  it('shows the type defaults, stores an override, and deletes it', async () => {
     const { a, b } = await pair();
     const url = `${b.url}/trust/friend/${a.id}/permissions`;
     const defaults = await call(url, { headers: b.auth });
@@ -728,7 +728,7 @@ describe.each(STORAGES)('trust permissions on $name', (storage) => {
     ).toBe(404);
   });
 
-  it('applies permissions to property access on the next request (checklist 79)', async () => {
+  it('applies permissions to property access on the next request', async () => {
     const { a, b, secret } = await pair();
     const peer = bearer(secret);
     await call(`${b.url}/properties`, {
@@ -754,7 +754,7 @@ describe.each(STORAGES)('trust permissions on $name', (storage) => {
       headers: b.auth,
       body: { properties: { patterns: ['notes', 'notes/*'], operations: ['read'] } },
     });
-    expect((await call(`${b.url}/properties/other`, { headers: peer })).status).toBe(200); // patterns are unioned with the base (§5b)
+    expect((await call(`${b.url}/properties/other`, { headers: peer })).status).toBe(200); // patterns are unioned with the base
     expect(
       (await call(`${b.url}/properties/notes/t`, { method: 'PUT', headers: peer, body: 3 })).status,
     ).toBe(403);
@@ -803,7 +803,7 @@ describe.each(STORAGES)('trust permissions on $name', (storage) => {
     expect((await friendSubscribe({ target: 'properties', subtarget: 'private' })).status).toBe(403);
   });
 
-  it('answers the permission query to the peer itself only (checklist 78)', async () => {
+  it('answers the permission query to the peer itself only', async () => {
     const { a, b, secret } = await pair('associate');
     const res = await call(`${b.url}/permissions/${a.id}`, { headers: bearer(secret) });
     expect(res.status).toBe(200);

@@ -7,7 +7,8 @@
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { Logger } from '@nestjs/common';
-import { newActorId, newSecret, normalizeCreator } from '../../libs/actingweb/src/actors/actor.service.js';
+import { newActorId, newSecret } from '../../libs/actingweb/src/actors/actor.service.js';
+import { normalizeCreator } from '../../libs/actingweb/src/common/creator.js';
 import { secretsEqual } from '../../libs/actingweb/src/auth/constant-time.js';
 import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
 import { type AwConfig, resolveConfig } from '../../libs/actingweb/src/config/aw-config.js';
@@ -121,7 +122,7 @@ app.get('/_bench/noop', async () => ({ ok: true }));
 await app.listen({ port: 0, host: '127.0.0.1' });
 child.ready((app.server.address() as AddressInfo).port);
 
-/** The `/meta` document in ActingWeb's shape (the keys of MetaService.document as of issue 2), built inline. */
+/** The `/meta` document in ActingWeb's shape (the keys of `metaView`, meta/meta.view.ts), built inline. */
 function metaDocument(c: AwConfig, actor: ActorRecord): Record<string, unknown> {
   const supported = c.optionTags.join(',');
   const formats = c.formats.join(',');

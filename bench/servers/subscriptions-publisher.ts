@@ -12,7 +12,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ActingWebModule } from '../../libs/actingweb/src/actingweb.module.js';
 import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
-import { CallbackDelivery } from '../../libs/actingweb/src/subscriptions/callback-delivery.service.js';
+import { CallbackDelivery } from '../../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 
 @Controller('_bench')

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 /**
  * A fake ActingWeb 3.14 (Python) actor on loopback that behaves on the wire as
- * the Python reference does (`shared/docs/protocol.md` §9–§10): flat `/meta`,
- * trust records with string booleans and a `str(datetime)` timestamp, a
+ * the Python reference does (docs/trust.md#interoperability-with-python-peers):
+ * flat `/meta`, trust records with string booleans and a `str(datetime)` timestamp, a
  * verification reply with `verification_token` only, relative `Location`
  * headers, 403 to the peer while a trust is pending, and the approval notice
  * accepted only with a real JSON `true` (`params["approved"] is True`).

@@ -10,48 +10,10 @@ import {
   type SubscriptionHookContext,
 } from '@actingweb/nestjs';
 import { decodedBody, startFakePeer, type FakePeer } from './fake-peer.js';
-import { basic, call, type TestServer } from './test-app.js';
+import { bearer, type TestActor } from './actors.js';
+import { call } from './test-app.js';
 
-/** An actor created over HTTP, with its creator's credentials. */
-export interface TestActor {
-  id: string;
-  url: string;
-  auth: Record<string, string>;
-}
-
-export async function newActor(server: TestServer, creator = 'owner@example.com'): Promise<TestActor> {
-  const res = await call(server.url, { method: 'POST', body: { creator } });
-  expect(res.status).toBe(201);
-  return {
-    id: res.json.id,
-    url: server.url + res.json.id,
-    auth: { authorization: basic(creator, res.json.passphrase) },
-  };
-}
-
-export const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
-
-/**
- * An approved two-way trust between `a` and `b` (a asks, b approves), over
- * HTTP. Returns the shared secret.
- */
-export async function befriend(a: TestActor, b: TestActor, relationship = 'friend'): Promise<string> {
-  const created = await call(`${a.url}/trust`, {
-    method: 'POST',
-    headers: a.auth,
-    body: { url: b.url, relationship },
-  });
-  expect(created.status).toBe(201);
-  if (!created.json.peer_approved) {
-    const approved = await call(`${b.url}/trust/${relationship}/${a.id}`, {
-      method: 'PUT',
-      headers: b.auth,
-      body: { approved: true },
-    });
-    expect(approved.status).toBe(204);
-  }
-  return created.json.secret as string;
-}
+export { befriend, bearer, newActor, type TestActor } from './actors.js';
 
 /**
  * `a` (creator call) subscribes to `b` through `POST /a/subscriptions` (204,

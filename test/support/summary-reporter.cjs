@@ -3,10 +3,11 @@
  * own summary, so CI and humans read the same verdict. A test file that fails
  * outside its tests (it cannot be loaded, a hook throws) counts as one failure
  * and is named on the line, so the line can never say "0 failed" when Jest did
- * not pass. Suites skipped for want of PostgreSQL are noted (see
- * `describeOnPostgres` in test-app.ts).
+ * not pass. Suites skipped for want of PostgreSQL or of Chromium are noted
+ * (see `describeOnPostgres` in test-app.ts, `describeWithChromium` in browser.ts).
  */
 const POSTGRES_SKIPPED = 'PostgreSQL suites skipped: TEST_DATABASE_URL is not set';
+const BROWSER_SKIPPED = 'Browser suites skipped: Chromium is not installed';
 
 class SummaryReporter {
   onRunComplete(_contexts, results) {
@@ -19,19 +20,19 @@ class SummaryReporter {
     if (brokenFiles)
       line += ` (${brokenFiles} test file${brokenFiles === 1 ? '' : 's'} failed to load or in a hook)`;
 
-    const postgresSkipped = new Set(
-      results.testResults.flatMap((file) =>
-        file.testResults
-          .filter(
-            (test) =>
-              test.status === 'pending' && test.ancestorTitles.some((t) => t.includes(POSTGRES_SKIPPED)),
-          )
-          .map((test) => test.ancestorTitles.join(' > ')),
-      ),
-    ).size;
-    const note = postgresSkipped
-      ? `${POSTGRES_SKIPPED} (${postgresSkipped} suite${postgresSkipped === 1 ? '' : 's'})\n`
-      : '';
+    const skippedSuites = (reason) =>
+      new Set(
+        results.testResults.flatMap((file) =>
+          file.testResults
+            .filter((test) => test.status === 'pending' && test.ancestorTitles.some((t) => t.includes(reason)))
+            .map((test) => test.ancestorTitles.join(' > ')),
+        ),
+      ).size;
+    const note = [POSTGRES_SKIPPED, BROWSER_SKIPPED]
+      .map((reason) => [reason, skippedSuites(reason)])
+      .filter(([, count]) => count > 0)
+      .map(([reason, count]) => `${reason} (${count} suite${count === 1 ? '' : 's'})\n`)
+      .join('');
     process.stdout.write(`\n${note}${line}\n`);
   }
 }

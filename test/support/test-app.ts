@@ -4,7 +4,7 @@ import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { ActingWebModule, type ActingWebModuleOptions, type StorageOptions } from '@actingweb/nestjs';
-import { testStorages, type TestStorage } from '../../libs/actingweb/src/testing/test-storage.js';
+import { testStorages, type TestStorage } from '../../libs/actingweb/src/testing/internal/test-storage.js';
 
 /** A running ActingWeb server on a real port, for tests. */
 export interface TestServer {

@@ -23,6 +23,7 @@ import { ResourcesModule } from './resources/resources.module.js';
 import { StorageModule } from './storage/storage.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { TrustModule } from './trust/trust.module.js';
+import { WwwModule } from './www/www.module.js';
 
 /** The feature modules, lowest layer first (docs/architecture.md). */
 const FEATURES = [
@@ -42,6 +43,7 @@ const FEATURES = [
   McpModule,
   OpsModule,
   IdentityModule,
+  WwwModule,
   DevtestModule,
 ];
 

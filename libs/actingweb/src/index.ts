@@ -27,6 +27,7 @@ export type {
   RateLimitOptions,
 } from './config/identity-options.js';
 export type { IdentityProviderOptions } from './config/identity-provider-options.js';
+export type { WwwOptions } from './config/www-options.js';
 export type { Permissions, PatternRule, ListRule, PermissionCategory } from './common/permissions.types.js';
 
 // Ports: supply them with the module options, inject them by these classes
@@ -67,9 +68,19 @@ export type {
   MethodHookOptions,
   ActionHookOptions,
 } from './hooks/hook.types.js';
-export type { ActorHandle, ActorProperties } from './hooks/actor-handle.js';
+export type {
+  ActorHandle,
+  ActorProperties,
+  ActorPropertyList,
+  ListMetadata,
+  ListMetadataChange,
+  ActorTrust,
+  ActorSubscriptions,
+} from './hooks/actor-handle.js';
+// Also declares the members of ActorTrust and ActorSubscriptions (declaration merging).
+export type { ActorTrustMethod, ActorSubscriptionsMethod } from './actors/actor-facades.js';
 export type { ResourceHookData } from './resources/resources.service.js';
-export type { PeerGrantedPermissions } from './callbacks/permission-callbacks.service.js';
+export type { PeerGrantedPermissions } from './subscriptions/subscriber/permission-callbacks.service.js';
 // Helpers for hooks: DTO validation and JSON Schema for MCP tools, the request id for log lines
 export { validateBody } from './common/validate-body.js';
 export { jsonSchemaFromDto } from './mcp/dto-json-schema.js';
@@ -83,6 +94,10 @@ export type { CreateActorInput, CreatedActor } from './actors/actor.service.js';
 // Identity: MCP clients connected through the OAuth authorization server (docs/identity.md)
 export { OAuthClients } from './identity/oauth/oauth-clients.service.js';
 export type { ConnectedOAuthClient } from './identity/oauth/oauth-clients.service.js';
+
+// The owner's web console: the application's own pages (docs/www.md)
+export { WwwPage } from './www/www-page.decorator.js';
+export type { WwwPageOptions, WwwPageContext, WwwPageResult } from './www/www-page.decorator.js';
 
 // Trust and peers
 export { TrustManager } from './trust/trust-manager.service.js';

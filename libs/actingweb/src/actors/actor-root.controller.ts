@@ -6,7 +6,7 @@ import type { ActorRecord } from '../storage/actor.repository.js';
 import { ActorService } from './actor.service.js';
 import { actorView } from './actor.view.js';
 
-/** The actor root, `<root>/<id>` (ActingWeb spec §4). Creator, trustee or admin only. */
+/** The actor root, `<root>/<id>` (ActingWeb spec, "Deleting Actor Instances"). Creator, trustee or admin only. */
 @ActorController('')
 export class ActorRootController {
   constructor(@Inject(ActorService) private readonly actors: ActorService) {}

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AwConfig } from '../config/aw-config.js';
+import { normalizeCreator } from '../common/creator.js';
 import { ForbiddenError } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
+import { PropertyLookupRepository } from '../storage/property-lookup.repository.js';
 import { secretsEqual } from '../auth/constant-time.js';
 import type { ActorHandle } from '../hooks/actor-handle.js';
 import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
@@ -37,13 +39,6 @@ export function newSecret(): string {
   return randomBytes(20).toString('hex');
 }
 
-/** Trimmed; emails lowercased (as the reference does). */
-export function normalizeCreator(creator: string | undefined): string {
-  const trimmed = (creator ?? '').trim();
-  if (!trimmed) return 'creator';
-  return trimmed.includes('@') ? trimmed.toLowerCase() : trimmed;
-}
-
 /**
  * Creates, finds and deletes actors; fires the `actor_created` and
  * `actor_deleted` lifecycle hooks. Usable from application code and hooks.
@@ -58,6 +53,7 @@ export class ActorService {
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
     @Inject(TrustManager) private readonly trust: TrustManager,
+    @Inject(PropertyLookupRepository) private readonly lookup: PropertyLookupRepository,
   ) {}
 
   /**
@@ -95,6 +91,29 @@ export class ActorService {
   async get(actorId: string): Promise<ActorHandle | null> {
     const record = await this.actors.findById(actorId);
     return record ? this.handle(record) : null;
+  }
+
+  /**
+   * The actors of a creator, lowest id first (an email address is matched
+   * lowercased, as creators are stored); `[]` when there are none.
+   */
+  async findByCreator(creator: string): Promise<ActorHandle[]> {
+    const records = await this.actors.findByCreator(normalizeCreator(creator));
+    return records.map((record) => this.handle(record));
+  }
+
+  /**
+   * The actor whose property `name` is the string `value`, or null. Only
+   * names in the `indexedProperties` option can be looked up (others throw);
+   * one actor holds a value, the first to store it (docs/properties.md#finding-actors).
+   */
+  async findByProperty(name: string, value: string): Promise<ActorHandle | null> {
+    if (!this.config.indexedProperties.includes(name))
+      throw new Error(
+        `findByProperty: add "${name}" to the indexedProperties option to look actors up by it`,
+      );
+    const actorId = await this.lookup.holderOf(name, value);
+    return actorId === null ? null : this.get(actorId);
   }
 
   /**

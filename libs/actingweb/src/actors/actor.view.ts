@@ -2,7 +2,7 @@ import type { ActorRecord } from '../storage/actor.repository.js';
 import type { AwConfig } from '../config/aw-config.js';
 import type { ActorHandle } from '../hooks/actor-handle.js';
 
-/** `POST /` (201) and `GET /<id>`: `{id, creator, passphrase[, trustee_root]}` (ActingWeb spec §3, §4). */
+/** `POST /` (201) and `GET /<id>`: `{id, creator, passphrase[, trustee_root]}` (ActingWeb spec, "Instantiation of Actors"). */
 export function actorView(
   actor: Pick<ActorRecord | ActorHandle, 'id' | 'creator' | 'trusteeRoot'>,
   passphrase: string,

@@ -7,7 +7,7 @@ import { ActorService } from './actor.service.js';
 import { actorView, factoryPage, factoryView } from './actor.view.js';
 import { CreateActorDto } from './dto/create-actor.dto.js';
 
-/** The factory, `<root>/` (ActingWeb spec §3): create actors. */
+/** The factory, `<root>/` (ActingWeb spec, "Instantiation of Actors"): create actors. */
 @Controller()
 @UseFilters(ActingWebExceptionFilter)
 export class FactoryController {
@@ -16,10 +16,18 @@ export class FactoryController {
     @Inject(AwConfig) private readonly config: AwConfig,
   ) {}
 
-  /** Not in the spec: a short description of this factory (JSON, or HTML for browsers). */
+  /**
+   * Not in the spec: a short description of this factory (JSON), or for
+   * browsers the console's start page (`/www`: create an actor or sign in),
+   * or without the console a plain creation form.
+   */
   @Get()
   describe(@Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     if (accept?.includes('text/html') && !accept.includes('application/json')) {
+      if (this.config.www.enabled) {
+        reply.status(302).header('location', `${this.config.root}www`).header('cache-control', 'no-store');
+        return '';
+      }
       reply.type('text/html; charset=utf-8');
       return factoryPage(this.config);
     }

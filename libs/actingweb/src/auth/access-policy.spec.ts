@@ -13,7 +13,7 @@ const peer = (relationship: string, peerId = 'p1', approved = true): Caller => (
   approved,
 });
 
-describe('default access rules (protocol §1)', () => {
+describe('default access rules', () => {
   it.each([
     [ANONYMOUS, 'meta', 'GET', undefined, true],
     [ANONYMOUS, 'meta', 'PUT', undefined, false],
@@ -44,6 +44,12 @@ describe('default access rules (protocol §1)', () => {
     [peer('partner'), 'actions', 'POST', undefined, true],
     [ANONYMOUS, 'devtest', 'GET', undefined, false],
     [creator, 'unknown-path', 'GET', undefined, false],
+    [creator, 'www', 'GET', undefined, true],
+    [creator, 'www', 'POST', undefined, true],
+    [ANONYMOUS, 'www', 'GET', undefined, false],
+    [trustee, 'www', 'GET', undefined, false],
+    [peer('admin'), 'www', 'GET', undefined, false],
+    [peer('friend'), 'www', 'POST', undefined, false],
   ] as const)('%o on %s %s (path peer %s) → %s', (caller, pathKey, method, pathPeerId, allowed) => {
     expect(policy.allows(caller, { pathKey, method, pathPeerId })).toBe(allowed);
   });

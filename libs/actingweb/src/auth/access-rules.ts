@@ -1,5 +1,5 @@
 /**
- * The access-control table of the ActingWeb spec (§1, who may call what), as data.
+ * Who may call what (ActingWeb spec, "Authentication" and "Types of Relationships"), as data.
  *
  * A request is described by a *path key*: the route's path below the actor,
  * with templates for its variable parts (`trust/<type>/<id>`,
@@ -26,10 +26,10 @@ export interface AccessRule {
 
 const OWNERS_OF_ACTOR = ['creator', 'trustee', 'admin'] as const;
 
-/** Default rules, after the Python reference's `config.access`, tightened where §10 says it is too loose. @publicApi */
+/** Default rules, after the Python reference's `config.access`, tightened where the reference lets too much through (docs/conformance.md). @publicApi */
 export const DEFAULT_ACCESS_RULES: readonly AccessRule[] = Object.freeze([
   { roles: ['anyone'], path: 'meta', methods: ['GET'] },
-  // Subscription and permission callbacks come only from the peer named in the path (§10 items 16–17);
+  // Subscription and permission callbacks come only from the peer named in the path (stricter than the reference);
   // other callbacks are the application's, and its hooks decide.
   { roles: ['owner'], path: 'callbacks/subscriptions/<id>' },
   { roles: ['anyone'], path: 'callbacks/subscriptions', allow: false },
@@ -42,15 +42,17 @@ export const DEFAULT_ACCESS_RULES: readonly AccessRule[] = Object.freeze([
   { roles: ['creator', 'admin', 'friend', 'partner'], path: 'methods' },
   { roles: ['creator', 'admin', 'friend', 'partner'], path: 'actions' },
   { roles: ['owner', 'creator', 'admin'], path: 'permissions/<id>', methods: ['GET'] },
-  // Anyone may ask for a trust (the peer-side request of §8.4); the handler decides.
+  // Anyone may ask for a trust (ActingWeb spec, "Creation of a Trust Relationship"); the handler decides.
   { roles: ['anyone'], path: 'trust/<type>', methods: ['POST'], exact: true },
-  // The peer may read its own record, send the approval notice and delete it, but not change it (checklist 66).
+  // The peer may read its own record, send the approval notice and delete it, but not change it (a PUT by the peer is 403).
   { roles: ['owner'], path: 'trust/<type>/<id>', methods: ['GET', 'POST', 'DELETE'], exact: true },
   { roles: ['owner'], path: 'trust/<type>/<id>', allow: false },
   { roles: OWNERS_OF_ACTOR, path: 'trust' },
   { roles: ['owner'], path: 'subscriptions/<id>' },
   { roles: OWNERS_OF_ACTOR, path: 'subscriptions' },
   { roles: OWNERS_OF_ACTOR, path: 'devtest' },
+  // The owner's web console: the creator only, as in the reference (a session of the owner counts as the creator).
+  { roles: ['creator'], path: 'www' },
   { roles: OWNERS_OF_ACTOR, path: '/', exact: true },
 ]) as readonly AccessRule[];
 

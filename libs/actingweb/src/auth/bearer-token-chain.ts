@@ -9,7 +9,7 @@ import { IssuedAccessTokens } from './issued-access-tokens.js';
 
 const TRUSTEE: Caller = Object.freeze({ kind: 'trustee' });
 
-/** Trustee passphrases must carry more than 80 bits: floor(len·log2(94)) > 80, i.e. 13+ characters (§1). */
+/** Trustee passphrases must carry more than 80 bits: floor(len·log2(94)) > 80, i.e. 13+ characters. */
 export function hasTrusteeEntropy(passphrase: string): boolean {
   return Math.floor(passphrase.length * Math.log2(94)) > 80;
 }
@@ -34,8 +34,8 @@ export class IssuedTokenRefusal extends BearerTokenResolver {
 
 /**
  * The actor's passphrase as a Bearer token, when its creator is `trustee`,
- * a trustee root is set and the passphrase is strong enough (ActingWeb spec
- * §8.6). Compared in constant time.
+ * a trustee root is set and the passphrase is strong enough (ActingWeb spec,
+ * "Using a Trustee To Manage Relationships"). Compared in constant time.
  */
 @Injectable()
 export class TrusteePassphraseResolver extends BearerTokenResolver {

@@ -9,7 +9,7 @@ const CREATOR: Caller = Object.freeze({ kind: 'creator' });
 
 /**
  * Turns an `Authorization` header into a {@link Caller} for one actor
- * (ActingWeb spec §1). No header → anonymous. A header that resolves to
+ * (ActingWeb spec, "Authentication"). No header → anonymous. A header that resolves to
  * nothing → 403 (credentials present but wrong).
  *
  * Basic is `creator:passphrase`; Bearer tokens go through the

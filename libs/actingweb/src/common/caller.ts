@@ -1,9 +1,9 @@
 /**
- * Who is calling, as resolved from the request's credentials
- * (`shared/docs/protocol.md` §1).
+ * Who is calling, as resolved from the request's credentials (ActingWeb
+ * spec, "Authentication").
  *
  * - `anonymous`: no Authorization header (or an unusable one on a public route).
- * - `creator`: HTTP Basic `creator:passphrase` (or, later, an OAuth token for the creator).
+ * - `creator`: HTTP Basic `creator:passphrase` (or a Bearer token the application's `BearerTokenResolver` maps to the creator).
  * - `trustee`: the actor's passphrase as a Bearer token, when a trustee is configured.
  * - `peer`: a trust secret as a Bearer token; carries the relationship and approval state.
  * - `application`: the application's own code (through `ActorService`/`ActorHandle`), fully trusted.

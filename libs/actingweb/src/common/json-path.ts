@@ -23,7 +23,7 @@ export function getAt(value: unknown, path: readonly string[]): unknown {
 /**
  * Sets `path` to `newValue` inside `root`, creating objects for missing levels;
  * siblings are kept. A non-object on the way is replaced by an object (the
- * nested PUT of the protocol deep-merges `{b: {c: value}}` into `a`, §6.3).
+ * nested PUT of the protocol deep-merges `{b: {c: value}}` into `a`; ActingWeb spec, "/properties (MUST)").
  */
 export function setAt(root: unknown, path: readonly string[], newValue: unknown): unknown {
   if (path.length === 0) return newValue;

@@ -1,4 +1,5 @@
 import { ActingWebError } from '../errors/actingweb.errors.js';
+import { isPlainObject } from './json.js';
 
 /**
  * JSON-RPC 2.0 envelopes and error codes shared by `/mcp` and `POST /methods`,
@@ -72,8 +73,8 @@ export function jsonRpcError(id: JsonRpcId, error: JsonRpcErrorObject): Record<s
 
 /** The id of a request object if it is a valid one (string or number), else `null`. */
 export function idOf(message: unknown): JsonRpcId {
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) return null;
-  const id = (message as { id?: unknown }).id;
+  if (!isPlainObject(message)) return null;
+  const id = message.id;
   return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
 }
 

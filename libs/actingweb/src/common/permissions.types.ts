@@ -1,6 +1,6 @@
 /**
- * Per-relationship permission model (`shared/docs/protocol.md` §8.7,
- * `shared/docs/reference-sdk.md` §5b). Field names are the wire names.
+ * Per-relationship permission model (ActingWeb spec, "Types of Relationships";
+ * docs/trust.md#permissions). Field names are the wire names.
  */
 
 /** The six permission categories, in wire order. @publicApi */

@@ -1,6 +1,6 @@
 import { BadRequestError } from '../errors/actingweb.errors.js';
 
-/** What a relationship name may look like: a URL path segment token (the spec leaves names open, §8.1). */
+/** What a relationship name may look like: a URL path segment token (the spec leaves names open, "Types of Relationships"). */
 const RELATIONSHIP_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**

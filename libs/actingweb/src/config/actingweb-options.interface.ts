@@ -1,5 +1,6 @@
 import type { IdentityOptions } from './identity-options.js';
 import type { TrustTypeDefinition } from './trust-types.js';
+import type { WwwOptions } from './www-options.js';
 
 /**
  * Options of `ActingWebModule.forRoot()` / `forRootAsync()`.
@@ -43,6 +44,14 @@ export interface ActingWebModuleOptions {
   devtest?: boolean;
   /** At most one actor per creator name. Default `false`. */
   uniqueCreator?: boolean;
+  /**
+   * Property names `ActorService.findByProperty(name, value)` can look actors
+   * up by, e.g. `['email']`. Only string values are indexed, one actor per
+   * value (the first holder keeps it); see `docs/properties.md#finding-actors`.
+   * Values stored before a name was listed are indexed once at the next
+   * startup. Default none.
+   */
+  indexedProperties?: string[];
   /** Where actors live. Default: embedded SQLite at `./data/actingweb.sqlite`. */
   storage?: StorageOptions;
   /** Largest request body accepted, in bytes; larger bodies get 413. Default 1 MiB. */
@@ -71,6 +80,12 @@ export interface ActingWebModuleOptions {
    * (an authorization server at `/oauth/*`); see `docs/identity.md`. Off unless given.
    */
   identity?: IdentityOptions;
+  /**
+   * The owner's web console at `/<actorId>/www` (properties, trust,
+   * subscriptions, connected clients); see `docs/www.md`. On by default;
+   * `false` turns it off.
+   */
+  www?: boolean | WwwOptions;
   // --- Operations (docs/operations.md) ---
   /** `GET /health` (live) and `GET /ready` (database reachable, migrations applied). `true` = defaults. Default off. */
   health?: boolean | HealthOptions;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BUILT_IN_OPTION_TAGS } from './actingweb.constants.js';
 import { resolveConfig } from './aw-config.js';
+import type { ActingWebConfigError } from '../errors/startup-errors.js';
 import { developmentModeFromEnv } from './mcp-options.js';
 
 const base = { type: 'urn:actingweb:example.com:notes', baseUrl: 'https://notes.example.com' };
@@ -55,6 +56,35 @@ describe('resolveConfig', () => {
         storage: { type: 'postgres', connectionString: 'mysql://x', schema: 'Bad-Name' },
       }),
     ).toThrow(/connectionString must be a postgres:\/\/ URL[\s\S]*schema must be a lowercase SQL identifier/);
+  });
+
+  it('takes indexedProperties as valid property names, each once; none by default', () => {
+    expect(resolveConfig(base).indexedProperties).toEqual([]);
+    expect(resolveConfig({ ...base, indexedProperties: ['email', 'oauthId'] }).indexedProperties).toEqual([
+      'email',
+      'oauthId',
+    ]);
+    let error: unknown;
+    try {
+      resolveConfig({ ...base, indexedProperties: ['email', 'email', 'list:x', 'a/b', 7 as never] });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ActingWebConfigError).problems).toEqual([
+      { option: 'indexedProperties', message: 'indexedProperties[1]: "email" is listed more than once' },
+      {
+        option: 'indexedProperties',
+        message: 'indexedProperties[2]: Property names starting with "list:" are reserved',
+      },
+      {
+        option: 'indexedProperties',
+        message: 'indexedProperties[3]: Property path segment contains a forbidden character',
+      },
+      { option: 'indexedProperties', message: 'indexedProperties[4]: Property names are strings' },
+    ]);
+    expect(() => resolveConfig({ ...base, indexedProperties: 'email' as never })).toThrow(
+      /indexedProperties must be a list of property names/,
+    );
   });
 
   it('advertises extra option tags once each', () => {

@@ -1,4 +1,4 @@
-import { ACTINGWEB_SPEC_VERSION, BUILT_IN_OPTION_TAGS } from './actingweb.constants.js';
+import { ACTINGWEB_SPEC_VERSION, BUILT_IN_OPTION_TAGS, DEFAULT_SQLITE_FILENAME } from './actingweb.constants.js';
 import type {
   ActingWebModuleOptions,
   StorageOptions,
@@ -8,6 +8,7 @@ import { ActingWebError } from '../errors/actingweb.errors.js';
 import { normalizeOverride } from '../common/permission-override.js';
 import { BUILT_IN_TRUST_TYPES, type TrustTypeDefinition } from './trust-types.js';
 import { RESERVED_ROLE_NAMES } from '../common/relationship-name.js';
+import { propertySegmentProblem } from '../common/property-name.js';
 import { resolveMcpOptions, type ResolvedMcpOptions } from './mcp-options.js';
 import {
   resolveOutgoingRequestOptions,
@@ -22,6 +23,7 @@ import {
   type ResolvedMetricsOptions,
 } from './ops-options.js';
 import { ActingWebConfigError } from '../errors/startup-errors.js';
+import { resolveWwwOptions, type ResolvedWwwOptions } from './www-options.js';
 
 /**
  * The resolved, validated, frozen configuration every service reads.
@@ -47,6 +49,8 @@ export class AwConfig {
   readonly autoApprove!: readonly string[];
   readonly devtest!: boolean;
   readonly uniqueCreator!: boolean;
+  /** Property names kept in the lookup table for `ActorService.findByProperty` (option `indexedProperties`). */
+  readonly indexedProperties!: readonly string[];
   readonly storage!: Readonly<StorageOptions>;
   readonly bodyLimit!: number;
   readonly maxJsonDepth!: number;
@@ -70,6 +74,8 @@ export class AwConfig {
   readonly health!: ResolvedHealthOptions;
   /** `/metrics` (docs/operations.md). */
   readonly metrics!: ResolvedMetricsOptions;
+  /** The owner's web console (docs/www.md). */
+  readonly www!: ResolvedWwwOptions;
 
   constructor(values: Omit<AwConfig, 'actorUrl' | 'describe'>) {
     Object.assign(this, values);
@@ -160,6 +166,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   if (!Number.isInteger(maxPendingTrustRequests) || maxPendingTrustRequests < 0) {
     problems.push('trust.maxPendingRequests must be an integer >= 0');
   }
+  const indexedProperties = resolveIndexedProperties(o.indexedProperties, problems);
   const outgoingRequests = resolveOutgoingRequestOptions(o.peers, problems);
   const storage = resolveStorage(o.storage, problems);
   const subscriptions = resolveSubscriptions(o.subscriptions, problems);
@@ -176,6 +183,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     );
   }
   const identity = resolveIdentityOptions(o.identity, root, knownTypes, problems);
+  const www = resolveWwwOptions(o.www, o.type, problems);
   if (o.info !== undefined) {
     try {
       new URL(o.info);
@@ -198,13 +206,19 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     specification: o.specification ?? null,
     formats: Object.freeze([...formats]),
     optionTags: Object.freeze([
-      ...new Set([...BUILT_IN_OPTION_TAGS, ...(mcp.enabled ? ['mcp'] : []), ...extraTags]),
+      ...new Set([
+        ...BUILT_IN_OPTION_TAGS,
+        ...(mcp.enabled ? ['mcp'] : []),
+        ...(www.enabled ? ['www'] : []),
+        ...extraTags,
+      ]),
     ]),
     defaultRelationship,
     trustTypes: Object.freeze(trustTypes),
     autoApprove: Object.freeze([...autoApprove]),
     devtest: o.devtest ?? false,
     uniqueCreator: o.uniqueCreator ?? false,
+    indexedProperties,
     storage: Object.freeze(storage),
     bodyLimit,
     maxJsonDepth,
@@ -219,6 +233,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     identity,
     health,
     metrics,
+    www,
   });
 }
 
@@ -260,6 +275,25 @@ function resolveSubscriptions(
       cooldownMs: int(breaker.cooldownMs, 60_000, 'breaker.cooldownMs', 1),
     }),
   });
+}
+
+/** Property names, each valid and listed once. */
+function resolveIndexedProperties(input: unknown, problems: string[]): readonly string[] {
+  if (input === undefined) return Object.freeze([]);
+  if (!Array.isArray(input)) {
+    problems.push('indexedProperties must be a list of property names, e.g. ["email"]');
+    return Object.freeze([]);
+  }
+  const seen = new Set<string>();
+  input.forEach((name: unknown, i) => {
+    const problem =
+      typeof name === 'string' ? propertySegmentProblem(name, true) : 'Property names are strings';
+    if (problem !== null) problems.push(`indexedProperties[${i}]: ${problem}`);
+    else if (seen.has(name as string))
+      problems.push(`indexedProperties[${i}]: ${JSON.stringify(name)} is listed more than once`);
+    else seen.add(name as string);
+  });
+  return Object.freeze([...seen]);
 }
 
 function resolveTrustTypes(input: unknown, problems: string[]): TrustTypeDefinition[] {
@@ -334,9 +368,9 @@ function deepFreeze<T>(value: T): T {
 }
 
 function resolveStorage(storage: StorageOptions | undefined, problems: string[]): StorageOptions {
-  if (storage === undefined) return { type: 'sqlite', filename: './data/actingweb.sqlite' };
+  if (storage === undefined) return { type: 'sqlite', filename: DEFAULT_SQLITE_FILENAME };
   if (storage.type === 'sqlite') {
-    const filename = storage.filename ?? './data/actingweb.sqlite';
+    const filename = storage.filename ?? DEFAULT_SQLITE_FILENAME;
     if (typeof filename !== 'string' || !filename)
       problems.push('storage.filename must be a path or ":memory:"');
     return { type: 'sqlite', filename };

@@ -52,10 +52,10 @@ class HookFailure {
 }
 
 /**
- * Runs hooks with the per-kind semantics of the Python reference
- * (actingweb 3.14, hooks §2), except for errors: a hook that answers a request
- * (property, method, action, callback) and throws has answered with that
- * error, which is passed on, never hidden as "no result" (`docs/conformance.md`).
+ * Runs hooks with the per-kind semantics of the Python reference (actingweb
+ * 3.14; docs/getting-started.md#4-hooks), except for errors: a hook that
+ * answers a request (property, method, action, callback) and throws has
+ * answered with that error, which is passed on, never hidden as "no result" (`docs/conformance.md`).
  * Hooks that only hear about something (subscription, lifecycle) have their
  * errors logged here, and the others still run. `null` and `undefined` both mean None.
  */

@@ -13,7 +13,7 @@ import {
  * - `text/plain` stays text;
  * - any other or missing content type is sniffed: a body that looks like a JSON
  *   object or array and parses is JSON, anything else is text (protocol clients
- *   often send no content type at all, `shared/docs/protocol.md` §0).
+ *   often send no content type at all, Python peers among them).
  * Every parsed value is checked for prototype-poisoning keys and nesting depth,
  * so nothing downstream can be polluted or overflow the stack. Bodies sent with
  * `Content-Encoding: gzip`, `deflate` or `br` are decoded first (RFC 9110 §8.4).

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 const OVERRIDABLE = new Set(['PUT', 'DELETE', 'POST', 'PATCH']);
 
 /**
- * Spec §0: every method other than GET/POST MUST also be reachable with
+ * ActingWeb spec, "Definitions" (Root URI): every method other than GET/POST MUST also be reachable with
  * `_method=<METHOD>` in the query; `X-HTTP-Method-Override` MAY be honoured.
  * Fastify routes on the method before any hook runs, so the rewrite happens on
  * the Node request, ahead of Fastify's request listener. Only GET and POST are

@@ -79,6 +79,7 @@ import { ViewRenderer } from './views/view-renderer.js';
     IdentityRoutes,
     IdentityMaintenance,
   ],
-  exports: [OAuthClients],
+  // The owner console (www/) reuses the sessions, CSRF and page renderer.
+  exports: [OAuthClients, IdentityHttp, ViewRenderer],
 })
 export class IdentityModule {}

@@ -58,7 +58,7 @@ describe('version negotiation and the MCP-Protocol-Version header', () => {
   });
 });
 
-describe('formatToolResult (mcp.md §1.7, with the §1.14 fixes)', () => {
+describe('formatToolResult', () => {
   const V_OLD = '2025-03-26';
   const V_NEW = '2025-11-25';
 

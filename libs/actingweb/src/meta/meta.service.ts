@@ -8,7 +8,7 @@ import { actingwebView, metaView } from './meta.view.js';
 export type MetaValue =
   { kind: 'json'; body: unknown } | { kind: 'text'; body: string } | { kind: 'redirect'; location: string };
 
-/** `/meta` (ActingWeb spec §5): the document (see `metaView`) and its paths. */
+/** `/meta` (ActingWeb spec, "/meta (MUST)"): the document (see `metaView`) and its paths. */
 @Injectable()
 export class MetaService {
   constructor(

@@ -11,7 +11,7 @@ export function actingwebView(config: AwConfig): Record<string, string> {
 }
 
 /**
- * `/meta` (ActingWeb spec §5). Both shapes: the spec's nested `actingweb`
+ * `/meta` (ActingWeb spec, "/meta (MUST)"). Both shapes: the spec's nested `actingweb`
  * object and the flat keys Python peers read (`id`, `type`, `aw_version`,
  * ...), so either kind of peer can initiate trust.
  */

@@ -3,7 +3,8 @@ import { AuthModule } from '../auth/auth.module.js';
 import { HooksModule } from '../hooks/hooks.module.js';
 import { PermissionsModule } from '../permissions/permissions.module.js';
 import { PropertiesModule } from '../properties/properties.module.js';
-import { ActionsController, MethodsController } from './methods-actions.controller.js';
+import { ActionsController } from './actions.controller.js';
+import { MethodsController } from './methods.controller.js';
 import { MethodsActionsService } from './methods-actions.service.js';
 
 /** `/methods` (with JSON-RPC) and `/actions`, answered by method and action hooks. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ActorHandleFactory } from '../properties/actor-handle.factory.js';
 import type { Caller } from '../common/caller.js';
-import { ActingWebError, NotFoundError } from '../errors/actingweb.errors.js';
+import { ActingWebError, BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
 import { logFailure } from '../errors/failures.js';
 import { HookInvoker, type HookDispatchResult } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
@@ -19,13 +19,12 @@ import {
   toJsonRpcError,
 } from '../common/json-rpc.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { evaluatePermission, leastPrivilege } from '../permissions/permission-evaluator.js';
-import { PermissionService } from '../permissions/permission.service.js';
+import { PermissionGate } from '../permissions/permission-gate.js';
 
 /** `method` hooks answer `/methods`, `action` hooks `/actions`. */
 export type HookEndpointKind = 'method' | 'action';
 
-/** The trust-permission category and operation of each kind (`shared/docs/reference-sdk.md` §5b). */
+/** The trust-permission category and operation of each kind (docs/trust.md#permissions). */
 const PERMISSION = {
   method: { category: 'methods', operation: 'call' },
   action: { category: 'actions', operation: 'execute' },
@@ -39,9 +38,13 @@ export interface JsonRpcAnswer {
   body: Record<string, unknown>;
 }
 
+/** What a POST or PUT to `/methods[/<name>]` answers with: a JSON-RPC answer, or the hooks' outcome. */
+export type MethodCallAnswer = { readonly rpc: JsonRpcAnswer } | { readonly hooks: HookDispatchResult };
+
 /**
- * `/methods` and `/actions` (`shared/docs/protocol.md` §9): listings from the
- * hook registry, calls dispatched to `@MethodHook`/`@ActionHook` by name (named
+ * `/methods` and `/actions` (ActingWeb spec, "/methods (OPTIONAL)" and
+ * "/actions (OPTIONAL)"; docs/methods-actions.md): listings from the hook
+ * registry, calls dispatched to `@MethodHook`/`@ActionHook` by name (named
  * hooks first, then `'*'`; the first non-null result answers), and JSON-RPC 2.0
  * on `POST /methods`. Trust peers are checked against their trust permissions
  * (`methods`/`call`, `actions`/`execute`) before any hook runs; the route's
@@ -54,7 +57,7 @@ export class MethodsActionsService {
   constructor(
     @Inject(HookRegistry) private readonly registry: HookRegistry,
     @Inject(HookInvoker) private readonly invoker: HookInvoker,
-    @Inject(PermissionService) private readonly permissions: PermissionService,
+    @Inject(PermissionGate) private readonly gate: PermissionGate,
     @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
   ) {}
 
@@ -63,25 +66,10 @@ export class MethodsActionsService {
    * (`name, description, input_schema, output_schema, annotations`). A trust
    * peer sees exactly the names it may call (its permissions do not deny them).
    */
-  async list(kind: HookEndpointKind, actor: ActorRecord, caller: Caller): Promise<Record<string, unknown>[]> {
-    let listings = this.registry.listMetadata(kind);
-    if (caller.kind === 'peer') {
-      const { category, operation } = PERMISSION[kind];
-      try {
-        const { permissions, typed } = await this.permissions.effective(
-          actor.id,
-          caller.peerId,
-          caller.relationship,
-        );
-        listings = listings.filter(
-          (l) =>
-            leastPrivilege(evaluatePermission(permissions, category, l.name, operation), typed) !== 'denied',
-        );
-      } catch {
-        listings = []; // fail closed, as property listings do
-      }
-    }
-    return listings.map(toWire);
+  async list(kind: HookEndpointKind, actor: ActorRecord, caller: Caller): Promise<HookListing[]> {
+    const { category, operation } = PERMISSION[kind];
+    const check = await this.gate.for(actor, caller, 'rules');
+    return check.filter(category, this.registry.listMetadata(kind), operation, (l) => l.name);
   }
 
   /** Runs the hooks for `name` after the peer permission check (403). */
@@ -98,6 +86,22 @@ export class MethodsActionsService {
     return kind === 'method' ? this.invoker.runMethod(ctx) : this.invoker.runAction(ctx);
   }
 
+  /**
+   * `POST`/`PUT /methods[/<name>]`: a JSON-RPC request (and anything sent to
+   * `/methods` itself) is answered in JSON-RPC ({@link jsonRpc}); any other
+   * body is the `data` of a plain call.
+   */
+  async post(
+    actor: ActorRecord,
+    caller: Caller,
+    name: string | undefined,
+    httpMethod: 'POST' | 'PUT',
+    body: unknown,
+  ): Promise<MethodCallAnswer> {
+    if (!name || isJsonRpc(body)) return { rpc: await this.jsonRpc(actor, caller, name || undefined, body) };
+    return { hooks: await this.call('method', actor, caller, name, httpMethod, body ?? {}) };
+  }
+
   /** 404 for names no hook could ever be registered under; 403 for a peer whose permissions deny it. */
   async assertMayCall(
     kind: HookEndpointKind,
@@ -107,7 +111,7 @@ export class MethodsActionsService {
   ): Promise<void> {
     checkName(kind, name);
     const { category, operation } = PERMISSION[kind];
-    await this.permissions.assertPeerMay(actor.id, caller, category, name, operation);
+    (await this.gate.for(actor, caller, 'rules')).assert(category, name, operation);
   }
 
   /**
@@ -117,6 +121,10 @@ export class MethodsActionsService {
    * from the URL's name), `-32601` no hook answered, `-32603` the hook threw
    * (with an `ActingWebError`'s message, as over MCP; otherwise "Internal error").
    * These are HTTP 200; a peer without permission gets HTTP 403 with `-32003`.
+   *
+   * At `/methods/<name>` the URL names the method, so the REST checks come
+   * first (HTTP 404 for an impossible name, 403 for a peer its permissions
+   * deny); at `/methods` a body that is not JSON-RPC is 400.
    */
   async jsonRpc(
     actor: ActorRecord,
@@ -124,6 +132,13 @@ export class MethodsActionsService {
     urlName: string | undefined,
     body: unknown,
   ): Promise<JsonRpcAnswer> {
+    if (urlName !== undefined) await this.assertMayCall('method', actor, caller, urlName);
+    else if (!isJsonRpc(body)) {
+      throw new BadRequestError(
+        'POST /methods takes a JSON-RPC 2.0 request; or POST /methods/<name>',
+        'invalid_body',
+      );
+    }
     const id: JsonRpcId = idOf(body);
     const error = (code: number, message: string, data?: string): JsonRpcAnswer => ({
       status: 200,
@@ -178,14 +193,4 @@ function checkName(kind: HookEndpointKind, name: string): void {
   if (name === '' || name === WILDCARD || name.length > MAX_NAME_LENGTH || CONTROL_CHARACTERS.test(name)) {
     throw new NotFoundError(`No such ${kind}`, `${kind}_not_found`);
   }
-}
-
-function toWire(listing: HookListing): Record<string, unknown> {
-  return {
-    name: listing.name,
-    ...(listing.description !== undefined && { description: listing.description }),
-    ...(listing.inputSchema !== undefined && { input_schema: listing.inputSchema }),
-    ...(listing.outputSchema !== undefined && { output_schema: listing.outputSchema }),
-    ...(listing.annotations !== undefined && { annotations: listing.annotations }),
-  };
 }

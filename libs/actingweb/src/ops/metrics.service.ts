@@ -3,7 +3,7 @@ import type { Metric, Registry } from 'prom-client';
 import { AwConfig } from '../config/aw-config.js';
 import { AwProxy } from '../peers/aw-proxy.service.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
-import { CallbackDelivery, type DeliveryStats } from '../subscriptions/callback-delivery.service.js';
+import { CallbackDelivery, type DeliveryStats } from '../subscriptions/publisher/callback-delivery.service.js';
 import { RequestHistogram } from './request-histogram.js';
 
 type PromClient = typeof import('prom-client');

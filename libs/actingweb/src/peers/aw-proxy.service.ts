@@ -29,7 +29,7 @@ export interface PeerResponse<T = unknown> {
   /** Parsed JSON, or the raw text when the body is not JSON, or undefined when empty. */
   readonly data: T;
   readonly headers: Readonly<Record<string, string>>;
-  /** The `Location` header resolved to an absolute URL (peers may send relative ones, §0). */
+  /** The `Location` header resolved to an absolute URL (peers may send relative ones). */
   readonly location?: string;
 }
 
@@ -63,7 +63,7 @@ export interface PeerCallRecord {
 }
 
 /**
- * Calls other actors (`reference-sdk.md` §3e), on `@nestjs/axios`: keep-alive
+ * Calls other actors (the Python reference's `AwProxy`), on `@nestjs/axios`: keep-alive
  * connections, a per-call timeout, `Authorization: Bearer <trust secret>`,
  * `X-Request-ID`/`X-Parent-Request-ID` propagation, JSON parsed safely.
  * Transport failures map to the protocol's statuses: timeout → 408,

@@ -64,7 +64,7 @@ describe('matchesPattern', () => {
   });
 });
 
-describe('evaluateRule (§5b order)', () => {
+describe("evaluateRule (the reference's order)", () => {
   it('denied beats allowed', () => {
     expect(evaluateRule({ allowed: ['*'], denied: ['admin_*'] }, 'admin_reset', 'call')).toBe('denied');
     expect(evaluateRule({ allowed: ['*'], denied: ['admin_*'] }, 'get_x', 'call')).toBe('allowed');

@@ -8,8 +8,8 @@ import {
 } from '../common/permissions.types.js';
 
 /**
- * The unified permission evaluator of `shared/docs/reference-sdk.md` §5b as
- * pure functions: rule evaluation, glob matching, merging an override into a
+ * The Python reference's unified permission evaluator (docs/trust.md#how-a-decision-is-made)
+ * as pure functions: rule evaluation, glob matching, merging an override into a
  * trust type's base permissions. Overrides from the wire are validated by
  * `normalizeOverride` (common/permission-override.ts) before they get here.
  */
@@ -87,7 +87,7 @@ export function matchesAnyPattern(target: string, patterns: unknown): boolean {
 // Evaluation
 
 /**
- * Evaluates one rule (§5b, in this order): a `denied` match denies; an
+ * Evaluates one rule (in the reference's order): a `denied` match denies; an
  * `allowed` match allows; with `patterns` and `operations`, an operation not
  * listed denies, a pattern match allows unless an exclusion also matches, and
  * no match denies except for the empty target (a listing), which is
@@ -221,7 +221,7 @@ export function clonePermissions(perms: Permissions | null | undefined): Permiss
 }
 
 /**
- * Merges an override into base permissions (§5b, `merge_base=True`). Per
+ * Merges an override into base permissions (the reference's `merge_base=True`). Per
  * category the rule is merged key by key: `patterns` and `excluded_patterns`
  * are unioned (base first, no duplicates), so an override can only add
  * patterns and exclusions; `operations`, `allowed` and `denied` are replaced.

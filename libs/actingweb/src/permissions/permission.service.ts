@@ -53,8 +53,8 @@ const READ_ONLY_KEYS: ReadonlySet<string> = new Set([
 const MAX_NOTES_LENGTH = 4096;
 
 /**
- * Per-relationship permissions (`shared/docs/protocol.md` §8.7/§8.8,
- * `shared/docs/reference-sdk.md` §5b): the trust type's base permissions
+ * Per-relationship permissions (ActingWeb spec, "Types of Relationships" and
+ * "Permission Query Endpoint"; docs/trust.md#permissions): the trust type's base permissions
  * merged with the relationship's stored override, and decisions against them.
  * Reads the database on every call (no in-process cache), so several
  * instances sharing a database always agree.
@@ -171,7 +171,7 @@ export class PermissionService {
    * The per-trust refinement of the access rules for one request: a trust peer
    * whose effective permissions deny `operation` on `target` gets 403. `allowed`
    * and `not_found` (nothing configured) leave the route's access rules in
-   * charge, as in the reference (§5b). Creator, trustee and application callers
+   * charge, as in the reference. Creator, trustee and application callers
    * are not subject to trust permissions.
    */
   async assertPeerMay(

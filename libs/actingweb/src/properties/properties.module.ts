@@ -4,11 +4,16 @@ import { HooksModule } from '../hooks/hooks.module.js';
 import { PermissionsModule } from '../permissions/permissions.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { ActorHandleFactory } from './actor-handle.factory.js';
+import { PropertyListBulk } from './lists/list-bulk.service.js';
+import { PropertyListItemsAction } from './lists/list-items-action.service.js';
+import { PropertyListReader } from './lists/list-reader.service.js';
+import { PropertyListWriter } from './lists/list-writer.service.js';
 import { PropertiesController } from './properties.controller.js';
 import { PropertiesService } from './properties.service.js';
 import { PropertyChangeFeed } from './property-change.js';
+import { PropertyDispatcher } from './property-dispatcher.service.js';
 import { PropertyHookGate } from './property-hook-gate.js';
-import { PropertyListsService } from './property-lists.service.js';
+import { PropertyLookupIndex } from './property-lookup-index.js';
 
 /**
  * `/properties` (simple, nested and list properties) and the actor handle
@@ -19,11 +24,17 @@ import { PropertyListsService } from './property-lists.service.js';
   providers: [
     PropertyChangeFeed,
     PropertyHookGate,
-    PropertyListsService,
+    PropertyListReader,
+    PropertyListWriter,
+    PropertyListBulk,
+    PropertyListItemsAction,
     PropertiesService,
+    PropertyDispatcher,
     ActorHandleFactory,
+    PropertyLookupIndex,
   ],
   controllers: [PropertiesController],
-  exports: [ActorHandleFactory, PropertyChangeFeed],
+  // PropertiesService and PropertyListsService: for the owner console (www/), which edits as the creator.
+  exports: [ActorHandleFactory, PropertyChangeFeed, PropertiesService, PropertyListsService],
 })
 export class PropertiesModule {}

@@ -6,16 +6,13 @@ import { BadRequestError, ConflictError, NotFoundError } from '../errors/actingw
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
 import { PropertyRepository } from '../storage/property.repository.js';
-import { PermissionService } from '../permissions/permission.service.js';
+import { PermissionGate } from '../permissions/permission-gate.js';
 import { deleteAt, getAt, setAt } from '../common/json-path.js';
 import { isPlainObject } from '../common/json.js';
 import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
-import {
-  isBulkItemUpdate,
-  isListDescriptor,
-  PropertyListsService,
-  type ListFormat,
-} from './property-lists.service.js';
+import { isBulkItemUpdate, isListDescriptor, type ListFormat } from './lists/list-model.js';
+import { PropertyListBulk } from './lists/list-bulk.service.js';
+import { PropertyListReader, type ListMetadataListing } from './lists/list-reader.service.js';
 import { validateSegment } from './property-path.js';
 import { writeProperties } from './property-write.js';
 import { PropertyHookGate } from './property-hook-gate.js';
@@ -37,15 +34,15 @@ export interface PropertyListingOptions {
 /** `GET /properties?metadata=true`. @publicApi */
 export interface PropertiesMetadata {
   simple: { properties: string[]; total_bytes: number };
-  lists: Record<string, { count: number; total_bytes: number; description: string; explanation: string }>;
+  lists: ListMetadataListing;
 }
 
 /**
- * The `/properties` contract (`shared/docs/protocol.md` §6) for simple
- * (non-list) properties, shared by HTTP and by application code:
- * reads, nested writes (deep merge), bulk POST (all or nothing), deletes,
- * property hooks (`reference-sdk.md` §2a/§2c) and change records that commit
- * in the same transaction as the write.
+ * The `/properties` contract (ActingWeb spec §6) for simple (non-list)
+ * properties, shared by HTTP and by application code: reads, nested writes
+ * (deep merge), bulk POST (all or nothing), deletes, property hooks
+ * (docs/properties.md#property-hooks) and change records that commit in the
+ * same transaction as the write.
  *
  * Values keep their JSON type: a text body is a string, a JSON body is JSON.
  */
@@ -56,8 +53,9 @@ export class PropertiesService {
     @Inject(PropertyRepository) private readonly properties: PropertyRepository,
     @Inject(PropertyHookGate) private readonly gate: PropertyHookGate,
     @Inject(PropertyChangeFeed) private readonly changes: PropertyChangeFeed,
-    @Inject(PropertyListsService) private readonly lists: PropertyListsService,
-    @Inject(PermissionService) private readonly permissions: PermissionService,
+    @Inject(PropertyListReader) private readonly listReader: PropertyListReader,
+    @Inject(PropertyListBulk) private readonly listBulk: PropertyListBulk,
+    @Inject(PermissionGate) private readonly permissions: PermissionGate,
   ) {}
 
   /**
@@ -92,12 +90,12 @@ export class PropertiesService {
       );
       return {
         simple: { properties: Object.keys(simple), total_bytes: totalBytes },
-        lists: await this.readableOnly(actor, caller, await this.lists.metadataListing(actor, caller)),
+        lists: await this.readableOnly(actor, caller, await this.listReader.metadataListing(actor, caller)),
       };
     }
     return this.readableOnly(actor, caller, {
       ...result,
-      ...(await this.lists.listing(actor, caller, options.format ?? 'short')),
+      ...(await this.listReader.listing(actor, caller, options.format ?? 'short')),
     });
   }
 
@@ -113,10 +111,14 @@ export class PropertiesService {
     if (caller.kind !== 'peer') return byName;
     const names = Object.keys(byName);
     if (names.length === 0) return byName;
-    const readable = new Set(
-      await this.permissions.filterReadableProperties(actor.id, caller.peerId, caller.relationship, names),
-    );
+    const check = await this.permissions.for(actor, caller, 'rules');
+    const readable = new Set(check.filter('properties', names, 'read'));
     return Object.fromEntries(Object.entries(byName).filter(([name]) => readable.has(name)));
+  }
+
+  /** True when the actor has a simple property with this name. */
+  async exists(actorId: string, name: string): Promise<boolean> {
+    return (await this.properties.get(actorId, name)) !== null;
   }
 
   /** The value at `[name, ...sub]`; NotFoundError when absent or hidden by a hook. */
@@ -174,13 +176,13 @@ export class PropertiesService {
     await this.inTransaction(actor.id, Object.keys(accepted), async (tx) => {
       const changes: PropertyChange[] = [];
       for (const [name, value] of Object.entries(accepted)) {
-        // List extensions (reference-sdk §7d): create a list, or bulk-update an existing one's items.
+        // List extensions (as in the Python reference): create a list, or bulk-update an existing one's items.
         if (isListDescriptor(value)) {
-          changes.push(...(await this.lists.createInTransaction(tx, actor.id, name, value)));
+          changes.push(...(await this.listBulk.createInTransaction(tx, actor.id, name, value)));
           continue;
         }
         if (isBulkItemUpdate(value) && (await this.properties.isList(actor.id, name, tx))) {
-          changes.push(...(await this.lists.bulkInTransaction(tx, actor.id, name, value.items)));
+          changes.push(...(await this.listBulk.bulkInTransaction(tx, actor.id, name, value.items)));
           continue;
         }
         const stored = await this.storedForWrite(actor.id, name, tx);
@@ -234,7 +236,7 @@ export class PropertiesService {
         oldValue: JSON.parse(row.value),
         newValue: ABSENT,
       }));
-      changes.push(...(await this.lists.deleteAllInTransaction(tx, actor.id)));
+      changes.push(...(await this.listBulk.deleteAllInTransaction(tx, actor.id)));
       return changes;
     });
   }

@@ -6,7 +6,7 @@ import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 
 /**
- * How property hooks decide (`reference-sdk.md` §2a/§2c), in one place for
+ * How property hooks decide (docs/properties.md#property-hooks), in one place for
  * simple and list properties. Every method is a no-op when no hook is
  * registered for the name or for `'*'` (the common case, kept off the hot path).
  */

@@ -1,10 +1,5 @@
 import { BadRequestError } from '../errors/actingweb.errors.js';
-
-/** Segments that would reach into JavaScript object internals; never valid in a property path. */
-const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** Longest property name or path segment accepted. */
-export const MAX_SEGMENT_LENGTH = 255;
+import { propertySegmentProblem } from '../common/property-name.js';
 
 /**
  * Splits and validates a property path taken from the raw (still encoded) URL,
@@ -32,22 +27,8 @@ export function parsePropertyPath(rawPath: string, maxDepth: number): string[] {
   });
 }
 
-/** Checks one property name or path segment (also used for names in POST bodies). */
+/** Checks one property name or path segment (also used for names in POST bodies); 400 when invalid. */
 export function validateSegment(segment: string, isName: boolean): void {
-  if (segment === '') throw new BadRequestError('Property path has an empty segment', 'invalid_path');
-  if (segment === '.' || segment === '..')
-    throw new BadRequestError('Property path must not contain . or ..', 'invalid_path');
-  if (FORBIDDEN.has(segment))
-    throw new BadRequestError(`"${segment}" is not allowed in a property path`, 'invalid_path');
-  if (segment.length > MAX_SEGMENT_LENGTH) {
-    throw new BadRequestError(
-      `Property path segments are at most ${MAX_SEGMENT_LENGTH} characters`,
-      'invalid_path',
-    );
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f/\\]/.test(segment))
-    throw new BadRequestError('Property path segment contains a forbidden character', 'invalid_path');
-  if (isName && segment.startsWith('list:'))
-    throw new BadRequestError('Property names starting with "list:" are reserved', 'invalid_path');
+  const problem = propertySegmentProblem(segment, isName);
+  if (problem !== null) throw new BadRequestError(problem, 'invalid_path');
 }

@@ -5,12 +5,17 @@ import { NotFoundError } from '../errors/actingweb.errors.js';
 import { HookInvoker, type HookDispatchResult } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
-import { PermissionService } from '../permissions/permission.service.js';
+import { PermissionGate } from '../permissions/permission-gate.js';
 
 /** Prefix of the callback hooks that serve `/resources/<name>`. */
 export const RESOURCE_HOOK_PREFIX = 'resource_';
 
+/** The trust-permission operation (category `resources`) of each HTTP method. */
 const OPERATION = { GET: 'read', POST: 'write', PUT: 'write', DELETE: 'delete' } as const;
+
+/** The HTTP methods `/resources/<name>` serves. */
+export type ResourceMethod = keyof typeof OPERATION;
+
 const MAX_SEGMENT_LENGTH = 255;
 const MAX_SEGMENTS = 32;
 // eslint-disable-next-line no-control-regex
@@ -42,7 +47,7 @@ export class ResourcesService {
   constructor(
     @Inject(HookRegistry) private readonly registry: HookRegistry,
     @Inject(HookInvoker) private readonly invoker: HookInvoker,
-    @Inject(PermissionService) private readonly permissions: PermissionService,
+    @Inject(PermissionGate) private readonly gate: PermissionGate,
     @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
   ) {}
 
@@ -62,7 +67,7 @@ export class ResourcesService {
     actor: ActorRecord,
     caller: Caller,
     rawPath: string,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: ResourceMethod,
     body: unknown,
   ): Promise<HookDispatchResult> {
     const segments = rawPath.split('/').filter((s) => s !== '');
@@ -75,13 +80,7 @@ export class ResourcesService {
     ) {
       throw new NotFoundError('No such resource', 'resource_not_found');
     }
-    await this.permissions.assertPeerMay(
-      actor.id,
-      caller,
-      'resources',
-      segments.join('/'),
-      OPERATION[method],
-    );
+    (await this.gate.for(actor, caller, 'rules')).assert('resources', segments.join('/'), OPERATION[method]);
     const [name, ...path] = segments;
     const data: ResourceHookData = { method, path, ...(body !== undefined && { body }) };
     return this.invoker.runCallback(

@@ -9,6 +9,7 @@ import type { SqlDialectName } from './sql-dialect.js';
 import { loadPg } from './load-pg.js';
 import { openSqlite, openSqliteReader, type SqliteReader } from './sqlite-connection.js';
 import { storageStartupError } from './storage-startup-error.js';
+import { DEFAULT_SQLITE_FILENAME } from '../config/actingweb.constants.js';
 
 /** A database handle or an open transaction; repository methods accept either. */
 export type Executor = Kysely<AwDatabase> | Transaction<AwDatabase>;
@@ -72,7 +73,7 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
       await this.migrate();
       // Opened after the migrations, so the file and its tables exist.
       if (this.storage.type === 'sqlite')
-        this.sqliteReader = openSqliteReader(this.storage.filename ?? './data/actingweb.sqlite');
+        this.sqliteReader = openSqliteReader(this.storage.filename ?? DEFAULT_SQLITE_FILENAME);
     } catch (err) {
       throw storageStartupError(err, this.storage);
     }
@@ -172,7 +173,7 @@ function createKysely(storage: Readonly<StorageOptions>): {
       pool: stats,
     };
   }
-  const { kyselyDatabase } = openSqlite(storage.filename ?? './data/actingweb.sqlite');
+  const { kyselyDatabase } = openSqlite(storage.filename ?? DEFAULT_SQLITE_FILENAME);
   return {
     db: new Kysely<AwDatabase>({ dialect: new SqliteDialect({ database: kyselyDatabase }) }),
     dialect: 'sqlite',

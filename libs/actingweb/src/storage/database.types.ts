@@ -2,7 +2,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { IdentityTables } from './identity-tables.js';
 
 /*
- * Table types of the ActingWeb schema (see migrations/; subscription groups: 0004).
+ * Table types of the ActingWeb schema (see migrations/; subscription groups: 0005).
  * Conventions, identical on SQLite and PostgreSQL:
  * - booleans are integers 0/1 (SQLite cannot bind JS booleans);
  * - timestamps are ISO-8601 UTC strings (`2026-11-23T07:31:02.123Z`), which sort correctly as text;
@@ -43,10 +43,17 @@ export interface PropertyListItemsTable {
   value: string;
 }
 
+/** Reverse lookup of indexed properties: one actor per `(name, value)`; `value` is the string itself. */
 export interface PropertyLookupTable {
   name: string;
   value: string;
   actor_id: string;
+}
+
+/** The names `property_lookup` has been filled for (migration 0004). */
+export interface PropertyLookupNamesTable {
+  name: string;
+  indexed_at: string;
 }
 
 export interface TrustsTable {
@@ -166,7 +173,7 @@ export interface SubscriptionAcksTable {
 
 /**
  * Diffs kept for one subscription rather than its group: those stored before
- * groups existed (migration 0004), and those pending when the subscription
+ * groups existed (migration 0005), and those pending when the subscription
  * moved to another group (its peer's permissions changed).
  */
 export interface SubscriptionDiffsTable {
@@ -204,6 +211,7 @@ export interface AwDatabase extends IdentityTables {
   property_lists: PropertyListsTable;
   property_list_items: PropertyListItemsTable;
   property_lookup: PropertyLookupTable;
+  property_lookup_names: PropertyLookupNamesTable;
   trusts: TrustsTable;
   trust_permissions: TrustPermissionsTable;
   peer_trustees: PeerTrusteesTable;

@@ -3,7 +3,7 @@ import { ActingWebDatabase, type Executor } from './actingweb-database.js';
 
 /**
  * An actor this actor created at a factory and manages as its trustee
- * (`reference-sdk.md` §3f "peer trustees"): the peer was created with
+ * (the Python reference's peer trustees): the peer was created with
  * `creator: "trustee"`, so its passphrase is this actor's Basic credential there.
  *
  * @publicApi

@@ -113,6 +113,16 @@ export class PropertyListRepository {
     return Number(result.numDeletedRows);
   }
 
+  /** Deletes every item of one list, keeping the list; returns how many went. */
+  async deleteItems(actorId: string, name: string, db: Executor = this.database.db): Promise<number> {
+    const result = await db
+      .deleteFrom('property_list_items')
+      .where('actor_id', '=', actorId)
+      .where('list_name', '=', name)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async count(actorId: string, name: string, db: Executor = this.database.db): Promise<number> {
     const row = await db
       .selectFrom('property_list_items')

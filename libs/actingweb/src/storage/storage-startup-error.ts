@@ -1,5 +1,6 @@
 import type { StorageOptions } from '../config/actingweb-options.interface.js';
 import { StorageStartupError } from '../errors/startup-errors.js';
+import { DEFAULT_SQLITE_FILENAME } from '../config/actingweb.constants.js';
 
 /**
  * Storage failures at startup and in the readiness check, in one line that
@@ -49,7 +50,7 @@ export function storageStartupError(err: unknown, storage: Readonly<StorageOptio
       code,
     );
   }
-  const filename = storage.filename ?? './data/actingweb.sqlite';
+  const filename = storage.filename ?? DEFAULT_SQLITE_FILENAME;
   return new StorageStartupError(
     'storage.filename',
     `Cannot open the SQLite database ${filename} (storage.filename): ${reason}`,

@@ -4,6 +4,7 @@ import { ActorRepository } from './actor.repository.js';
 import { AttributeRepository } from './attribute.repository.js';
 import { PeerTrusteeRepository } from './peer-trustee.repository.js';
 import { PropertyListRepository } from './property-list.repository.js';
+import { PropertyLookupRepository } from './property-lookup.repository.js';
 import { PropertyRepository } from './property.repository.js';
 import { SubscriptionRepository } from './subscription.repository.js';
 import { TrustPermissionRepository } from './trust-permission.repository.js';
@@ -17,6 +18,7 @@ const repositories = [
   PeerTrusteeRepository,
   PropertyRepository,
   PropertyListRepository,
+  PropertyLookupRepository,
   AttributeRepository,
   SubscriptionRepository,
 ];

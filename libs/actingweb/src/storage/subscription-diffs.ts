@@ -49,7 +49,10 @@ export class SubscriptionDiffs {
     }));
   }
 
-  /** Clears every pending diff with sequence ≤ `upTo` (§7.7); returns how many. */
+  /**
+   * Clears every pending diff with sequence ≤ `upTo` (ActingWeb spec, "Getting
+   * Subscription Updates"); returns how many.
+   */
   clear(
     actorId: string,
     peerId: string,

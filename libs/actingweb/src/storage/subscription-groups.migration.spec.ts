@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Migrator, sql } from 'kysely';
 import { resolveConfig } from '../config/aw-config.js';
-import { testStorages } from '../testing/test-storage.js';
+import { testStorages } from '../testing/internal/test-storage.js';
 import { ActingWebDatabase } from './actingweb-database.js';
 import { AwMigrationProvider } from './migrations/index.js';
 import { SubscriptionRepository } from './subscription.repository.js';
 
 /**
- * Migration 0004 on data stored by the one-diff-per-subscription schema: the
+ * Migration 0005 on data stored by the one-diff-per-subscription schema: the
  * stored diffs stay readable and clearable, numbering continues where each
  * subscription was, and the next write reaches every subscription through its
  * group. SQLite always, PostgreSQL when TEST_DATABASE_URL is set.
  */
-describe.each(testStorages())('migration 0004 (subscription groups) on $name', (backend) => {
+describe.each(testStorages())('migration 0005 (subscription groups) on $name', (backend) => {
   let database: ActingWebDatabase;
   let subscriptions: SubscriptionRepository;
   let cleanup: () => Promise<void>;
@@ -25,7 +25,7 @@ describe.each(testStorages())('migration 0004 (subscription groups) on $name', (
     database = new ActingWebDatabase(
       resolveConfig({ type: 'urn:actingweb:test:migration', baseUrl: 'http://localhost/', storage: options }),
     );
-    // The schema as it was before 0004, with the library's own migrations.
+    // The schema as it was before 0005, with the library's own migrations.
     let schema: string | undefined;
     if (options.type === 'postgres') {
       schema = options.schema!;
@@ -38,7 +38,7 @@ describe.each(testStorages())('migration 0004 (subscription groups) on $name', (
       migrationLockTableName: 'aw_migrations_lock',
       migrationTableSchema: schema,
     });
-    const before = await migrator.migrateTo('0003-identity-schema');
+    const before = await migrator.migrateTo('0004-property-lookup-names');
     expect(before.error).toBeUndefined();
     await seedOldData(database);
     await database.migrate();

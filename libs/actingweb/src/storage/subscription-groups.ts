@@ -10,8 +10,8 @@ import type { AwDatabase } from './database.types.js';
  * get identical diffs, so a write stores one change per group
  * (`subscription_changes`) instead of one diff per subscription. Each member
  * numbers the group's changes itself: its sequence = group sequence −
- * `group_offset`, so every subscription still counts 1, 2, 3… (ActingWeb spec
- * §7.1). Whatever moves a subscription's numbering or membership (joining,
+ * `group_offset`, so every subscription still counts 1, 2, 3… (ActingWeb spec,
+ * "Getting Subscription Updates"). Whatever moves a subscription's numbering or membership (joining,
  * leaving, a permission change, a sequence number without a diff) holds the
  * actor's subscription lock, as writes appending changes do.
  */

@@ -22,7 +22,7 @@ import {
 export type { CallbackMember, NewChange, SubscriptionGroup } from './subscription-changes.js';
 export type { DiffKey, DiffRecord } from './subscription-diffs.js';
 
-/** How a subscriber wants to hear about changes (`shared/docs/protocol.md` §7.1). @publicApi */
+/** How a subscriber wants to hear about changes (ActingWeb spec, "Establishing a Subscription"). @publicApi */
 export type Granularity = 'high' | 'low' | 'none';
 
 /**

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isPlainObject } from '../common/json.js';
 import type { Permissions } from '../common/permissions.types.js';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
 import { inTransaction, regroupPeer } from './subscription-groups.js';
@@ -48,10 +49,7 @@ export class TrustPermissionRepository {
     const parsed: unknown = JSON.parse(row.permissions);
     return {
       trustType: row.trust_type,
-      permissions:
-        typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-          ? (parsed as Permissions)
-          : {},
+      permissions: isPlainObject(parsed) ? (parsed as Permissions) : {},
       createdBy: row.created_by,
       notes: row.notes,
       updatedAt: row.updated_at,

@@ -5,7 +5,7 @@ import { PreparedQuery } from './prepared-query.js';
 import type { TrustRow } from './database.types.js';
 import { deleteSubscriptions, inTransaction, regroupPeer } from './subscription-groups.js';
 
-/** A trust relationship as this actor stores it (`shared/docs/protocol.md` §8.2). @publicApi */
+/** A trust relationship as this actor stores it (ActingWeb spec, "Relationships and their data"). @publicApi */
 export interface TrustRecord {
   actorId: string;
   peerId: string;

@@ -1,27 +1,69 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
-import { CallbackReceiver } from '../callbacks/callback-receiver.service.js';
-import { CallbacksController } from '../callbacks/callbacks.controller.js';
-import { PermissionCallbacks } from '../callbacks/permission-callbacks.service.js';
 import { HooksModule } from '../hooks/hooks.module.js';
 import { PeersModule } from '../peers/peers.module.js';
 import { PermissionsModule } from '../permissions/permissions.module.js';
 import { PropertiesModule } from '../properties/properties.module.js';
 import { StorageModule } from '../storage/storage.module.js';
-import { CallbackDelivery } from './callback-delivery.service.js';
-import { DiffRegistrar } from './diff-registrar.service.js';
+import { TrustModule } from '../trust/trust.module.js';
+import { CallbackDelivery } from './publisher/callback-delivery.service.js';
+import { ChangeNotifications } from './publisher/change-notifications.service.js';
+import { DiffRegistrar } from './publisher/diff-registrar.service.js';
+import { InboundSubscriptions } from './publisher/inbound-subscriptions.service.js';
+import { SubscriptionDiffController } from './publisher/subscription-diff.controller.js';
+import { SubscriptionController } from './publisher/subscription.controller.js';
+import { SubscriptionsController } from './publisher/subscriptions.controller.js';
+import { ApplicationCallbacksController } from './subscriber/application-callbacks.controller.js';
+import { ApplicationCallbacks } from './subscriber/application-callbacks.service.js';
+import { CallbackReceiver } from './subscriber/callback-receiver.service.js';
+import { OutboundSubscriptions } from './subscriber/outbound-subscriptions.service.js';
+import { PermissionCallbacks } from './subscriber/permission-callbacks.service.js';
+import { PublisherClient } from './subscriber/publisher-client.service.js';
+import { SubscriberHooks } from './subscriber/subscriber-hooks.service.js';
+import { SubscriptionCallbacksController } from './subscriber/subscription-callbacks.controller.js';
+import { SubscriptionSync } from './subscriber/subscription-sync.service.js';
+import { SubscriptionLifecycle } from './subscription-lifecycle.service.js';
 import { SubscriptionManager } from './subscription-manager.service.js';
-import { SubscriptionsController } from './subscriptions.controller.js';
 
 /**
- * `/subscriptions` (publisher side: diffs and callback delivery) and
- * `/callbacks` (subscriber side: callbacks received from publishers, and the
- * application's callback hooks). The callbacks/ folder joins this one later.
+ * `/subscriptions` (the publisher side, `publisher/`: peers' subscriptions,
+ * their diffs and callback delivery) and `/callbacks` (the subscriber side,
+ * `subscriber/`: callbacks from publishers, permission callbacks, and the
+ * application's callback hooks). Listens to `TrustEvents`: a trust's
+ * subscriptions go with it.
  */
 @Module({
-  imports: [StorageModule, HooksModule, PermissionsModule, PeersModule, PropertiesModule, AuthModule],
-  providers: [CallbackDelivery, DiffRegistrar, CallbackReceiver, PermissionCallbacks, SubscriptionManager],
-  controllers: [SubscriptionsController, CallbacksController],
+  imports: [
+    StorageModule,
+    HooksModule,
+    PermissionsModule,
+    PeersModule,
+    PropertiesModule,
+    AuthModule,
+    TrustModule,
+  ],
+  providers: [
+    SubscriptionLifecycle,
+    CallbackDelivery,
+    DiffRegistrar,
+    InboundSubscriptions,
+    ChangeNotifications,
+    PublisherClient,
+    SubscriberHooks,
+    SubscriptionSync,
+    CallbackReceiver,
+    OutboundSubscriptions,
+    PermissionCallbacks,
+    ApplicationCallbacks,
+    SubscriptionManager,
+  ],
+  controllers: [
+    SubscriptionsController,
+    SubscriptionController,
+    SubscriptionDiffController,
+    SubscriptionCallbacksController,
+    ApplicationCallbacksController,
+  ],
   exports: [SubscriptionManager, CallbackDelivery],
 })
 export class SubscriptionsModule {}

@@ -5,25 +5,42 @@ import { PeersModule } from '../peers/peers.module.js';
 import { PermissionsModule } from '../permissions/permissions.module.js';
 import { PropertiesModule } from '../properties/properties.module.js';
 import { StorageModule } from '../storage/storage.module.js';
-import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
 import { PermissionQueryController } from './permission-query.controller.js';
+import { TrustEvents } from './trust-events.js';
+import { TrustHandshake } from './trust-handshake.service.js';
 import { TrustManager } from './trust-manager.service.js';
+import { TrustNotifier } from './trust-notifier.service.js';
+import { TrustPermissionsController } from './trust-permissions.controller.js';
+import { TrustPermissions } from './trust-permissions.service.js';
+import { TrustRecordController } from './trust-record.controller.js';
+import { TrustRelationships } from './trust-relationships.service.js';
 import { TrustController } from './trust.controller.js';
+import { TrusteeController } from './trustee.controller.js';
 import { TrusteeService } from './trustee.service.js';
 
-/** `/trust` (handshake, approval, deletion, permissions, the trustee) and `/permissions/<peer>`. */
+/**
+ * `/trust` (handshake, approval, deletion, permissions, the trustee) and
+ * `/permissions/<peer>`. Exports `TrustManager` and `TrustEvents`, through
+ * which the features built on trusts learn that one is deleted.
+ */
 @Module({
-  imports: [
-    StorageModule,
-    HooksModule,
-    PermissionsModule,
-    PeersModule,
-    PropertiesModule,
-    SubscriptionsModule,
-    AuthModule,
+  imports: [StorageModule, HooksModule, PermissionsModule, PeersModule, PropertiesModule, AuthModule],
+  providers: [
+    TrustEvents,
+    TrustNotifier,
+    TrustPermissions,
+    TrustHandshake,
+    TrustRelationships,
+    TrustManager,
+    TrusteeService,
   ],
-  providers: [TrustManager, TrusteeService],
-  controllers: [TrustController, PermissionQueryController],
-  exports: [TrustManager],
+  controllers: [
+    TrustController,
+    TrusteeController,
+    TrustRecordController,
+    TrustPermissionsController,
+    PermissionQueryController,
+  ],
+  exports: [TrustManager, TrustEvents],
 })
 export class TrustModule {}

@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { normalizeCreator } from '../actors/actor.service.js';
+import { normalizeCreator } from '../common/creator.js';
 import { AwConfig } from '../config/aw-config.js';
 import { BadRequestError, ConflictError } from '../errors/actingweb.errors.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
-import { normalizePeerUrl } from './trust-manager.service.js';
+import { normalizePeerUrl } from './trust-urls.js';
 
 /**
- * The actor's trustee (§8.6): an external actor that manages this actor's
- * trust relationships. Setting the creator to `trustee` lets the passphrase
- * act as a Bearer token (when it is strong enough, see CredentialResolver).
+ * The actor's trustee (ActingWeb spec, "Using a Trustee To Manage
+ * Relationships"): an external actor that manages this actor's trust
+ * relationships. Setting the creator to `trustee` lets the passphrase act as
+ * a Bearer token (when it is strong enough, see CredentialResolver).
  */
 @Injectable()
 export class TrusteeService {

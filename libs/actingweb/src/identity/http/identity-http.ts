@@ -40,7 +40,8 @@ export class IdentityHttp {
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(SessionService) private readonly sessions: SessionService,
   ) {
-    this.secure = config.identity?.secureCookies ?? false;
+    // Secure whenever the root is https, also when identity is off (the console's CSRF cookie).
+    this.secure = config.root.startsWith('https:');
     const prefix = this.secure ? '__Host-' : '';
     this.sessionCookie = `${prefix}aw_session`;
     this.csrfCookie = `${prefix}aw_csrf`;

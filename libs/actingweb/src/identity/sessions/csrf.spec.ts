@@ -20,5 +20,8 @@ describe('CSRF tokens', () => {
     expect(sameOriginRequest({ 'sec-fetch-site': 'same-site' }, own)).toBe(false);
     expect(sameOriginRequest({ origin: 'https://evil.example' }, own)).toBe(false);
     expect(sameOriginRequest({ origin: 'null' }, own)).toBe(false);
+    expect(sameOriginRequest({ origin: 'null', 'sec-fetch-site': 'cross-site' }, own)).toBe(false);
+    // Chromium under Referrer-Policy: no-referrer: the browser's own header vouches for the post.
+    expect(sameOriginRequest({ origin: 'null', 'sec-fetch-site': 'same-origin' }, own)).toBe(true);
   });
 });

@@ -20,7 +20,10 @@ export function csrfTokenValid(key: string, purpose: string, submitted: unknown)
  * The second CSRF check (defence in depth, and what stops a form posted from
  * another site even before it has a token): browsers that send
  * `Sec-Fetch-Site` must say `same-origin` (or `none`: typed or bookmarked),
- * and an `Origin`, when sent, must be ours.
+ * and an `Origin`, when sent, must be ours. Under our pages'
+ * `Referrer-Policy: no-referrer` Chromium sends `Origin: null` even on a
+ * same-origin form post; `Sec-Fetch-Site: same-origin`, which only the
+ * browser can set, vouches for those.
  */
 export function sameOriginRequest(
   headers: { origin?: string; 'sec-fetch-site'?: string | string[] },
@@ -29,5 +32,6 @@ export function sameOriginRequest(
   const site = headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
   const origin = headers.origin;
+  if (origin === 'null' && site === 'same-origin') return true;
   return origin === undefined || origin === ownOrigin;
 }

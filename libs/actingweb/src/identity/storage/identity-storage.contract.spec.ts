@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { resolveConfig } from '../../config/aw-config.js';
-import { testStorages } from '../../testing/test-storage.js';
+import { testStorages } from '../../testing/internal/test-storage.js';
 import { ActingWebDatabase } from '../../storage/actingweb-database.js';
 import { ActorRepository } from '../../storage/actor.repository.js';
 import { TrustRepository } from '../../storage/trust.repository.js';

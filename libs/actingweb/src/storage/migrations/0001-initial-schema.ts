@@ -3,13 +3,13 @@ import type { Migration } from 'kysely';
 import type { SqlDialectName } from '../sql-dialect.js';
 
 /**
- * The full schema for the protocol's entities (`shared/docs/reference-sdk.md` §7),
+ * The full schema for the protocol's entities (as the Python reference stores them),
  * designed up front so features add queries, not tables. Every actor-owned table
  * cascades from `actors`, so deleting an actor is one statement.
  */
 export function initialSchema(dialect: SqlDialectName): Migration {
   // Names that are range-scanned must sort byte-wise: PostgreSQL needs COLLATE "C",
-  // SQLite's default BINARY collation already does (ARCHITECTURE §4).
+  // SQLite's default BINARY collation already does.
   const sortedText = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
   const epochMs = dialect === 'postgres' ? sql`bigint` : sql`integer`;
 

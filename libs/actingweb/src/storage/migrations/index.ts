@@ -3,7 +3,8 @@ import type { SqlDialectName } from '../sql-dialect.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { trustSecretIndex } from './0002-trust-secret-index.js';
 import { identitySchema } from './0003-identity-schema.js';
-import { subscriptionGroups } from './0004-subscription-groups.js';
+import { propertyLookupNames } from './0004-property-lookup-names.js';
+import { subscriptionGroups } from './0005-subscription-groups.js';
 
 /**
  * Versioned migrations, applied in name order at startup. Add new ones with the
@@ -18,8 +19,9 @@ export class AwMigrationProvider implements MigrationProvider {
       '0002-trust-secret-index': trustSecretIndex(),
       // The identity tables (docs/identity.md) exist whether or not identity is on.
       '0003-identity-schema': identitySchema(this.dialect),
+      '0004-property-lookup-names': propertyLookupNames(),
       // One change per subscription group and write instead of one diff per subscription.
-      '0004-subscription-groups': subscriptionGroups(this.dialect),
+      '0005-subscription-groups': subscriptionGroups(this.dialect),
     };
   }
 }

@@ -1,9 +1,13 @@
-import { IsArray, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsArray, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy } from 'class-validator';
 
 const PEER_ID = /^[A-Za-z0-9._:@-]+$/;
 const GRANULARITIES = ['high', 'low', 'none'];
 
-/** What a subscription watches and how it is told (§7.1); shared by both ways of subscribing. */
+/**
+ * What a subscription watches and how it is told (ActingWeb spec,
+ * "Establishing a Subscription"); shared by both ways of subscribing.
+ */
 export class SubscriptionScopeDto {
   @IsString()
   @Length(1, 64)
@@ -24,7 +28,7 @@ export class SubscriptionScopeDto {
   granularity?: 'high' | 'low' | 'none' | null;
 }
 
-/** `POST /<me>/subscriptions/<peer>`: the peer subscribes to this actor (§7.2). */
+/** `POST /<me>/subscriptions/<peer>`: the peer subscribes to this actor. */
 export class CreateSubscriptionDto extends SubscriptionScopeDto {
   @IsOptional()
   @IsArray()
@@ -38,10 +42,29 @@ export class CreateSubscriptionDto extends SubscriptionScopeDto {
   id?: string | null;
 }
 
-/** `POST /<me>/subscriptions`: the creator asks this actor to subscribe to a peer (§7.3). */
+/** `POST /<me>/subscriptions`: the creator asks this actor to subscribe to a peer. */
 export class InitiateSubscriptionDto extends SubscriptionScopeDto {
   @IsString()
   @Length(1, 100)
   @Matches(PEER_ID, { message: 'peerid must be an actor id' })
   peerid!: string;
+}
+
+/** A sequence number as sent: a non-negative integer, or its decimal text (forms, URLs); null otherwise. */
+export function parseSequence(raw: unknown): number | null {
+  const value = typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : raw;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/** `PUT /<me>/subscriptions/<peer>/<subid>`: clear every diff up to `sequence`. */
+export class ClearDiffsDto {
+  @Transform(({ value }: { value: unknown }) => parseSequence(value) ?? value)
+  @ValidateBy({
+    name: 'sequence',
+    validator: {
+      validate: (value: unknown) => typeof value === 'number' && parseSequence(value) === value,
+      defaultMessage: () => 'Body must be {"sequence": <non-negative integer>}',
+    },
+  })
+  sequence!: number;
 }

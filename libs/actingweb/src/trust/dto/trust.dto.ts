@@ -1,12 +1,19 @@
+import { Expose, Transform } from 'class-transformer';
 import {
+  Allow,
+  IsBoolean,
   IsOptional,
   IsString,
   Length,
   Matches,
   MaxLength,
   ValidateBy,
+  ValidateIf,
   type ValidationOptions,
 } from 'class-validator';
+import { callablePeerUrl } from '../../peers/peer-url.js';
+import { parseBoolean } from '../parse-boolean.js';
+import { PEER_URL_RULE } from '../trust-urls.js';
 
 const PEER_ID = /^[A-Za-z0-9._:@-]+$/;
 
@@ -27,6 +34,21 @@ function MaxBytes(max: number, options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/** An absolute http(s) URL of a peer's root (see `normalizePeerUrl`). */
+function IsPeerUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'peerUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && callablePeerUrl(value) !== null,
+      defaultMessage: (args) =>
+        typeof args?.value === 'string' ? PEER_URL_RULE : `${args?.property ?? 'value'} must be a URL`,
+    },
+  });
+}
+
+/** A wire boolean: `true`/`false`, or the strings Python peers send (`"true"`, `"False"`). */
+const WireBoolean = () => Transform(({ value }: { value: unknown }) => parseBoolean(value) ?? value);
 
 /** `POST /<me>/trust`: ask this actor to start a trust with another (creator, admin or trustee). */
 export class InitiateTrustDto {
@@ -52,7 +74,7 @@ export class InitiateTrustDto {
 }
 
 /**
- * `POST /<me>/trust/<relationship>`: a peer asks for a trust (§8.4 step 4).
+ * `POST /<me>/trust/<relationship>`: a peer asks for a trust (ActingWeb spec, "Creation of a Trust Relationship").
  * Anyone may send one, so every field is bounded in bytes.
  */
 export class TrustRequestDto {
@@ -100,4 +122,39 @@ export class TrusteeDto {
   @IsString()
   @MaxLength(255)
   creator?: string;
+}
+
+/**
+ * `PUT /<me>/trust/<relationship>/<peer>`: what the creator (trustee, admin)
+ * changes. A field sent as `null` counts as sent, and is refused.
+ */
+export class TrustChangeDto {
+  @ValidateIf((o: TrustChangeDto) => o.approved !== undefined)
+  @WireBoolean()
+  @IsBoolean({ message: 'approved must be true or false' })
+  approved?: boolean;
+
+  /** `desc`, or `description` when there is no `desc`. */
+  @Expose()
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.desc ?? obj.description)
+  @ValidateIf((o: TrustChangeDto) => o.desc !== undefined)
+  @MaxBytes(MAX_TRUST_TEXT_BYTES, {
+    message: `desc must be a string of at most ${MAX_TRUST_TEXT_BYTES} bytes`,
+  })
+  desc?: string;
+
+  @ValidateIf((o: TrustChangeDto) => o.baseuri !== undefined)
+  @IsPeerUrl()
+  baseuri?: string;
+
+  /** A permission override, validated as by `PUT .../permissions`. */
+  @Allow()
+  permissions?: unknown;
+}
+
+/** `POST /<me>/trust/<relationship>/<peer>`: the peer tells us whether it approved. */
+export class PeerApprovalDto {
+  @WireBoolean()
+  @IsBoolean({ message: 'Body must be {"approved": true|false}' })
+  approved!: boolean;
 }
