@@ -1,5 +1,5 @@
 /*
- * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
+ * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops|reference] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
  * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     // Foundation suite: run the ActingWeb server with `metrics: true` (docs/operations.md).
     metrics: { type: 'boolean', default: false },
+    // Reference suite: waitress worker threads of the Python reference.
+    'py-threads': { type: 'string', default: '8' },
   },
 });
 
@@ -53,8 +55,20 @@ if (values.backend !== 'sqlite') {
   else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
 }
 
-if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops'].includes(values.suite!))
-  fail('--suite must be foundation, trust, subscriptions, mcp or ops');
+if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'reference'].includes(values.suite!))
+  fail('--suite must be foundation, trust, subscriptions, mcp, ops or reference');
+if (values.suite === 'reference') {
+  // An authenticated property GET against the Python reference under waitress (bench/reference.ts).
+  const { runReferenceSuite } = await import('./reference.js');
+  const rounds = Number(values.rounds);
+  const pythonThreads = Number(values['py-threads']);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  if (!Number.isInteger(pythonThreads) || pythonThreads <= 0) fail('--py-threads must be a positive integer');
+  await runReferenceSuite({ ...settings, backends, rounds, pythonThreads, resultsDir: RESULTS_DIR }).catch(
+    (err: unknown) => fail(err instanceof Error ? err.message : String(err)),
+  );
+  process.exit();
+}
 if (values.suite === 'ops') {
   // Issue 11: the hot-path cost of metrics, request context and JSON logs, variant against variant (bench/ops.ts).
   const { runOpsSuite } = await import('./ops.js');
