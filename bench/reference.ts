@@ -94,6 +94,8 @@ export async function runReferenceSuite(options: ReferenceSuiteOptions): Promise
       }
     }
     await report(targets, options, { reference: reference.describe, versions });
+    // Let requests the load generator abandoned at the end finish before the servers stop.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   } finally {
     for (const cleanup of cleanups.reverse())
       await cleanup().catch((err: unknown) => log(`cleanup: ${String(err)}`));
