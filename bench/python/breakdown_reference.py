@@ -8,13 +8,15 @@ per call (one thread, no HTTP server, no profiler) of
      (DbActor.get, DbProperty.get: each checks a pooled connection out, runs one SELECT, commits);
   4. one `SELECT 1` on a connection held open (psycopg's cost of one round trip).
 
-The rest of (1) is the reference's own handler code. Run with the same environment as
+The rest of (1) is the reference's own handler code. It also lists the statements psycopg sends per
+request (through psycopg 3.3's internal hooks; skipped if they differ). Run with the same environment as
 reference_app.py (PYTHONPATH, PG_DB_*; the schema migrated):
 
   python breakdown_reference.py [requests]
 """
 
 import base64
+import collections
 import logging
 import os
 import sys
@@ -106,3 +108,42 @@ print(
     f"(~{storage / round_trip:.1f} round-trip equivalents), the reference's handler code "
     f"{(whole - flask_only - storage) / whole:.0%}"
 )
+
+
+def statements_per_request(call, requests=100):
+    """What psycopg sends per call: queries and BEGIN/COMMIT (psycopg 3.3 internals)."""
+    from psycopg import _connection_base, _cursor_base
+
+    counts = collections.Counter()
+    exec_command = _connection_base.BaseConnection._exec_command
+    start_query = _cursor_base.BaseCursor._start_query
+
+    def counting_exec_command(self, command, *args, **kwargs):
+        counts[bytes(command).decode()] += 1
+        return exec_command(self, command, *args, **kwargs)
+
+    def counting_start_query(self, query=None):
+        text = " ".join(str(getattr(query, "query", query) or "").split())
+        counts[text[:70] or "(empty query: the pool's connection check)"] += 1
+        return start_query(self, query)
+
+    _connection_base.BaseConnection._exec_command = counting_exec_command
+    _cursor_base.BaseCursor._start_query = counting_start_query
+    try:
+        for _ in range(requests):
+            call()
+    finally:
+        _connection_base.BaseConnection._exec_command = exec_command
+        _cursor_base.BaseCursor._start_query = start_query
+    return {k: v / requests for k, v in counts.items()}
+
+
+try:
+    sent = statements_per_request(
+        wsgi_caller(reference.wsgi_app, EnvironBuilder(path=path, headers={"Authorization": auth}).get_environ())
+    )
+    print(f"Statements psycopg sends per request ({sum(sent.values()):.0f} round trips):")
+    for text, n in sorted(sent.items(), key=lambda item: -item[1]):
+        print(f"  {n:4.1f}  {text}")
+except (ImportError, AttributeError) as e:
+    print(f"(statement count skipped: {e})")
