@@ -63,7 +63,7 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** Parses the environment contract of ARCHITECTURE §8; throws with a clear message on bad values. */
+/** Parses the environment contract of docs/configuration.md; throws with a clear message on bad values. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)

@@ -231,7 +231,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
 
     expect((await call(`${a.props}/x`)).status).toBe(401);
     expect((await call(`${a.props}/x`, { method: 'PUT', raw: 'w' })).status).toBe(401);
-    // associate may read public/* only (its trust type's permissions, §5b), and never write.
+    // associate may read public/* only (its trust type's permissions), and never write.
     expect((await call(`${a.props}/x`, { headers: { authorization: 'Bearer assoc-secret' } })).status).toBe(
       403,
     );

@@ -1,7 +1,7 @@
 /*
  * Keeping a copy of a peer's `notes` list from the diffs its subscription
  * sends. A list change arrives as a structured list diff (ActingWeb spec
- * §7.5), e.g. `{"list": "notes", "operation": "append", "length": 3,
+ * spec: "Getting Subscription Updates"), e.g. `{"list": "notes", "operation": "append", "length": 3,
  * "item": {...}, "index": 2}`. Pure functions: no I/O.
  */
 import type { ListDiff } from '@actingweb/nestjs';

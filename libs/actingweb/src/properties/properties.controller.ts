@@ -12,7 +12,7 @@ import { RawPropertyPath } from './property-path.decorator.js';
 import { sendPost, sendRead } from './properties.view.js';
 
 /**
- * `/<id>/properties[/<path>]` (ActingWeb spec §6), simple, nested and list
+ * `/<id>/properties[/<path>]` (ActingWeb spec, "/properties"), simple, nested and list
  * properties. `PropertyDispatcher` routes and checks permissions; this
  * adapter reads the request and writes the answer. (No pipes: on this hot
  * path their promise chain costs more than the two conversions below.)

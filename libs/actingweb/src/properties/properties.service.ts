@@ -21,7 +21,7 @@ import { PropertyHookGate } from './property-hook-gate.js';
 const ABSENT = undefined;
 
 /**
- * How `GET /properties` shows lists (§6.2): as markers or in full (`format`),
+ * How `GET /properties` shows lists (spec: "/properties, GET"): as markers or in full (`format`),
  * or only names and sizes (`metadata`).
  *
  * @publicApi
@@ -38,7 +38,7 @@ export interface PropertiesMetadata {
 }
 
 /**
- * The `/properties` contract (ActingWeb spec §6) for simple (non-list)
+ * The `/properties` contract (ActingWeb spec, "/properties") for simple (non-list)
  * properties, shared by HTTP and by application code: reads, nested writes
  * (deep merge), bulk POST (all or nothing), deletes, property hooks
  * (docs/properties.md#property-hooks) and change records that commit in the
@@ -60,7 +60,7 @@ export class PropertiesService {
 
   /**
    * All simple properties as `{ name: value }`, after get hooks (a hook
-   * returning null hides the key). With `options` (the HTTP listing, §6.2),
+   * returning null hides the key). With `options` (the HTTP listing, spec: "/properties, GET"),
    * lists are included too: as `{_list: true, count}` markers, in full, or,
    * with `metadata`, as the `{simple, lists}` summary.
    */
@@ -101,7 +101,7 @@ export class PropertiesService {
 
   /**
    * A trust peer sees only the names its permissions let it read (denied ones
-   * are left out silently, §6.2; `not_found` is kept, as in the reference).
+   * are left out silently, spec: "/properties, GET"; `not_found` is kept, as in the reference).
    */
   private async readableOnly<T>(
     actor: ActorHandle,
@@ -136,7 +136,7 @@ export class PropertiesService {
 
   /**
    * Sets `[name, ...sub]` to `value`. A top-level PUT replaces the value; a
-   * nested one merges into the stored object, creating missing levels (§6.3).
+   * nested one merges into the stored object, creating missing levels (spec: "/properties, PUT").
    * A put hook returning null rejects the write (400) and nothing changes.
    */
   async put(actor: ActorHandle, caller: Caller, path: readonly string[], value: unknown): Promise<void> {
@@ -155,7 +155,7 @@ export class PropertiesService {
   }
 
   /**
-   * Bulk create/replace from a JSON object or form (§6.4): every value is
+   * Bulk create/replace from a JSON object or form (spec: "/properties, POST"): every value is
    * stored, or none is. A post hook rejecting any value → 409 and nothing changes.
    * Returns the stored values.
    */
@@ -256,7 +256,7 @@ export class PropertiesService {
     });
   }
 
-  /** The stored value for a write; 409 when the name is a list (one namespace, §6.6). */
+  /** The stored value for a write; 409 when the name is a list (one namespace, spec: "/properties, list properties"). */
   private async storedForWrite(
     actorId: string,
     name: string,

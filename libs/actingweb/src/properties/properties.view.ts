@@ -4,7 +4,7 @@ import type { PropertyPost, PropertyRead } from './property-dispatcher.service.j
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** `GET /properties/<path>`: a simple value that is a string as text (§6.2); list values, and anything else, as JSON. */
+/** `GET /properties/<path>`: a simple value that is a string as text (spec: "/properties, GET"); list values, and anything else, as JSON. */
 export function sendRead(reply: FastifyReply, read: PropertyRead): unknown {
   if (read.asJson) {
     reply.type(JSON_TYPE);

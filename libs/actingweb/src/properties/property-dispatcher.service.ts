@@ -16,7 +16,7 @@ import { PropertyListWriter } from './lists/list-writer.service.js';
 /** The query parameters of a request, as the router parsed them (a repeated key is an array). */
 export type PropertyQuery = Readonly<Record<string, unknown>>;
 
-/** A read: `asJson` values (a list's) are always JSON; otherwise a string is served as text (§6.2). */
+/** A read: `asJson` values (a list's) are always JSON; otherwise a string is served as text (spec: "/properties, GET"). */
 export interface PropertyRead {
   readonly value: unknown;
   readonly asJson: boolean;
@@ -32,11 +32,11 @@ export type PropertyPost =
 type Operation = 'read' | 'write' | 'delete';
 
 /**
- * Routes a `/properties[/<path>]` request (ActingWeb spec §6) to simple or
+ * Routes a `/properties[/<path>]` request (ActingWeb spec, "/properties") to simple or
  * list properties, after the trust-permission check: a trust peer needs
- * `operation` on `name/sub/path` (`*` for all properties, §8.7; the route's
+ * `operation` on `name/sub/path` (`*` for all properties, spec: "Relationships and their data, permissions"; the route's
  * access rules were applied by the guard). Names are either simple or lists
- * (one namespace, §6.6); on a list, `/<list>/<i>[/<key>...]` addresses an
+ * (one namespace, spec: "/properties, list properties"); on a list, `/<list>/<i>[/<key>...]` addresses an
  * item, `/<list>/metadata` its metadata and `/<list>/items` the Python
  * reference's item endpoint, and `?index=N` is the Python form of `/<list>/<N>`.
  *
@@ -107,7 +107,7 @@ export class PropertyDispatcher {
     await this.properties.put(actor, caller, path, body);
   }
 
-  /** `POST /properties` (bulk, §6.4): a trust peer needs `write` on every name in the body. */
+  /** `POST /properties` (bulk, spec: "/properties, POST"): a trust peer needs `write` on every name in the body. */
   async postAll(actor: ActorHandle, caller: Caller, body: unknown): Promise<PropertyPost> {
     if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
       const check = await this.permissions.for(actor, caller, 'rules');
@@ -179,7 +179,7 @@ export class PropertyDispatcher {
   }
 }
 
-/** `format` and `metadata` of `GET /properties` (§6.2); both together → 400. */
+/** `format` and `metadata` of `GET /properties` (spec: "/properties, GET"); both together → 400. */
 function listingOptions(query: PropertyQuery): PropertyListingOptions {
   const format = queryParam(query, 'format');
   const metadata = queryParam(query, 'metadata');

@@ -107,7 +107,7 @@ export class PropertyRepository {
     return { value: row?.value ?? null, isList: Boolean(Number(row?.is_list ?? 0)) };
   }
 
-  /** True when the name is taken by a list (lists and properties share one namespace, §6.6). */
+  /** True when the name is taken by a list (lists and properties share one namespace, spec: "/properties, list properties"). */
   async isList(actorId: string, name: string, db: Executor = this.database.db): Promise<boolean> {
     const row = await db
       .selectFrom('property_lists')

@@ -9,7 +9,7 @@ export interface FakeTrust {
   readonly relationship: string;
   /** The shared secret: the fake peer sends it as Bearer token, and the actor does too. */
   readonly secret: string;
-  /** The token the actor's server reads back when it verifies the fake peer (ActingWeb spec §8.4). */
+  /** The token the actor's server reads back when it verifies the fake peer (ActingWeb spec, "Creation of a Trust Relationship"). */
   readonly verificationToken?: string;
 }
 

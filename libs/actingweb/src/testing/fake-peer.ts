@@ -181,7 +181,7 @@ export class FakePeer {
 
   /**
    * Asks `actor` for a trust (`POST <actor>/trust/<relationship>`, ActingWeb
-   * spec §8.4) with a fresh secret and a verification token, which the
+   * spec, "Creation of a Trust Relationship") with a fresh secret and a verification token, which the
    * actor's server reads back from this peer. Resolves with `'approved'`
    * (201) or `'pending'` (202); any other answer throws.
    */
@@ -224,7 +224,7 @@ export class FakePeer {
   }
 
   /**
-   * Subscribes to `actor` (`POST <actor>/subscriptions/<this peer>`, §7.1),
+   * Subscribes to `actor` (`POST <actor>/subscriptions/<this peer>`, spec: "Establishing a Subscription"),
    * high granularity unless given; resolves with the subscription id.
    * Callbacks then arrive here: see {@link callbacks}.
    */
@@ -246,7 +246,7 @@ export class FakePeer {
   /**
    * Sends a subscription callback to `actor` on its subscription to this
    * peer (`POST <actor>/callbacks/subscriptions/<this peer>/<subscriptionId>`,
-   * §7.9), with any body: a proper diff, or wrong data to see how the hooks cope.
+   * spec: "Getting Subscription Updates, callbacks"), with any body: a proper diff, or wrong data to see how the hooks cope.
    */
   sendCallback(actor: ActorAddress, subscriptionId: string, body: unknown): Promise<FakePeerResponse> {
     return this.call(

@@ -16,7 +16,7 @@ export async function requireList(
   return list;
 }
 
-/** 409 when a simple property has the name (lists and simple properties share one namespace, §6.6). */
+/** 409 when a simple property has the name (lists and simple properties share one namespace, spec: "/properties, list properties"). */
 export async function assertNotSimple(
   properties: PropertyRepository,
   actorId: string,

@@ -11,7 +11,7 @@ import { validateSegment } from '../property-path.js';
  * by value. No storage, no Nest.
  */
 
-/** Operations of a structured list diff (ActingWeb spec §7.5). */
+/** Operations of a structured list diff (ActingWeb spec, "Getting Subscription Updates"). */
 export type ListDiffOperation =
   'append' | 'insert' | 'update' | 'delete' | 'remove' | 'extend' | 'clear' | 'delete_all' | 'metadata';
 

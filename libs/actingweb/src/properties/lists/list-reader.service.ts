@@ -18,7 +18,7 @@ export type ListMetadataListing = Record<
 >;
 
 /**
- * Reads of list properties (ActingWeb spec §6.6): whole lists, pages, single
+ * Reads of list properties (ActingWeb spec, "/properties, list properties"): whole lists, pages, single
  * items, summaries and metadata, and the lists' part of `GET /properties`.
  * Every value passes the property get hooks, which see the list name as
  * `name` and the index path (`['3', 'title']`) as `path`; a hook returning

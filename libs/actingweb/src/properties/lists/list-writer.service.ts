@@ -28,7 +28,7 @@ import {
 } from './list-model.js';
 
 /**
- * Writes to list properties (ActingWeb spec §6.6, option tag
+ * Writes to list properties (ActingWeb spec, "/properties, list properties", option tag
  * `listproperties`), each in its own transaction.
  *
  * Items are rows ordered by a fractional-index key, so an index is "the i-th
