@@ -1,5 +1,5 @@
 /*
- * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops|www] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
+ * Benchmark entry: `npm run bench -- [--suite foundation|trust|subscriptions|mcp|ops|www|reference] [--metrics] [--duration 10] [--connections 50] [--backend sqlite|postgres|all]`.
  * Every scenario runs a raw Fastify baseline and ActingWeb back to back in the
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     // Foundation suite: run the ActingWeb server with `metrics: true` (docs/operations.md).
     metrics: { type: 'boolean', default: false },
+    // Reference suite: waitress worker threads of the Python reference.
+    'py-threads': { type: 'string', default: '8' },
   },
 });
 
@@ -53,14 +55,26 @@ if (values.backend !== 'sqlite') {
   else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
 }
 
-if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'www'].includes(values.suite!))
-  fail('--suite must be foundation, trust, subscriptions, mcp, ops or www');
+if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'www', 'reference'].includes(values.suite!))
+  fail('--suite must be foundation, trust, subscriptions, mcp, ops, www or reference');
 if (values.suite === 'www') {
   // The owner console: the properties page of an actor with 100 properties vs the JSON listing (bench/www.ts).
   const { runWwwSuite } = await import('./www.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
   await runWwwSuite({ backends, rounds, resultsDir: RESULTS_DIR });
+  process.exit();
+}
+if (values.suite === 'reference') {
+  // An authenticated property GET against the Python reference under waitress (bench/reference.ts).
+  const { runReferenceSuite } = await import('./reference.js');
+  const rounds = Number(values.rounds);
+  const pythonThreads = Number(values['py-threads']);
+  if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
+  if (!Number.isInteger(pythonThreads) || pythonThreads <= 0) fail('--py-threads must be a positive integer');
+  await runReferenceSuite({ ...settings, backends, rounds, pythonThreads, resultsDir: RESULTS_DIR }).catch(
+    (err: unknown) => fail(err instanceof Error ? err.message : String(err)),
+  );
   process.exit();
 }
 if (values.suite === 'ops') {

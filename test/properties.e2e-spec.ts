@@ -3,7 +3,7 @@ import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-datab
 import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
 import { basic, call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-/** `/properties` for simple values (protocol §6; checklist 26–39). */
+/** `/properties` for simple values (ActingWeb spec: properties; docs/properties.md). */
 describe.each(STORAGES)('properties on $name', (storage) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -68,7 +68,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
     expect((await call(a.props, a.as())).json).toEqual({ count: 4, doc: value });
   });
 
-  it('nested PUT creates and merges levels, keeping siblings; nested GET walks in (checklist 38)', async () => {
+  it('nested PUT creates and merges levels, keeping siblings; nested GET walks in', async () => {
     const a = await newActor();
     await call(`${a.props}/loc`, a.as({ method: 'PUT', body: { name: 'Oslo', lat: { deg: 59 } } }));
     expect((await call(`${a.props}/loc/lat/min`, a.as({ method: 'PUT', body: 4 }))).status).toBe(204);
@@ -80,7 +80,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
     expect((await call(`${a.props}/loc/nothing`, a.as())).status).toBe(404);
   });
 
-  it('nested DELETE removes one key (204), again → 404 (checklist 39)', async () => {
+  it('nested DELETE removes one key (204), again → 404', async () => {
     const a = await newActor();
     await call(`${a.props}/loc`, a.as({ method: 'PUT', body: { lat: { min: 4, deg: 59 } } }));
     expect((await call(`${a.props}/loc/lat/min`, a.as({ method: 'DELETE' }))).status).toBe(204);
@@ -98,7 +98,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
     expect((await call(a.props, a.as())).json).toEqual({});
   });
 
-  it('POST stores several at once (201 with the stored values), JSON or form (checklist 31, 34)', async () => {
+  it('POST stores several at once (201 with the stored values), JSON or form', async () => {
     const a = await newActor();
     const res = await call(a.props, a.as({ method: 'POST', body: { a: '1', b: { c: 'd' } } }));
     expect(res.status).toBe(201);
@@ -206,7 +206,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
     for (let i = 0; i < 50; i++) expect(shared[`k${i}`]).toBe(i);
   });
 
-  it('checks who may read and write (checklist 36, 37)', async () => {
+  it('checks who may read and write', async () => {
     const a = await newActor();
     const trusts = server.app.get(TrustRepository);
     const add = (peerId: string, relationship: string, secret: string) =>
@@ -260,7 +260,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
     expect((await call(`${a.props}/x`, a.as())).text).toBe('admin');
   });
 
-  it('honours _method=PUT and _method=DELETE (checklist 115)', async () => {
+  it('honours _method=PUT and _method=DELETE', async () => {
     const a = await newActor();
     expect((await call(`${a.props}/m?_method=PUT`, a.as({ method: 'POST', raw: 'via-post' }))).status).toBe(
       204,

@@ -6,7 +6,7 @@ import { PropertyChangeFeed, type PropertyChange } from '../libs/actingweb/src/p
 import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
 import { basic, call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-/** List properties (protocol §6.6, §6.2 query parameters; checklist 40–48; reference-sdk §7d). */
+/** List properties (ActingWeb spec: list properties and their query parameters; docs/properties.md). */
 describe.each(STORAGES)('list properties on $name', (storage) => {
   let server: TestServer;
   const committed: PropertyChange[] = [];
@@ -56,7 +56,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     return { lists, items, properties };
   }
 
-  it('creates an empty list with POST {_type: "list"}: [] and the short format (checklist 43, 47)', async () => {
+  it('creates an empty list with POST {_type: "list"}: [] and the short format', async () => {
     const a = await newActor();
     const created = await call(
       a.props,
@@ -83,7 +83,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     expect((await a.get('/missing?format=short')).status).toBe(404);
   });
 
-  it('keeps one namespace: 409 both ways, and nothing changes (checklist 41)', async () => {
+  it('keeps one namespace: 409 both ways, and nothing changes', async () => {
     const a = await newActor();
     await call(`${a.props}/taken`, a.as({ method: 'PUT', body: { v: 1 } }));
     await call(a.props, a.as({ method: 'POST', body: { notes: { _type: 'list' } } }));
@@ -104,7 +104,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     expect(await tables(a.id)).toEqual(before);
   });
 
-  it('POST /properties/<name> appends, creating the list; GET returns the array (checklist 42, 43)', async () => {
+  it('POST /properties/<name> appends, creating the list; GET returns the array', async () => {
     const a = await newActor();
     const first = await a.append('notes', { title: 'one', tags: ['a'] });
     expect(first.status).toBe(201);
@@ -144,7 +144,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     expect((await a.get(path)).status).toBe(400);
   });
 
-  it('PUT /<list>/<i> replaces; i == length appends; i > length → 404; ?index=N works too (checklist 44)', async () => {
+  it('PUT /<list>/<i> replaces; i == length appends; i > length → 404; ?index=N works too', async () => {
     const a = await newActor();
     await a.append('notes', 'a');
     await a.append('notes', 'b');
@@ -163,7 +163,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     expect((await tables(a.id)).properties).toEqual([]);
   });
 
-  it('DELETE /<list>/<i> shifts later items down without renumbering rows (checklist 45)', async () => {
+  it('DELETE /<list>/<i> shifts later items down without renumbering rows', async () => {
     const a = await newActor();
     for (const item of ['zero', 'one', 'two', 'three']) await a.append('notes', item);
     const before = (await tables(a.id)).items;
@@ -213,7 +213,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     expect(new Set(positions).size).toBe(positions.length);
   });
 
-  it('reads and writes metadata; only description and explanation are writable (checklist 48)', async () => {
+  it('reads and writes metadata; only description and explanation are writable', async () => {
     const a = await newActor();
     await a.append('notes', 'x');
     const put = await call(`${a.props}/notes/metadata`, a.as({ method: 'PUT', body: { description: 'x' } }));
@@ -250,7 +250,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     expect((await a.get('/doc')).json).toEqual({ a: 1, metadata: 'm' });
   });
 
-  it('lists lists in GET /properties: markers, format=full, metadata=true (checklist 40, 46)', async () => {
+  it('lists lists in GET /properties: markers, format=full, metadata=true', async () => {
     const a = await newActor();
     await call(
       a.props,

@@ -4,20 +4,10 @@
  * §7.5), e.g. `{"list": "notes", "operation": "append", "length": 3,
  * "item": {...}, "index": 2}`. Pure functions: no I/O.
  */
+import type { ListDiff } from '@actingweb/nestjs';
 
 /** Simple property of the subscriber: `{ "<peer id>": [ ...that peer's notes ] }`. */
 export const PEER_NOTES = 'peer_notes';
-
-/** A list diff as it arrives in a subscription callback. */
-export interface ListDiff {
-  readonly list: string;
-  readonly operation: string;
-  /** The publisher's list length after the change. */
-  readonly length: number;
-  readonly item?: unknown;
-  readonly index?: number;
-  readonly items?: readonly unknown[];
-}
 
 /**
  * The copy after `diff`, or `null` when the diff cannot be applied to it: an

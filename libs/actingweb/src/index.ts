@@ -80,6 +80,7 @@ export type {
 // Also declares the members of ActorTrust and ActorSubscriptions (declaration merging).
 export type { ActorTrustMethod, ActorSubscriptionsMethod } from './actors/actor-facades.js';
 export type { ResourceHookData } from './resources/resources.service.js';
+export type { ListDiff, ListDiffOperation } from './properties/lists/list-model.js';
 export type { PeerGrantedPermissions } from './subscriptions/subscriber/permission-callbacks.service.js';
 // Helpers for hooks: DTO validation and JSON Schema for MCP tools, the request id for log lines
 export { validateBody } from './common/validate-body.js';

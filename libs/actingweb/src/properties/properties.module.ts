@@ -34,7 +34,7 @@ import { PropertyLookupIndex } from './property-lookup-index.js';
     PropertyLookupIndex,
   ],
   controllers: [PropertiesController],
-  // PropertiesService and PropertyListsService: for the owner console (www/), which edits as the creator.
-  exports: [ActorHandleFactory, PropertyChangeFeed, PropertiesService, PropertyListsService],
+  // PropertiesService and the list reader and writer: for the owner console (www/), which edits as the creator.
+  exports: [ActorHandleFactory, PropertyChangeFeed, PropertiesService, PropertyListReader, PropertyListWriter],
 })
 export class PropertiesModule {}

@@ -5,7 +5,8 @@ import { BadRequestError, ConflictError, NotFoundError } from '../../errors/acti
 import type { ActorHandle } from '../../hooks/actor-handle.js';
 import { PropertiesService } from '../../properties/properties.service.js';
 import { validateSegment } from '../../properties/property-path.js';
-import { PropertyListsService } from '../../properties/property-lists.service.js';
+import { PropertyListReader } from '../../properties/lists/list-reader.service.js';
+import { PropertyListWriter } from '../../properties/lists/list-writer.service.js';
 
 /** The owner edits as the creator: property hooks see a creator call, as over HTTP with Basic. */
 const OWNER: Caller = Object.freeze({ kind: 'creator' });
@@ -45,7 +46,8 @@ export type NewPropertyKind = 'text' | 'json' | 'list';
 export class ConsoleProperties {
   constructor(
     @Inject(PropertiesService) private readonly properties: PropertiesService,
-    @Inject(PropertyListsService) private readonly lists: PropertyListsService,
+    @Inject(PropertyListReader) private readonly lists: PropertyListReader,
+    @Inject(PropertyListWriter) private readonly listWrites: PropertyListWriter,
   ) {}
 
   /** Simple properties and lists, by name. */
@@ -130,7 +132,7 @@ export class ConsoleProperties {
   /** Deletes the value at `[name, ...path]`, or the whole list `name`. */
   async delete(actor: ActorHandle, name: string, path: readonly string[]): Promise<void> {
     if (path.length === 0 && (await this.lists.exists(actor.id, name))) {
-      await this.lists.delete(actor, OWNER, name);
+      await this.listWrites.delete(actor, OWNER, name);
       return;
     }
     await this.properties.delete(actor, OWNER, [name, ...path]);
@@ -138,27 +140,27 @@ export class ConsoleProperties {
 
   /** Appends an item; returns its index. */
   addItem(actor: ActorHandle, name: string, value: unknown): Promise<number> {
-    return this.lists.append(actor, OWNER, name, value);
+    return this.listWrites.append(actor, OWNER, name, value);
   }
 
   /** Replaces the item at `index` (a missing index → 404). */
   async saveItem(actor: ActorHandle, name: string, index: number, value: unknown): Promise<void> {
     await this.requireItem(actor, name, index);
-    await this.lists.set(actor, OWNER, name, index, [], value);
+    await this.listWrites.set(actor, OWNER, name, index, [], value);
   }
 
   removeItem(actor: ActorHandle, name: string, index: number): Promise<void> {
-    return this.lists.deleteItem(actor, OWNER, name, index);
+    return this.listWrites.deleteItem(actor, OWNER, name, index);
   }
 
   /** The list's description and explanation. */
   saveMetadata(actor: ActorHandle, name: string, description: string, explanation: string): Promise<void> {
-    return this.lists.updateMetadata(actor, OWNER, name, { description, explanation });
+    return this.listWrites.updateMetadata(actor, OWNER, name, { description, explanation });
   }
 
   private async exists(actor: ActorHandle, name: string): Promise<boolean> {
     return (
-      (await this.lists.exists(actor.id, name)) || (await this.lists.simplePropertyExists(actor.id, name))
+      (await this.lists.exists(actor.id, name)) || (await this.properties.exists(actor.id, name))
     );
   }
 
