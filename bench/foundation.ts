@@ -16,6 +16,8 @@ export interface FoundationSettings extends RunSettings {
   seed: number;
   /** Also run the diagnostic scenarios (Nest without storage, Nest + storage without the guard). */
   diagnose: boolean;
+  /** Only the scenarios whose name contains one of these (all when empty). */
+  only?: string[];
   /** Write a CPU profile of the ActingWeb server (into the returned directory). */
   cpuProf: boolean;
   /** Extra ActingWebModule options of the ActingWeb server (`--metrics` sets `{ metrics: true }`). */
@@ -102,7 +104,31 @@ export const SCENARIOS: Scenario[] = [
     raw: getRoot,
     actingweb: (t) => ({ url: `${t.server.url}_bench/actor/${t.actor.id}` }),
   },
+  // The same three hot routes served from Fastify with the library's services (servers/fastify-prototype.ts).
+  {
+    name: 'diag: GET /{id} (Basic auth), from Fastify',
+    diagnostic: true,
+    raw: getRoot,
+    actingweb: (t) => getRoot(fastifyPrototype(t)),
+  },
+  {
+    name: 'diag: GET /{id}/properties/name, from Fastify',
+    diagnostic: true,
+    raw: getProperty('name'),
+    actingweb: (t) => getProperty('name')(fastifyPrototype(t)),
+  },
+  {
+    name: 'diag: PUT /{id}/properties/name, from Fastify',
+    diagnostic: true,
+    raw: putProperty('name', 'Bob'),
+    actingweb: (t) => putProperty('name', 'Bob')(fastifyPrototype(t)),
+  },
 ];
+
+/** The target with its server's URL moved under the prototype's prefix. */
+function fastifyPrototype(t: Target): Target {
+  return { ...t, server: { ...t.server, url: `${t.server.url}_bench/fastify/` } };
+}
 
 const RAW_SERVER = new URL('./servers/raw-fastify-server.js', import.meta.url);
 const ACTINGWEB_SERVER = new URL('./servers/actingweb-server.js', import.meta.url);
@@ -157,6 +183,7 @@ export async function runFoundation(
 
     for (const scenario of SCENARIOS) {
       if (scenario.diagnostic && !settings.diagnose) continue;
+      if (settings.only?.length && !settings.only.some((part) => scenario.name.includes(part))) continue;
       const rawRequest = scenario.raw(rawTarget);
       const awRequest = scenario.actingweb(awTarget);
       await assertAnswers2xx(rawRequest);

@@ -27,6 +27,8 @@ const { values } = parseArgs({
     diagnose: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     suite: { type: 'string', default: 'foundation' },
+    // Foundation suite: only the scenarios whose name contains one of these, comma-separated.
+    only: { type: 'string', default: '' },
     rounds: { type: 'string', default: '2' },
     // Foundation suite: run the ActingWeb server with `metrics: true` (docs/operations.md).
     metrics: { type: 'boolean', default: false },
@@ -45,6 +47,7 @@ const settings = {
   diagnose: values.diagnose!,
   cpuProf: values['cpu-prof']!,
   awOptions: values.metrics ? { metrics: true } : {},
+  only: values.only!.split(',').filter(Boolean),
 };
 if (!['sqlite', 'postgres', 'all'].includes(values.backend!))
   fail(`--backend must be sqlite, postgres or all`);
