@@ -9,7 +9,7 @@ import { PropertyRepository } from '../storage/property.repository.js';
 import { PermissionGate } from '../permissions/permission-gate.js';
 import { deleteAt, getAt, setAt } from '../common/json-path.js';
 import { isPlainObject } from '../common/json.js';
-import { PropertyChangeFeed, type PropertyChange } from './property-change.js';
+import { PropertyChangeFeed, type PropertyChange, type WriteFacts } from './property-change.js';
 import { isBulkItemUpdate, isListDescriptor, type ListFormat } from './lists/list-model.js';
 import { PropertyListBulk } from './lists/list-bulk.service.js';
 import { PropertyListReader, type ListMetadataListing } from './lists/list-reader.service.js';
@@ -143,11 +143,16 @@ export class PropertiesService {
     if (value === undefined) throw new BadRequestError('A property value is required', 'missing_value');
     const [name, ...sub] = path;
     const accepted = await this.gate.accept(actor, caller, 'put', name, sub, value);
-    await this.inTransaction(actor.id, [name], async (tx) => {
+    await this.inTransaction(actor.id, [name], async (tx, facts) => {
       const stored = await this.storedForWrite(actor.id, name, tx);
       const oldRoot = stored === null ? ABSENT : JSON.parse(stored);
       const newRoot = setAt(oldRoot, sub, accepted);
-      await this.properties.put(actor.id, name, JSON.stringify(newRoot), tx);
+      facts.propertySubscriptions = await this.properties.putWatched(
+        actor.id,
+        name,
+        JSON.stringify(newRoot),
+        tx,
+      );
       return [
         { actorId: actor.id, operation: 'put', path, oldValue: getAt(oldRoot, sub), newValue: accepted },
       ];
@@ -249,10 +254,10 @@ export class PropertiesService {
   private async inTransaction(
     actorId: string,
     names: readonly string[],
-    write: (tx: Transaction<AwDatabase>) => Promise<PropertyChange[]>,
+    write: (tx: Transaction<AwDatabase>, facts: WriteFacts) => Promise<PropertyChange[]>,
   ): Promise<void> {
-    await writeProperties(this.database, this.changes, actorId, names, async (tx, record) => {
-      record(...(await write(tx)));
+    await writeProperties(this.database, this.changes, actorId, names, async (tx, record, facts) => {
+      record(...(await write(tx, facts)));
     });
   }
 

@@ -21,10 +21,20 @@ export interface PropertyChange {
   readonly listDiff?: Readonly<Record<string, unknown>>;
 }
 
+/** What a write learned from its own statements, so a listener can skip a lookup. */
+export interface WriteFacts {
+  /**
+   * False when the write found no subscription on the actor's properties, in
+   * its transaction after its last write statement; unset when it did not look.
+   */
+  propertySubscriptions?: boolean;
+}
+
 /** Runs inside the write's transaction; throwing rolls the write back. */
 export type InTransactionListener = (
   tx: Transaction<AwDatabase>,
   changes: readonly PropertyChange[],
+  facts: Readonly<WriteFacts>,
 ) => Promise<void>;
 /** Runs after the write committed; errors are the listener's own business and never fail the write. */
 export type AfterCommitListener = (changes: readonly PropertyChange[]) => void;
@@ -47,9 +57,13 @@ export class PropertyChangeFeed {
     this.afterCommit.push(listener);
   }
 
-  async recordInTransaction(tx: Transaction<AwDatabase>, changes: readonly PropertyChange[]): Promise<void> {
+  async recordInTransaction(
+    tx: Transaction<AwDatabase>,
+    changes: readonly PropertyChange[],
+    facts: Readonly<WriteFacts> = {},
+  ): Promise<void> {
     if (changes.length === 0) return;
-    for (const listener of this.inTransaction) await listener(tx, changes);
+    for (const listener of this.inTransaction) await listener(tx, changes, facts);
   }
 
   committed(changes: readonly PropertyChange[]): void {

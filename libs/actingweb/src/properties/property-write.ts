@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
-import type { PropertyChange, PropertyChangeFeed } from './property-change.js';
+import type { PropertyChange, PropertyChangeFeed, WriteFacts } from './property-change.js';
 
 /** Collects the change records of one write; see {@link writeProperties}. */
 export type RecordChange = (...changes: PropertyChange[]) => void;
@@ -18,13 +18,14 @@ export async function writeProperties<T>(
   feed: PropertyChangeFeed,
   actorId: string,
   names: readonly string[],
-  write: (tx: Transaction<AwDatabase>, record: RecordChange) => Promise<T>,
+  write: (tx: Transaction<AwDatabase>, record: RecordChange, facts: WriteFacts) => Promise<T>,
 ): Promise<T> {
   const recorded: PropertyChange[] = [];
+  const facts: WriteFacts = {};
   const result = await database.transaction(async (tx) => {
     for (const name of [...new Set(names)].sort()) await lockProperty(database, tx, actorId, name);
-    const value = await write(tx, (...changes) => recorded.push(...changes));
-    await feed.recordInTransaction(tx, recorded);
+    const value = await write(tx, (...changes) => recorded.push(...changes), facts);
+    await feed.recordInTransaction(tx, recorded, facts);
     return value;
   });
   feed.committed(recorded);

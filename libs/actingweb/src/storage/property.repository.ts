@@ -14,6 +14,7 @@ export class PropertyRepository {
   private readonly byName: PreparedQuery<{ value: string }>;
   private readonly forWrite: PreparedQuery<{ value: string | null; is_list: unknown }>;
   private readonly upsert: PreparedQuery<unknown>;
+  private readonly upsertWatched: PreparedQuery<{ watched: unknown }>;
 
   constructor(@Inject(ActingWebDatabase) private readonly database: ActingWebDatabase) {
     this.byName = PreparedQuery.of(
@@ -59,6 +60,28 @@ export class PropertyRepository {
           .onConflict((oc) => oc.columns(['actor_id', 'name']).doUpdateSet({ value, updated_at: updatedAt })),
       4,
     );
+    // The same upsert, also telling whether anyone subscribes to the actor's properties (a write
+    // without subscribers then skips the diff lookup: one statement less under the lock).
+    this.upsertWatched = PreparedQuery.of(
+      database,
+      (actorId, name, value, updatedAt) =>
+        database.db
+          .insertInto('properties')
+          .values({ actor_id: actorId, name, value, updated_at: updatedAt })
+          .onConflict((oc) => oc.columns(['actor_id', 'name']).doUpdateSet({ value, updated_at: updatedAt }))
+          .returning((eb) =>
+            eb
+              .exists(
+                eb
+                  .selectFrom('subscription_groups')
+                  .select('id')
+                  .where('actor_id', '=', actorId)
+                  .where('target', '=', 'properties'),
+              )
+              .as('watched'),
+          ),
+      4,
+    );
   }
 
   async get(actorId: string, name: string, db: Executor = this.database.db): Promise<string | null> {
@@ -78,6 +101,15 @@ export class PropertyRepository {
 
   async put(actorId: string, name: string, value: string, db: Executor = this.database.db): Promise<void> {
     await this.upsert.rows(db, actorId, name, value, new Date().toISOString());
+  }
+
+  /**
+   * Stores the value like {@link put}; true when the actor has subscriptions on
+   * `properties`, read in the same statement.
+   */
+  async putWatched(actorId: string, name: string, value: string, db: Executor): Promise<boolean> {
+    const [row] = await this.upsertWatched.rows(db, actorId, name, value, new Date().toISOString());
+    return Boolean(Number(row?.watched ?? 1));
   }
 
   async delete(actorId: string, name: string, db: Executor = this.database.db): Promise<boolean> {

@@ -69,7 +69,8 @@ export class DiffRegistrar implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.feed.onChangeInTransaction(async (tx, changes) => {
+    this.feed.onChangeInTransaction(async (tx, changes, facts) => {
+      if (facts.propertySubscriptions === false) return; // the write saw no subscriber: nothing to look up
       const deliveries = await this.register(tx, changes[0].actorId, 'properties', changes.map(toInput));
       if (deliveries.length > 0) this.staged.set(changes, deliveries);
     });
