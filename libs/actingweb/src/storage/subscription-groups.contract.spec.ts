@@ -3,6 +3,7 @@ import { resolveConfig } from '../config/aw-config.js';
 import { testStorages } from '../testing/internal/test-storage.js';
 import { ActingWebDatabase } from './actingweb-database.js';
 import { ActorRepository } from './actor.repository.js';
+import { PropertyRepository } from './property.repository.js';
 import { SubscriptionRepository, type SubscriptionRecord } from './subscription.repository.js';
 import { TrustPermissionRepository } from './trust-permission.repository.js';
 import { TrustRepository } from './trust.repository.js';
@@ -309,5 +310,20 @@ describe.each(testStorages())('subscription groups on $name', (backend) => {
       expect(await current(a, `c${i}`, `s${i}`)).toBe(seen.length);
     }
     expect(await sequences(a, 'c0', 's0')).toHaveLength(20);
+  });
+
+  it('a property write tells whether the actor has subscriptions on its properties, and stores the value', async () => {
+    const properties = new PropertyRepository(database);
+    const a = await newActor();
+    const putWatched = (value: string) =>
+      database.transaction((tx) => properties.putWatched(a, 'name', value, tx));
+    expect(await putWatched('"first"')).toBe(false);
+    await peer(a, 'watcher');
+    await subscribe(a, 'watcher', 's1', { subtarget: 'other' });
+    expect(await putWatched('"second"')).toBe(true);
+    expect(await properties.get(a, 'name')).toBe('"second"');
+    // Another actor's subscriptions do not count.
+    const b = await newActor();
+    expect(await database.transaction((tx) => properties.putWatched(b, 'name', '1', tx))).toBe(false);
   });
 });
