@@ -16,7 +16,10 @@ import { ActingWebError } from '../../libs/actingweb/src/errors/actingweb.errors
 import type { AwRequest } from '../../libs/actingweb/src/http/aw-request.js';
 import { ActorHandleFactory } from '../../libs/actingweb/src/properties/actor-handle.factory.js';
 import { sendRead } from '../../libs/actingweb/src/properties/properties.view.js';
-import { PropertyDispatcher, type PropertyQuery } from '../../libs/actingweb/src/properties/property-dispatcher.service.js';
+import {
+  PropertyDispatcher,
+  type PropertyQuery,
+} from '../../libs/actingweb/src/properties/property-dispatcher.service.js';
 import { parsePropertyPath } from '../../libs/actingweb/src/properties/property-path.js';
 
 const ROOT: AccessMetadata = { pathKey: '/' };
@@ -80,7 +83,13 @@ export function registerFastifyPrototype(app: NestFastifyApplication): void {
       try {
         const { actor, caller } = await check(PROPERTIES, request as Req);
         const path = parsePropertyPath(rawPath(request), config.maxJsonDepth);
-        await dispatcher.write(handles.create(actor), caller, path, request.body, request.query as PropertyQuery);
+        await dispatcher.write(
+          handles.create(actor),
+          caller,
+          path,
+          request.body,
+          request.query as PropertyQuery,
+        );
         return reply.status(204).send();
       } catch (err) {
         return fail(reply, err);
