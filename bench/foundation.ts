@@ -20,6 +20,12 @@ export interface FoundationSettings extends RunSettings {
   cpuProf: boolean;
   /** Extra ActingWebModule options of the ActingWeb server (`--metrics` sets `{ metrics: true }`). */
   awOptions?: Record<string, unknown>;
+  /** Run only the scenarios with these names (default: all). */
+  only?: readonly string[];
+  /** Rounds of every scenario (default 1): each round measures the raw route, then ours. */
+  rounds?: number;
+  /** V8 flags of both servers (default: BENCH_NODE_ARGS, else none). */
+  nodeArgs?: readonly string[];
 }
 
 export interface FoundationRun {
@@ -125,7 +131,7 @@ export async function runFoundation(
     storage = await createStorage(backend, 'foundation');
 
     // Extra V8 flags for both servers, e.g. BENCH_NODE_ARGS=--max-semi-space-size=4 (see docs/benchmarks.md).
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = [...(settings.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean))];
     const raw = await spawnServer(
       RAW_SERVER,
       { BENCH_STORAGE: JSON.stringify(storage.options) },
@@ -155,24 +161,28 @@ export async function runFoundation(
 
     for (const target of [rawTarget, awTarget]) await seedProperties(target);
 
-    for (const scenario of SCENARIOS) {
-      if (scenario.diagnostic && !settings.diagnose) continue;
-      const rawRequest = scenario.raw(rawTarget);
-      const awRequest = scenario.actingweb(awTarget);
-      await assertAnswers2xx(rawRequest);
-      await assertAnswers2xx(awRequest);
-      log(`${backend}: ${scenario.name}`);
-      const result = await compare(
-        scenario.name,
-        backend,
-        { server: raw, request: rawRequest },
-        { server: actingweb, request: awRequest },
-        settings,
-      );
-      log(
-        `  raw ${Math.round(result.baseline.requestsPerSec)} req/s, actingweb ${Math.round(result.subject.requestsPerSec)} req/s, ratio ${result.ratio.toFixed(2)}`,
-      );
-      comparisons.push(result);
+    const scenarios = SCENARIOS.filter(
+      (s) => (settings.only ? settings.only.includes(s.name) : !s.diagnostic || settings.diagnose),
+    );
+    for (let round = 1; round <= (settings.rounds ?? 1); round++) {
+      for (const scenario of scenarios) {
+        const rawRequest = scenario.raw(rawTarget);
+        const awRequest = scenario.actingweb(awTarget);
+        await assertAnswers2xx(rawRequest);
+        await assertAnswers2xx(awRequest);
+        log(`${backend}: ${scenario.name}`);
+        const result = await compare(
+          scenario.name,
+          backend,
+          { server: raw, request: rawRequest },
+          { server: actingweb, request: awRequest },
+          settings,
+        );
+        log(
+          `  raw ${Math.round(result.baseline.requestsPerSec)} req/s, actingweb ${Math.round(result.subject.requestsPerSec)} req/s, ratio ${result.ratio.toFixed(2)}`,
+        );
+        comparisons.push(result);
+      }
     }
   } finally {
     const [raw, actingweb] = await Promise.all(servers.map((s) => s.stop()));
