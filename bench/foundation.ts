@@ -17,11 +17,15 @@ export interface FoundationSettings extends RunSettings {
   /** Also run the diagnostic scenarios (Nest without storage, Nest + storage without the guard). */
   diagnose: boolean;
   /** Only the scenarios whose name contains one of these (all when empty). */
-  only?: string[];
+  only?: readonly string[];
   /** Write a CPU profile of the ActingWeb server (into the returned directory). */
   cpuProf: boolean;
   /** Extra ActingWebModule options of the ActingWeb server (`--metrics` sets `{ metrics: true }`). */
   awOptions?: Record<string, unknown>;
+  /** Rounds of every scenario (default 1): each round measures the raw route, then ours. */
+  rounds?: number;
+  /** V8 flags of both servers (default: BENCH_NODE_ARGS, else none). */
+  nodeArgs?: readonly string[];
 }
 
 export interface FoundationRun {
@@ -151,7 +155,7 @@ export async function runFoundation(
     storage = await createStorage(backend, 'foundation');
 
     // Extra V8 flags for both servers, e.g. BENCH_NODE_ARGS=--max-semi-space-size=4 (see docs/benchmarks.md).
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const nodeArgs = [...(settings.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean))];
     const raw = await spawnServer(
       RAW_SERVER,
       { BENCH_STORAGE: JSON.stringify(storage.options) },
@@ -181,25 +185,31 @@ export async function runFoundation(
 
     for (const target of [rawTarget, awTarget]) await seedProperties(target);
 
-    for (const scenario of SCENARIOS) {
-      if (scenario.diagnostic && !settings.diagnose) continue;
-      if (settings.only?.length && !settings.only.some((part) => scenario.name.includes(part))) continue;
-      const rawRequest = scenario.raw(rawTarget);
-      const awRequest = scenario.actingweb(awTarget);
-      await assertAnswers2xx(rawRequest);
-      await assertAnswers2xx(awRequest);
-      log(`${backend}: ${scenario.name}`);
-      const result = await compare(
-        scenario.name,
-        backend,
-        { server: raw, request: rawRequest },
-        { server: actingweb, request: awRequest },
-        settings,
-      );
-      log(
-        `  raw ${Math.round(result.baseline.requestsPerSec)} req/s, actingweb ${Math.round(result.subject.requestsPerSec)} req/s, ratio ${result.ratio.toFixed(2)}`,
-      );
-      comparisons.push(result);
+    // `only` names scenarios by part of their name; diagnostic ones run only when asked for.
+    const scenarios = SCENARIOS.filter(
+      (s) =>
+        (!s.diagnostic || settings.diagnose) &&
+        (!settings.only?.length || settings.only.some((part) => s.name.includes(part))),
+    );
+    for (let round = 1; round <= (settings.rounds ?? 1); round++) {
+      for (const scenario of scenarios) {
+        const rawRequest = scenario.raw(rawTarget);
+        const awRequest = scenario.actingweb(awTarget);
+        await assertAnswers2xx(rawRequest);
+        await assertAnswers2xx(awRequest);
+        log(`${backend}: ${scenario.name}`);
+        const result = await compare(
+          scenario.name,
+          backend,
+          { server: raw, request: rawRequest },
+          { server: actingweb, request: awRequest },
+          settings,
+        );
+        log(
+          `  raw ${Math.round(result.baseline.requestsPerSec)} req/s, actingweb ${Math.round(result.subject.requestsPerSec)} req/s, ratio ${result.ratio.toFixed(2)}`,
+        );
+        comparisons.push(result);
+      }
     }
   } finally {
     const [raw, actingweb] = await Promise.all(servers.map((s) => s.stop()));

@@ -34,8 +34,8 @@ const { values } = parseArgs({
     metrics: { type: 'boolean', default: false },
     // Reference suite: waitress worker threads of the Python reference.
     'py-threads': { type: 'string', default: '8' },
-    // Scale suite: which parts to run, comma-separated (writes, fanout, memory).
-    parts: { type: 'string', default: 'writes,fanout,memory' },
+    // Scale suite: which parts to run, comma-separated (writes, fanout, memory, routes, reference).
+    parts: { type: 'string', default: 'writes,fanout,memory,routes,reference' },
   },
 });
 
@@ -83,14 +83,17 @@ if (values.suite === 'reference') {
   process.exit();
 }
 if (values.suite === 'scale') {
-  // Writes with 100/1,000 subscribers vs none, fan-out to 10,000, RSS with 100 vs 100,000 actors (bench/scale.ts).
+  // Writes with 100/1,000 subscribers vs none, fan-out to 10,000, RSS with 100 vs 100,000 actors,
+  // hot routes vs raw Fastify, and the Python reference when configured (bench/scale.ts).
   const { runScaleSuite } = await import('./scale.js');
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds <= 0) fail('--rounds must be a positive integer');
   const parts = values.parts!.split(',').filter(Boolean);
-  if (parts.length === 0 || parts.some((p) => !['writes', 'fanout', 'memory'].includes(p)))
-    fail('--parts must list writes, fanout and/or memory');
-  await runScaleSuite({ ...settings, backends, rounds, parts, resultsDir: RESULTS_DIR });
+  const known = ['writes', 'fanout', 'memory', 'routes', 'reference'];
+  if (parts.length === 0 || parts.some((p) => !known.includes(p)))
+    fail(`--parts must list some of ${known.join(', ')}`);
+  const reference = { seed: settings.seed, pythonThreads: positive('py-threads') };
+  await runScaleSuite({ ...settings, backends, rounds, parts, reference, resultsDir: RESULTS_DIR });
   process.exit();
 }
 if (values.suite === 'ops') {
@@ -169,7 +172,7 @@ if (all.some((c) => c.baseline.non2xx + c.baseline.errors + c.subject.non2xx + c
   process.exitCode = 1;
 }
 
-function positive(name: 'duration' | 'connections' | 'seed'): number {
+function positive(name: 'duration' | 'connections' | 'seed' | 'py-threads'): number {
   const n = Number(values[name]);
   if (!Number.isInteger(n) || n <= 0) fail(`--${name} must be a positive integer`);
   return n;

@@ -15,6 +15,11 @@
  *     the baseline.
  * (c) Memory flat in actors (bench/scale-memory.ts): the foundation scenarios
  *     against a server with 100 actors and one with 100,000; highest RSS of each.
+ * (d) Hot routes (bench/scale-routes.ts): the authenticated actor root, a
+ *     property GET and PUT, each against the raw Fastify route doing the same
+ *     storage work.
+ * (e) Against the Python reference (bench/reference.ts): only when a reference
+ *     checkout is configured (AW_PY_REFERENCE_DIR or AW_PY_REFERENCE_GIT).
  *
  * The servers run with the V8 setting `npm start` uses (`--max-semi-space-size=4`;
  * BENCH_NODE_ARGS overrides it).
@@ -28,15 +33,19 @@ import { request } from './lib/http.js';
 import { machineInfo } from './lib/machine.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
+import { runReferenceSuite } from './reference.js';
 import { runMemoryScale, type MemoryResult } from './scale-memory.js';
+import { ROUTE_HEADERS, routeRows, routeVerdicts, runHotRoutes, type RouteResult } from './scale-routes.js';
 import { drained, idle, medianOf, publisherActor, type BenchActor, type Publisher } from './subscriptions.js';
 
 export interface ScaleSuiteOptions extends RunSettings {
   backends: BackendName[];
   rounds: number;
   resultsDir: URL;
-  /** Which parts to run (default all): writes, fanout, memory. */
+  /** Which parts to run (default all): writes, fanout, memory, routes, reference. */
   parts: string[];
+  /** What the `reference` part needs besides these settings. */
+  reference: { seed: number; pythonThreads: number };
 }
 
 const PEER_DELAY_MS = 50;
@@ -83,6 +92,7 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
   const writeRows: string[][] = [];
   const fanRows: string[][] = [];
   const memoryRows: string[][] = [];
+  const routeTable: string[][] = [];
   const verdicts: string[] = [];
   let invalid = false;
   for (const backend of options.backends) {
@@ -91,6 +101,10 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
     const memory: MemoryResult[] = parts.has('memory')
       ? await runMemoryScale(backend, options, NODE_ARGS)
       : [];
+    const routes: RouteResult[] = parts.has('routes') ? await runHotRoutes(backend, options, NODE_ARGS) : [];
+    routeTable.push(...routeRows(backend, routes));
+    verdicts.push(...routeVerdicts(backend, routes));
+    if (routes.some((r) => r.failed > 0)) invalid = true;
 
     for (const w of writes) {
       writeRows.push([
@@ -175,6 +189,7 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
           writes,
           fanOut,
           memory,
+          routes,
         },
         null,
         2,
@@ -224,7 +239,9 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
           memoryRows,
         ),
     );
+  if (routeTable.length > 0) log('\n' + markdownTable(ROUTE_HEADERS, routeTable));
   log('\n' + verdicts.join('\n') + '\n');
+  if (parts.has('reference')) await runReferencePart(options);
   if (invalid) {
     loudWarning(
       'Some requests failed or some callbacks were not acknowledged: the numbers above are not valid.',
@@ -318,6 +335,23 @@ async function runFanOut(backend: BackendName, options: ScaleSuiteOptions): Prom
       results.push(result);
     }
     return results;
+  });
+}
+
+/** The reference suite's own table and verdict, or why it did not run. */
+async function runReferencePart(options: ScaleSuiteOptions): Promise<void> {
+  if (!process.env.AW_PY_REFERENCE_DIR && !process.env.AW_PY_REFERENCE_GIT) {
+    log(
+      'Against the Python reference: not measured (set AW_PY_REFERENCE_DIR or AW_PY_REFERENCE_GIT; ' +
+        'docs/benchmarks.md, "Against the Python reference").',
+    );
+    return;
+  }
+  log('Against the Python reference (target >= 40 x):');
+  await runReferenceSuite({
+    ...options,
+    seed: options.reference.seed,
+    pythonThreads: options.reference.pythonThreads,
   });
 }
 
