@@ -10,7 +10,8 @@ import {
 } from '@actingweb/nestjs';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { PropertyChangeFeed, type PropertyChange } from '../libs/actingweb/src/properties/property-change.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 @Injectable()
 class PropertyHooks {
@@ -65,14 +66,8 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
   });
   afterAll(() => server.close());
 
-  async function newActor() {
-    const res = await call(server.url, { method: 'POST', body: { creator: 'h@example.com' } });
-    const auth = { authorization: basic('h@example.com', res.json.passphrase) };
-    return { id: res.json.id as string, props: `${server.url}${res.json.id}/properties`, auth };
-  }
-
   it('lets application code write through the actor handle (seeded by a lifecycle hook)', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     expect((await call(`${a.props}/profile`, { headers: a.auth })).json).toEqual({
       created: true,
       source: 'hook',
@@ -85,7 +80,7 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
   });
 
   it('a get hook returning null hides the property (404) and drops it from the listing', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     await call(`${a.props}/secret`, { method: 'PUT', raw: 's3cret', headers: a.auth });
     expect((await call(`${a.props}/secret`, { headers: a.auth })).status).toBe(404);
     const all = (await call(a.props, { headers: a.auth })).json;
@@ -94,7 +89,7 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
   });
 
   it('put hooks transform values; a null result rejects the write with 400, a throw answers with its error; nothing changes', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     expect((await call(`${a.props}/shout`, { method: 'PUT', raw: 'hello', headers: a.auth })).status).toBe(
       204,
     );
@@ -112,7 +107,7 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
   });
 
   it('a rejected value in a bulk POST → 409 and nothing of the batch is stored', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     const res = await call(a.props, {
       method: 'POST',
       body: { fine: 'ok', shout: 'forbidden' },
@@ -125,20 +120,20 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
   });
 
   it('a delete hook returning null refuses the delete with 403', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     await call(`${a.props}/locked`, { method: 'PUT', raw: 'stay', headers: a.auth });
     expect((await call(`${a.props}/locked`, { method: 'DELETE', headers: a.auth })).status).toBe(403);
     expect((await call(`${a.props}/locked`, { headers: a.auth })).text).toBe('stay');
   });
 
   it('get hooks see the sub-path', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     await call(`${a.props}/counter`, { method: 'PUT', body: { n: 1 }, headers: a.auth });
     expect((await call(`${a.props}/counter/n`, { headers: a.auth })).json).toEqual({ value: 1, via: 'n' });
   });
 
   it('records one change per successful write, with old and new values, and none for failures', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     committed.length = 0;
     await call(`${a.props}/doc`, { method: 'PUT', body: { x: 1 }, headers: a.auth });
     await call(`${a.props}/doc/y`, { method: 'PUT', body: 2, headers: a.auth });
@@ -153,7 +148,7 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
   });
 
   it('a failing in-transaction listener rolls the write back', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     const feed = server.app.get(PropertyChangeFeed);
     let fail = true;
     feed.onChangeInTransaction(async (tx, changes) => {
