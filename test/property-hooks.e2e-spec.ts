@@ -48,6 +48,27 @@ class PropertyHooks {
     throw new Error('boom');
   }
 
+  /** What each write to `journal` does to it, per actor: `<operation> <listOperation> [<path>]`. */
+  readonly journal = new Map<string, string[]>();
+
+  @PropertyHook('journal', { operations: ['put', 'post', 'delete'] })
+  recordJournal({ actor, operation, listOperation, path, value }: PropertyHookContext): unknown {
+    const seen = this.journal.get(actor.id) ?? [];
+    seen.push(`${operation} ${listOperation} [${path.join(',')}]`);
+    this.journal.set(actor.id, seen);
+    return value;
+  }
+
+  /** Hook calls on `contested`; the first one creates the list itself, as another request could. */
+  readonly contested: string[] = [];
+
+  @PropertyHook('contested', { operations: ['post'] })
+  async contest({ actor, listOperation, value }: PropertyHookContext): Promise<unknown> {
+    this.contested.push(`${listOperation} ${JSON.stringify(value)}`);
+    if (this.contested.length === 1) await actor.propertyList('contested').create();
+    return value;
+  }
+
   /** Application code writes through the actor handle, with the same semantics as HTTP. */
   @LifecycleHook('actor_created')
   async seed({ actor }: LifecycleHookContext): Promise<void> {
@@ -130,6 +151,72 @@ describe.each(STORAGES)('property hooks and change records on $name', (storage) 
     const a = await newActor(server);
     await call(`${a.props}/counter`, { method: 'PUT', body: { n: 1 }, headers: a.auth });
     expect((await call(`${a.props}/counter/n`, { headers: a.auth })).json).toEqual({ value: 1, via: 'n' });
+  });
+
+  it('tells list hooks what each write does to the list (listOperation), creating apart from appending', async () => {
+    const a = await newActor(server);
+    const journal = `${a.props}/journal`;
+    const ok = async (url: string, init: Parameters<typeof call>[1]) => {
+      const res = await call(url, a.as(init));
+      expect(res.status).toBeLessThan(300);
+    };
+    await ok(journal, { method: 'POST', body: 'first' });
+    await ok(journal, { method: 'POST', body: 'second' });
+    await ok(`${journal}/items`, {
+      method: 'POST',
+      body: { action: 'insert', item_index: 0, item_value: 'zero' },
+    });
+    await ok(`${journal}/0`, { method: 'PUT', body: 'ZERO' });
+    await ok(`${journal}/3`, { method: 'PUT', body: 'third' }); // at the length: appends
+    await ok(`${journal}/items`, {
+      method: 'POST',
+      body: { action: 'update', old_item: 'second', item_value: 'SECOND' },
+    });
+    await ok(`${journal}/0`, { method: 'DELETE' });
+    await ok(`${journal}/items`, { method: 'POST', body: { action: 'delete', item_value: 'third' } });
+    await ok(a.props, { method: 'POST', body: { journal: { items: [{ index: 0, value: 'FIRST' }] } } });
+    await ok(a.props, { method: 'POST', body: { journal: { _type: 'list', description: 'Days' } } });
+    await ok(journal, { method: 'DELETE' });
+    await ok(a.props, { method: 'POST', body: { journal: { _type: 'list' } } });
+    const handle = await server.app.get(ActorService).get(a.id);
+    await handle!.propertyList('journal').append('from the app');
+    await handle!.propertyList('journal').clear();
+    expect(server.app.get(PropertyHooks).journal.get(a.id)).toEqual([
+      'post create []',
+      'post append []',
+      'post insert [0]',
+      'put update [0]',
+      'put append [3]',
+      'put update []',
+      'delete delete [0]',
+      'delete remove []',
+      'post bulk_update []',
+      'post metadata []',
+      'delete delete_all []',
+      'post create []',
+      'post append []',
+      'delete clear []',
+    ]);
+    expect((await call(journal, a.as())).json).toEqual([]);
+
+    // A simple property of that name: its hooks get no listOperation.
+    const b = await newActor(server);
+    await call(`${b.props}/journal`, b.as({ method: 'PUT', body: 'plain' }));
+    expect(server.app.get(PropertyHooks).journal.get(b.id)).toEqual(['put undefined []']);
+  });
+
+  it('runs the hooks again when the list changed under them, so they see what the write did', async () => {
+    const a = await newActor(server);
+    const res = await call(`${a.props}/contested`, a.as({ method: 'POST', body: 'x' }));
+    expect(res.status).toBe(201);
+    expect(res.json).toEqual({ index: 0 });
+    // Told "create", the hook created the list meanwhile; the write appended, after the hook was told so.
+    expect(server.app.get(PropertyHooks).contested).toEqual([
+      'create "x"',
+      'create {"_type":"list"}',
+      'append "x"',
+    ]);
+    expect((await call(`${a.props}/contested`, a.as())).json).toEqual(['x']);
   });
 
   it('records one change per successful write, with old and new values, and none for failures', async () => {

@@ -62,6 +62,7 @@ export type {
   LifecycleEvent,
   OAuthSuccessHookContext,
   PropertyOperation,
+  PropertyListOperation,
   McpToolOptions,
   McpPromptOptions,
   McpPromptArgument,
