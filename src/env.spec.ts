@@ -14,6 +14,18 @@ describe('readEnv', () => {
     expect(readEnv({}).actingweb.peers).toEqual({ allowedHosts: [], allowedCidrs: [] });
   });
 
+  it("keeps SQLite in the library's default file, AW_DATA_DIR moving it to another directory", () => {
+    expect(readEnv({}).actingweb.storage).toEqual({ type: 'sqlite', filename: 'data/actingweb.sqlite' });
+    expect(readEnv({ AW_DATA_DIR: '/srv/aw' }).actingweb.storage).toEqual({
+      type: 'sqlite',
+      filename: '/srv/aw/actingweb.sqlite',
+    });
+    expect(readEnv({ AW_DATA_DIR: 'memory://' }).actingweb.storage).toEqual({
+      type: 'sqlite',
+      filename: ':memory:',
+    });
+  });
+
   it('turns identity (sign-in, OAuth for MCP clients) on unless AW_IDENTITY is false', () => {
     expect(readEnv({}).actingweb.identity).toEqual({});
     expect(readEnv({ AW_IDENTITY: 'true' }).actingweb.identity).toEqual({});

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { LogLevel } from '@nestjs/common';
-import type { ActingWebModuleOptions } from '@actingweb/nestjs';
+import { DEFAULT_SQLITE_FILENAME, type ActingWebModuleOptions } from '@actingweb/nestjs';
 
 /** The example server's settings, read from the environment (see README "Configuration"). */
 export interface ExampleEnv {
@@ -84,10 +84,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ExampleEnv {
     ? flag(env.AW_REQUEST_CONTEXT, 'AW_REQUEST_CONTEXT')
     : undefined;
 
-  const dataDir = env.AW_DATA_DIR || './data';
+  // AW_DATA_DIR moves the library's default SQLite file to another directory.
+  const dataDir = env.AW_DATA_DIR || dirname(DEFAULT_SQLITE_FILENAME);
+  const sqliteFile = dataDir === 'memory://' ? ':memory:' : join(dataDir, basename(DEFAULT_SQLITE_FILENAME));
   const storage: ActingWebModuleOptions['storage'] = env.DATABASE_URL
     ? { type: 'postgres', connectionString: env.DATABASE_URL }
-    : { type: 'sqlite', filename: dataDir === 'memory://' ? ':memory:' : join(dataDir, 'actingweb.sqlite') };
+    : { type: 'sqlite', filename: sqliteFile };
 
   return {
     port,

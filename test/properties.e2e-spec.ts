@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
-import { basic, call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /** `/properties` for simple values (ActingWeb spec: properties; docs/properties.md). */
 describe.each(STORAGES)('properties on $name', (storage) => {
@@ -10,18 +11,6 @@ describe.each(STORAGES)('properties on $name', (storage) => {
     server = await startFreshServer(storage, { bodyLimit: 64 * 1024 });
   });
   afterAll(() => server.close());
-
-  async function newActor() {
-    const res = await call(server.url, { method: 'POST', body: { creator: 'p@example.com' } });
-    const { id, passphrase } = res.json as { id: string; passphrase: string };
-    const auth = basic('p@example.com', passphrase);
-    const props = `${server.url}${id}/properties`;
-    const as = (init: Parameters<typeof call>[1] = {}) => ({
-      ...init,
-      headers: { authorization: auth, ...(init.headers ?? {}) },
-    });
-    return { id, props, as };
-  }
 
   async function storedRows(actorId: string) {
     return server.app
@@ -34,7 +23,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   }
 
   it('a new actor has {} (200 JSON), and a missing property is 404', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     const all = await call(a.props, a.as());
     expect(all.status).toBe(200);
     expect(all.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -43,7 +32,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('PUT text, read it back raw; PUT again replaces', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     const put = await call(
       `${a.props}/name`,
       a.as({ method: 'PUT', raw: 'Alice', headers: { 'content-type': 'text/plain' } }),
@@ -57,7 +46,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('keeps JSON types and unicode exactly', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     const value = { æøå: 'ÆØÅ 😀', n: 1.5, list: [1, 'two', null], nested: { t: true } };
     await call(`${a.props}/doc`, a.as({ method: 'PUT', body: value }));
     const got = await call(`${a.props}/doc`, a.as());
@@ -69,7 +58,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('nested PUT creates and merges levels, keeping siblings; nested GET walks in', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     await call(`${a.props}/loc`, a.as({ method: 'PUT', body: { name: 'Oslo', lat: { deg: 59 } } }));
     expect((await call(`${a.props}/loc/lat/min`, a.as({ method: 'PUT', body: 4 }))).status).toBe(204);
     expect((await call(`${a.props}/loc/lat/min`, a.as())).json).toBe(4);
@@ -81,7 +70,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('nested DELETE removes one key (204), again → 404', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     await call(`${a.props}/loc`, a.as({ method: 'PUT', body: { lat: { min: 4, deg: 59 } } }));
     expect((await call(`${a.props}/loc/lat/min`, a.as({ method: 'DELETE' }))).status).toBe(204);
     expect((await call(`${a.props}/loc/lat/min`, a.as({ method: 'DELETE' }))).status).toBe(404);
@@ -89,7 +78,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('DELETE one property, then 404; repeated delete 404; DELETE all → {}', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     await call(a.props, a.as({ method: 'POST', body: { a: '1', b: '2' } }));
     expect((await call(`${a.props}/a`, a.as({ method: 'DELETE' }))).status).toBe(204);
     expect((await call(`${a.props}/a`, a.as())).status).toBe(404);
@@ -99,7 +88,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('POST stores several at once (201 with the stored values), JSON or form', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     const res = await call(a.props, a.as({ method: 'POST', body: { a: '1', b: { c: 'd' } } }));
     expect(res.status).toBe(201);
     expect(res.json).toEqual({ a: '1', b: { c: 'd' } });
@@ -124,7 +113,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
     ['a name with a slash', { body: { 'a/b': 1 } }],
     ['a reserved list: name', { body: { 'list:x': 1 } }],
   ])('POST with %s → 400, nothing stored', async (_label, init) => {
-    const a = await newActor();
+    const a = await newActor(server);
     const res = await call(a.props, a.as({ method: 'POST', ...(init as object) }));
     expect(res.status).toBe(400);
     expect(res.json).toMatchObject({ statusCode: 400 });
@@ -143,7 +132,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
     ['bad percent-encoding', 'a%E0%A4%A'],
     ['a 256-character name', 'n'.repeat(256)],
   ])('PUT to a path with %s → 400 and nothing changes', async (_label, path) => {
-    const a = await newActor();
+    const a = await newActor(server);
     await call(`${a.props}/keep`, a.as({ method: 'PUT', body: { v: 1 } }));
     // Sent byte-for-byte: fetch would normalise `a/../b` away before the server saw it.
     const res = await rawCall(server.url, `/${a.id}/properties/${path}`, {
@@ -157,7 +146,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('rejects a path deeper than the limit, and a value nested 10,000 deep, with 400', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     expect(
       (
         await call(
@@ -179,7 +168,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('answers 413 for a value over the body limit, 400 for invalid JSON, and stores nothing', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     expect((await call(`${a.props}/big`, a.as({ method: 'PUT', raw: 'x'.repeat(100 * 1024) }))).status).toBe(
       413,
     );
@@ -196,7 +185,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('loses none of 50 concurrent PUTs to different sub-paths of one property', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => call(`${a.props}/shared/k${i}`, a.as({ method: 'PUT', body: i }))),
     );
@@ -207,7 +196,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('checks who may read and write', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     const trusts = server.app.get(TrustRepository);
     const add = (peerId: string, relationship: string, secret: string) =>
       trusts.insert({
@@ -261,7 +250,7 @@ describe.each(STORAGES)('properties on $name', (storage) => {
   });
 
   it('honours _method=PUT and _method=DELETE', async () => {
-    const a = await newActor();
+    const a = await newActor(server);
     expect((await call(`${a.props}/m?_method=PUT`, a.as({ method: 'POST', raw: 'via-post' }))).status).toBe(
       204,
     );

@@ -4,7 +4,8 @@ import { PropertyHook, type PropertyHookContext } from '@actingweb/nestjs';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { PropertyChangeFeed, type PropertyChange } from '../libs/actingweb/src/properties/property-change.js';
 import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
-import { basic, call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, rawCall, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /** List properties (ActingWeb spec: list properties and their query parameters; docs/properties.md). */
 describe.each(STORAGES)('list properties on $name', (storage) => {
@@ -16,20 +17,14 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
   afterAll(() => server.close());
 
-  async function newActor() {
-    const res = await call(server.url, { method: 'POST', body: { creator: 'l@example.com' } });
-    const { id, passphrase } = res.json as { id: string; passphrase: string };
-    const auth = basic('l@example.com', passphrase);
-    const props = `${server.url}${id}/properties`;
-    const as = (init: Parameters<typeof call>[1] = {}) => ({
-      ...init,
-      headers: { authorization: auth, ...(init.headers ?? {}) },
-    });
-    const get = async (path = '') => call(`${props}${path}`, as());
+  /** An actor with helpers for its lists: read, append, and the list diffs its writes committed. */
+  async function listActor() {
+    const actor = await newActor(server);
+    const get = async (path = '') => call(`${actor.props}${path}`, actor.as());
     const append = async (list: string, item: unknown) =>
-      call(`${props}/${list}`, as({ method: 'POST', body: item }));
-    const diffs = () => committed.filter((c) => c.actorId === id).map((c) => c.listDiff ?? c.operation);
-    return { id, props, as, get, append, diffs };
+      call(`${actor.props}/${list}`, actor.as({ method: 'POST', body: item }));
+    const diffs = () => committed.filter((c) => c.actorId === actor.id).map((c) => c.listDiff ?? c.operation);
+    return { ...actor, get, append, diffs };
   }
 
   async function tables(actorId: string) {
@@ -57,7 +52,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   }
 
   it('creates an empty list with POST {_type: "list"}: [] and the short format', async () => {
-    const a = await newActor();
+    const a = await listActor();
     const created = await call(
       a.props,
       a.as({
@@ -84,7 +79,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('keeps one namespace: 409 both ways, and nothing changes', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await call(`${a.props}/taken`, a.as({ method: 'PUT', body: { v: 1 } }));
     await call(a.props, a.as({ method: 'POST', body: { notes: { _type: 'list' } } }));
     await a.append('notes', 'first');
@@ -105,7 +100,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('POST /properties/<name> appends, creating the list; GET returns the array', async () => {
-    const a = await newActor();
+    const a = await listActor();
     const first = await a.append('notes', { title: 'one', tags: ['a'] });
     expect(first.status).toBe(201);
     expect(first.headers.get('location')).toBe(`${server.url}${a.id}/properties/notes/0`);
@@ -139,13 +134,13 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
     ['an empty ?index', '/notes?index='],
     ['an unknown format', '/notes?format=tiny'],
   ])('GET with %s → 400', async (_label, path) => {
-    const a = await newActor();
+    const a = await listActor();
     await a.append('notes', 'x');
     expect((await a.get(path)).status).toBe(400);
   });
 
   it('PUT /<list>/<i> replaces; i == length appends; i > length → 404; ?index=N works too', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await a.append('notes', 'a');
     await a.append('notes', 'b');
     expect((await call(`${a.props}/notes/0`, a.as({ method: 'PUT', body: { n: 'A' } }))).status).toBe(204);
@@ -164,7 +159,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('DELETE /<list>/<i> shifts later items down without renumbering rows', async () => {
-    const a = await newActor();
+    const a = await listActor();
     for (const item of ['zero', 'one', 'two', 'three']) await a.append('notes', item);
     const before = (await tables(a.id)).items;
     expect((await call(`${a.props}/notes/1`, a.as({ method: 'DELETE' }))).status).toBe(204);
@@ -182,7 +177,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('DELETE /<list> removes items and metadata; again → 404', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await a.append('notes', 1);
     await a.append('keep', 2);
     expect((await call(`${a.props}/notes`, a.as({ method: 'DELETE' }))).status).toBe(204);
@@ -196,7 +191,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('inserts keep a total order through fractional positions', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await a.append('l', 'b');
     await a.append('l', 'd');
     const items = `${a.props}/l/items`;
@@ -214,7 +209,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('reads and writes metadata; only description and explanation are writable', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await a.append('notes', 'x');
     const put = await call(`${a.props}/notes/metadata`, a.as({ method: 'PUT', body: { description: 'x' } }));
     expect(put.status).toBe(204);
@@ -251,7 +246,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('lists lists in GET /properties: markers, format=full, metadata=true', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await call(
       a.props,
       a.as({
@@ -297,7 +292,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('serves the Python /items endpoint with index and value addressing', async () => {
-    const a = await newActor();
+    const a = await listActor();
     const items = `${a.props}/todo/items`;
     const act = (body: unknown) => call(items, a.as({ method: 'POST', body }));
     expect((await act({ action: 'add', item_value: 'x' })).status).toBe(404); // no list yet
@@ -364,7 +359,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('applies bulk item updates from POST /properties: updates, appends, then deletes high to low', async () => {
-    const a = await newActor();
+    const a = await listActor();
     for (const item of ['a', 'b', 'c', 'd']) await a.append('l', item);
     const res = await call(
       a.props,
@@ -409,7 +404,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   ])(
     'rejects a bulk update with %s (400) and changes nothing, simple values included',
     async (_label, entry) => {
-      const a = await newActor();
+      const a = await listActor();
       for (const item of ['a', 'b', 'c', 'd']) await a.append('l', item);
       const before = await tables(a.id);
       const res = await call(
@@ -422,7 +417,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   );
 
   it('rejects bad list names and bodies with 400, never 500', async () => {
-    const a = await newActor();
+    const a = await listActor();
     expect((await call(`${a.props}/a%23b`, a.as({ method: 'POST', raw: 'x' }))).status).toBe(400);
     expect((await call(a.props, a.as({ method: 'POST', body: { 'a#b': { _type: 'list' } } }))).status).toBe(
       400,
@@ -464,7 +459,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('loses none of 50 concurrent appends and keeps a total order', async () => {
-    const a = await newActor();
+    const a = await listActor();
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => a.append('burst', { i })));
     expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
     expect(results.map((r) => r.json.index).sort((x, y) => x - y)).toEqual(
@@ -481,7 +476,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('serialises concurrent creation of one name as a list and as a simple property', async () => {
-    const a = await newActor();
+    const a = await listActor();
     const [asList, asSimple] = await Promise.all([
       a.append('race', 'item'),
       call(`${a.props}/race`, a.as({ method: 'PUT', raw: 'simple' })),
@@ -496,7 +491,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('records a structured list diff for every write, in the transaction', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await call(a.props, a.as({ method: 'POST', body: { l: { _type: 'list', description: 'd' } } }));
     await a.append('l', 'a');
     await a.append('l', 'b');
@@ -551,7 +546,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('DELETE /properties removes every list and simple property, with records', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await a.append('one', 1);
     await a.append('two', 2);
     await call(`${a.props}/simple`, a.as({ method: 'PUT', raw: 's' }));
@@ -568,7 +563,7 @@ describe.each(STORAGES)('list properties on $name', (storage) => {
   });
 
   it('applies the properties access rules to lists', async () => {
-    const a = await newActor();
+    const a = await listActor();
     await a.append('notes', 'n');
     await server.app.get(TrustRepository).insert({
       actorId: a.id,
@@ -640,11 +635,9 @@ describe.each(STORAGES)('list property hooks on $name', (storage) => {
   afterAll(() => server.close());
 
   it('runs get/put/post/delete hooks with the index path', async () => {
-    const res = await call(server.url, { method: 'POST', body: { creator: 'h@example.com' } });
-    const headers = { authorization: basic('h@example.com', res.json.passphrase) };
-    const props = `${server.url}${res.json.id}/properties`;
+    const actor = await newActor(server);
     const send = (path: string, method: string, raw?: string) =>
-      call(`${props}${path}`, { method, raw, headers });
+      call(`${actor.props}${path}`, { method, raw, headers: actor.auth });
 
     expect((await send('/guarded', 'POST', 'first')).status).toBe(201);
     expect((await send('/guarded', 'POST', 'secret')).status).toBe(201);

@@ -9,7 +9,8 @@ import {
   TrustManager,
   type LifecycleHookContext,
 } from '@actingweb/nestjs';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { newActor } from './support/actors.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
 /**
  * Application code using TrustManager from a provider: every new actor asks
@@ -48,16 +49,6 @@ class HubMembership {
   }
 }
 
-async function newActor(server: TestServer, creator = 'member@example.com') {
-  const res = await call(server.url, { method: 'POST', body: { creator } });
-  expect(res.status).toBe(201);
-  return {
-    id: res.json.id as string,
-    url: server.url + res.json.id,
-    auth: { authorization: basic(creator, res.json.passphrase) },
-  };
-}
-
 describe.each(STORAGES)('TrustManager from application code on $name', (storage) => {
   let members: TestServer;
   let hubs: TestServer;
@@ -84,7 +75,7 @@ describe.each(STORAGES)('TrustManager from application code on $name', (storage)
     expect(info.supported).toContain('trust');
 
     // The actor_created hook asked the hub: pending there.
-    const member = await newActor(members);
+    const member = await newActor(members, 'member@example.com');
     expect(membership.failures).toEqual([]);
     const mine = await memberTrust.getRelationships(member.id);
     expect(mine).toHaveLength(1);

@@ -1,24 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { bearer, newActor, type TestActor } from './support/actors.js';
 import { startFakePeer, type FakePeer } from './support/fake-peer.js';
-import { basic, call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
+import { call, startFreshServer, STORAGES, type TestServer } from './support/test-app.js';
 
-interface Actor {
-  id: string;
-  url: string;
-  auth: Record<string, string>;
-}
-
-async function newActor(server: TestServer, creator = 'owner@example.com'): Promise<Actor> {
-  const res = await call(server.url, { method: 'POST', body: { creator } });
-  expect(res.status).toBe(201);
-  return {
-    id: res.json.id,
-    url: server.url + res.json.id,
-    auth: { authorization: basic(creator, res.json.passphrase) },
-  };
-}
-
-const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 let counter = 0;
 /** A fresh peer id (32 hex) and secret (40 hex) per request. */
 function requester(): { id: string; secret: string } {
@@ -200,7 +184,7 @@ describe.each(STORAGES)('incoming trust requests on $name', (storage) => {
   it('keeps at most trust.maxPendingRequests unapproved requests per actor: 429 with Retry-After', async () => {
     const b = await newActor(capped);
     const other = await newActor(capped, 'other@example.com');
-    const ask = (actor: Actor, relationship: string, peer = requester()) =>
+    const ask = (actor: TestActor, relationship: string, peer = requester()) =>
       call(`${actor.url}/trust/${relationship}`, {
         method: 'POST',
         body: { id: peer.id, baseuri: 'testurl', secret: peer.secret },

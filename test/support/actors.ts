@@ -10,7 +10,13 @@ export interface TestActor {
   readonly passphrase: string;
   /** `Authorization: Basic <creator>:<passphrase>`, ready to spread into headers. */
   readonly auth: Record<string, string>;
+  /** The actor's properties, `<server>/<id>/properties`. */
+  readonly props: string;
+  /** `init` for {@link call} as the creator: its credentials added (headers in `init` win). */
+  as(init?: CallInit): CallInit;
 }
+
+type CallInit = NonNullable<Parameters<typeof call>[1]>;
 
 /** What `POST /` takes (see docs/getting-started.md); a string is the creator. */
 export type NewActorBody = string | { creator?: string; passphrase?: string; trustee_root?: string };
@@ -26,12 +32,15 @@ export async function newActor(
   });
   expect(res.status).toBe(201);
   const { id, creator, passphrase } = res.json as { id: string; creator: string; passphrase: string };
+  const auth = { authorization: basic(creator, passphrase) };
   return {
     id,
     url: server.url + id,
     creator,
     passphrase,
-    auth: { authorization: basic(creator, passphrase) },
+    auth,
+    props: `${server.url}${id}/properties`,
+    as: (init = {}) => ({ ...init, headers: { ...auth, ...(init.headers ?? {}) } }),
   };
 }
 

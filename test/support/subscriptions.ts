@@ -93,15 +93,28 @@ export interface FakeSubscriber {
   callbacks(): Array<Record<string, any>>;
   /** Request headers of each callback, in arrival order. */
   headers: Array<Record<string, string | string[] | undefined>>;
-  /** Callbacks in flight at the peer now, and the most there ever were. */
-  inFlight: { now: number; max: number };
+  /**
+   * Callback exchanges open now (arrived, neither answered nor given up by the publisher) and the
+   * most open at once; shared between subscribers when passed as `options.inFlight`.
+   */
+  inFlight: InFlight;
+  /** Sequences of the callbacks whose exchange has ended (answered, or given up by the publisher), in that order. */
+  ended(): number[];
+  /** When each callback arrived and when its answer was sent (epoch ms; `answeredAt` unset while unanswered). */
+  timeline: Array<{ arrivedAt: number; answeredAt?: number }>;
   subscribe(body: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
+export interface InFlight {
+  now: number;
+  max: number;
+}
+
 /**
- * Starts a fake peer, makes `publisher` trust it as `relationship` (the
- * publisher must auto-approve it), and answers callbacks with `answer`.
+ * Starts a fake peer, makes `publisher` trust it as `options.relationship`
+ * (default `friend`; the publisher must auto-approve it), and answers
+ * callbacks with `answer`.
  */
 export async function fakeSubscriber(
   publisher: TestActor,
@@ -112,26 +125,35 @@ export async function fakeSubscriber(
     | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
     | 'hang'
     | 'garbage',
-  relationship = 'friend',
+  options: { relationship?: string; inFlight?: InFlight } = {},
 ): Promise<FakeSubscriber> {
+  const { relationship = 'friend', inFlight = { now: 0, max: 0 } } = options;
   const id = randomBytes(16).toString('hex');
   const secret = randomBytes(20).toString('hex');
   let n = 0;
   const headers: FakeSubscriber['headers'] = [];
-  const inFlight = { now: 0, max: 0 };
+  const endedIndexes: number[] = [];
+  const timeline: FakeSubscriber['timeline'] = [];
   const peer = await startFakePeer((req, res, body) => {
     if (req.method === 'POST' && req.url?.includes('/callbacks/subscriptions/')) {
       headers.push({ ...req.headers });
+      const index = n;
+      const times: FakeSubscriber['timeline'][number] = { arrivedAt: Date.now() };
+      timeline.push(times);
+      inFlight.now++;
+      inFlight.max = Math.max(inFlight.max, inFlight.now);
+      res.on('close', () => {
+        inFlight.now--;
+        endedIndexes.push(index);
+      });
+      res.on('finish', () => (times.answeredAt = Date.now()));
       const reply = answer(body, n++);
       if (reply === 'hang') return;
       if (reply === 'garbage') {
         res.socket?.end('HTTP/1.1 banana\r\nnot a header\r\n\r\n');
         return;
       }
-      inFlight.now++;
-      inFlight.max = Math.max(inFlight.max, inFlight.now);
       setTimeout(() => {
-        inFlight.now--;
         res.writeHead(reply.status, reply.headers ?? {});
         res.end(reply.body ?? '');
       }, reply.delayMs ?? 0);
@@ -145,16 +167,22 @@ export async function fakeSubscriber(
     body: { id, baseuri: peer.url, type: 'urn:actingweb:fake.example:peer', secret },
   });
   expect(trust.status).toBe(201);
+  const callbacks = () =>
+    peer.requests
+      .filter((r) => r.method === 'POST' && r.url.includes('/callbacks/subscriptions/'))
+      .map((r) => JSON.parse(decodedBody(r)) as Record<string, any>);
   return {
     peer,
     id,
     secret,
     headers,
     inFlight,
-    callbacks: () =>
-      peer.requests
-        .filter((r) => r.method === 'POST' && r.url.includes('/callbacks/subscriptions/'))
-        .map((r) => JSON.parse(decodedBody(r)) as Record<string, any>),
+    timeline,
+    callbacks,
+    ended: () => {
+      const received = callbacks();
+      return endedIndexes.map((i) => received[i].sequence as number);
+    },
     subscribe: async (body) => {
       const res = await call(`${publisher.url}/subscriptions/${id}`, {
         method: 'POST',

@@ -1,36 +1,21 @@
 import { expect } from '@jest/globals';
 import { formFields, TestBrowser, type BrowserResponse } from './oauth-browser.js';
-import { basic, call, type TestServer } from './test-app.js';
+import { newActor, type NewActorBody, type TestActor } from './actors.js';
+import type { TestServer } from './test-app.js';
 
 /** An actor created over HTTP, with everything needed to reach its console. */
-export interface ConsoleActor {
-  id: string;
-  /** `<root><id>` */
-  url: string;
+export interface ConsoleActor extends TestActor {
   /** `<root><id>/www` */
-  console: string;
-  creator: string;
-  passphrase: string;
-  /** `Authorization: Basic creator:passphrase` */
-  auth: Record<string, string>;
+  readonly console: string;
 }
 
 export async function consoleActor(
   server: TestServer,
   creator = 'owner@example.com',
-  extra: Record<string, unknown> = {},
+  extra: Omit<Exclude<NewActorBody, string>, 'creator'> = {},
 ): Promise<ConsoleActor> {
-  const res = await call(server.url, { method: 'POST', body: { creator, ...extra } });
-  expect(res.status).toBe(201);
-  const url = server.url + res.json.id;
-  return {
-    id: res.json.id,
-    url,
-    console: `${url}/www`,
-    creator: res.json.creator,
-    passphrase: res.json.passphrase,
-    auth: { authorization: basic(res.json.creator, res.json.passphrase) },
-  };
+  const actor = await newActor(server, { creator, ...extra });
+  return { ...actor, console: `${actor.url}/www` };
 }
 
 /** A scripted browser signed in to `actor`'s console (passphrase sign-in; needs `identity`). */

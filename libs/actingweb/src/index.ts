@@ -19,6 +19,7 @@ export type {
   HealthOptions,
   MetricsOptions,
 } from './config/actingweb-options.interface.js';
+export { DEFAULT_SQLITE_FILENAME } from './config/actingweb.constants.js';
 export type { TrustTypeDefinition } from './config/trust-types.js';
 export type {
   IdentityOptions,
@@ -61,6 +62,7 @@ export type {
   LifecycleEvent,
   OAuthSuccessHookContext,
   PropertyOperation,
+  PropertyListOperation,
   McpToolOptions,
   McpPromptOptions,
   McpPromptArgument,

@@ -16,6 +16,26 @@ export type HookKind = 'property' | 'method' | 'action' | 'callback' | 'subscrip
 export type PropertyOperation = 'get' | 'put' | 'post' | 'delete';
 
 /**
+ * What a write to a list property does, as its hooks see it
+ * (docs/properties.md#property-hooks-on-lists): the spec's list operations
+ * ("Getting Subscription Updates"), `create` for the write that brings the
+ * list into being, and `bulk_update` for a bulk item update in `POST /properties`.
+ *
+ * @publicApi
+ */
+export type PropertyListOperation =
+  | 'create'
+  | 'append'
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'remove'
+  | 'clear'
+  | 'delete_all'
+  | 'metadata'
+  | 'bulk_update';
+
+/**
  * Lifecycle events fired by the library. Applications may fire their own
  * events too, so any other string is accepted.
  *
@@ -50,6 +70,11 @@ export interface PropertyHookContext {
   /** The value so far: the stored value (get/delete) or the new value (put/post), as changed by earlier hooks. */
   readonly value: unknown;
   readonly caller: Caller;
+  /**
+   * Writes and deletes of a list property: what the write does to the list, e.g. `create` for the
+   * first item of a new list and `append` for a later one. Absent for reads and simple properties.
+   */
+  readonly listOperation?: PropertyListOperation;
 }
 
 /**

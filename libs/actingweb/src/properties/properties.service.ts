@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Transaction } from 'kysely';
 import type { ActorHandle } from '../hooks/actor-handle.js';
 import type { Caller } from '../common/caller.js';
+import type { PropertyListOperation } from '../hooks/hook.types.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors/actingweb.errors.js';
 import { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
@@ -14,7 +15,7 @@ import { isBulkItemUpdate, isListDescriptor, type ListFormat } from './lists/lis
 import { PropertyListBulk } from './lists/list-bulk.service.js';
 import { PropertyListReader, type ListMetadataListing } from './lists/list-reader.service.js';
 import { validateSegment } from './property-path.js';
-import { writeProperties } from './property-write.js';
+import { ListChangedSinceHooks, rerunWhenListChanged, writeProperties } from './property-write.js';
 import { PropertyHookGate } from './property-hook-gate.js';
 
 /** Marker for "no value": a missing property or a path that leads nowhere. */
@@ -171,38 +172,54 @@ export class PropertiesService {
     if (entries.length === 0) throw new BadRequestError('No properties in the body', 'invalid_body');
     for (const [name] of entries) validateSegment(name, true);
 
-    const accepted: Record<string, unknown> = {};
-    for (const [name, value] of entries) {
-      const result = await this.gate.write(actor, caller, 'post', name, [], value);
-      if (result.rejected)
-        throw new ConflictError(`Property ${name} was not accepted; nothing was stored`, 'rejected_by_hook');
-      accepted[name] = result.value;
-    }
-    await this.inTransaction(actor.id, Object.keys(accepted), async (tx) => {
-      const changes: PropertyChange[] = [];
-      for (const [name, value] of Object.entries(accepted)) {
-        // List extensions (as in the Python reference): create a list, or bulk-update an existing one's items.
-        if (isListDescriptor(value)) {
-          changes.push(...(await this.listBulk.createInTransaction(tx, actor.id, name, value)));
-          continue;
+    return rerunWhenListChanged(async () => {
+      const accepted: Record<string, unknown> = {};
+      // Lists whose hooks were told what the write does to them: were they lists then?
+      const wasList = new Map<string, boolean>();
+      for (const [name, value] of entries) {
+        let listOperation: PropertyListOperation | undefined;
+        if (this.gate.has(name) && (isListDescriptor(value) || isBulkItemUpdate(value))) {
+          const isList = await this.properties.isList(actor.id, name);
+          wasList.set(name, isList);
+          listOperation = bulkListOperation(value, isList);
         }
-        if (isBulkItemUpdate(value) && (await this.properties.isList(actor.id, name, tx))) {
-          changes.push(...(await this.listBulk.bulkInTransaction(tx, actor.id, name, value.items)));
-          continue;
-        }
-        const stored = await this.storedForWrite(actor.id, name, tx);
-        await this.properties.put(actor.id, name, JSON.stringify(value), tx);
-        changes.push({
-          actorId: actor.id,
-          operation: 'post',
-          path: [name],
-          oldValue: stored === null ? ABSENT : JSON.parse(stored),
-          newValue: value,
-        });
+        const result = await this.gate.write(actor, caller, 'post', name, [], value, listOperation);
+        if (result.rejected)
+          throw new ConflictError(
+            `Property ${name} was not accepted; nothing was stored`,
+            'rejected_by_hook',
+          );
+        accepted[name] = result.value;
       }
-      return changes;
+      await this.inTransaction(actor.id, Object.keys(accepted), async (tx) => {
+        for (const [name, isList] of wasList)
+          if ((await this.properties.isList(actor.id, name, tx)) !== isList)
+            throw new ListChangedSinceHooks();
+        const changes: PropertyChange[] = [];
+        for (const [name, value] of Object.entries(accepted)) {
+          // List extensions (as in the Python reference): create a list, or bulk-update an existing one's items.
+          if (isListDescriptor(value)) {
+            changes.push(...(await this.listBulk.createInTransaction(tx, actor.id, name, value)));
+            continue;
+          }
+          if (isBulkItemUpdate(value) && (await this.properties.isList(actor.id, name, tx))) {
+            changes.push(...(await this.listBulk.bulkInTransaction(tx, actor.id, name, value.items)));
+            continue;
+          }
+          const stored = await this.storedForWrite(actor.id, name, tx);
+          await this.properties.put(actor.id, name, JSON.stringify(value), tx);
+          changes.push({
+            actorId: actor.id,
+            operation: 'post',
+            path: [name],
+            oldValue: stored === null ? ABSENT : JSON.parse(stored),
+            newValue: value,
+          });
+        }
+        return changes;
+      });
+      return accepted;
     });
-    return accepted;
   }
 
   /** Deletes `[name, ...sub]`; NotFoundError when absent, ForbiddenError when a delete hook refuses. */
@@ -284,4 +301,10 @@ export class PropertiesService {
     const current = stored === null ? null : (getAt(JSON.parse(stored), sub) ?? null);
     await this.gate.allowDelete(actor, caller, name, sub, current);
   }
+}
+
+/** What a list descriptor or bulk item update in `POST /properties` does to the list; undefined when it is no list write. */
+function bulkListOperation(value: unknown, isList: boolean): PropertyListOperation | undefined {
+  if (isListDescriptor(value)) return isList ? 'metadata' : 'create';
+  return isList ? 'bulk_update' : undefined;
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ActorHandle } from '../hooks/actor-handle.js';
 import type { Caller } from '../common/caller.js';
+import { isPlainObject } from '../common/json.js';
 import { BadRequestError, NotFoundError } from '../errors/actingweb.errors.js';
 import { PermissionGate } from '../permissions/permission-gate.js';
 import {
@@ -109,7 +110,7 @@ export class PropertyDispatcher {
 
   /** `POST /properties` (bulk, spec: "/properties, POST"): a trust peer needs `write` on every name in the body. */
   async postAll(actor: ActorHandle, caller: Caller, body: unknown): Promise<PropertyPost> {
-    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    if (isPlainObject(body)) {
       const check = await this.permissions.for(actor, caller, 'rules');
       for (const name of Object.keys(body)) check.assert('properties', name, 'write');
     }

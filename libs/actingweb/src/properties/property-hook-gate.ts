@@ -4,6 +4,7 @@ import type { Caller } from '../common/caller.js';
 import { BadRequestError, ForbiddenError } from '../errors/actingweb.errors.js';
 import { HookInvoker } from '../hooks/hook-invoker.service.js';
 import { HookRegistry } from '../hooks/hook-registry.service.js';
+import type { PropertyHookContext, PropertyListOperation } from '../hooks/hook.types.js';
 
 /**
  * How property hooks decide (docs/properties.md#property-hooks), in one place for
@@ -41,7 +42,10 @@ export class PropertyHookGate {
     return result.value;
   }
 
-  /** Runs put/post hooks; `rejected` when a hook returned null (an error a hook throws propagates). */
+  /**
+   * Runs put/post hooks; `rejected` when a hook returned null (an error a hook throws propagates).
+   * `listOperation`: what the write does to a list property, for the hooks to see.
+   */
   async write(
     actor: ActorHandle,
     caller: Caller,
@@ -49,9 +53,12 @@ export class PropertyHookGate {
     name: string,
     path: readonly string[],
     value: unknown,
+    listOperation?: PropertyListOperation,
   ): Promise<{ value: unknown; rejected: boolean }> {
     if (!this.has(name)) return { value, rejected: false };
-    return this.hooks.runProperty({ actor, operation, name, path: [...path], value, caller });
+    return this.hooks.runProperty(
+      withListOperation({ actor, operation, name, path: [...path], value, caller }, listOperation),
+    );
   }
 
   /** The value to store; a rejected write is a 400 "Payload is not accepted" (nothing is stored). */
@@ -62,8 +69,9 @@ export class PropertyHookGate {
     name: string,
     path: readonly string[],
     value: unknown,
+    listOperation?: PropertyListOperation,
   ): Promise<unknown> {
-    const result = await this.write(actor, caller, operation, name, path, value);
+    const result = await this.write(actor, caller, operation, name, path, value, listOperation);
     if (result.rejected) throw new BadRequestError('Payload is not accepted', 'rejected_by_hook');
     return result.value;
   }
@@ -75,18 +83,25 @@ export class PropertyHookGate {
     name: string,
     path: readonly string[],
     current: unknown,
+    listOperation?: PropertyListOperation,
   ): Promise<void> {
     if (!this.has(name)) return;
-    const result = await this.hooks.runProperty({
-      actor,
-      operation: 'delete',
-      name,
-      path: [...path],
-      value: current ?? true,
-      caller,
-    });
+    const result = await this.hooks.runProperty(
+      withListOperation(
+        { actor, operation: 'delete', name, path: [...path], value: current ?? true, caller },
+        listOperation,
+      ),
+    );
     if (result.value === null || result.value === undefined || result.rejected) {
       throw new ForbiddenError('Delete refused by the application', 'rejected_by_hook');
     }
   }
+}
+
+/** The context, with `listOperation` only when there is one (simple properties have none). */
+function withListOperation(
+  ctx: PropertyHookContext,
+  listOperation: PropertyListOperation | undefined,
+): PropertyHookContext {
+  return listOperation === undefined ? ctx : { ...ctx, listOperation };
 }

@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { ConflictError } from '../errors/actingweb.errors.js';
 import type { ActingWebDatabase } from '../storage/actingweb-database.js';
 import type { AwDatabase } from '../storage/database.types.js';
 import type { PropertyChange, PropertyChangeFeed, WriteFacts } from './property-change.js';
@@ -40,4 +41,27 @@ export function lockProperty(
   name: string,
 ): Promise<void> {
   return database.lockInTransaction(tx, `${actorId}/properties/${name}`);
+}
+
+/**
+ * Thrown inside a write when the list changed after its hooks ran, so that
+ * the write would be another list operation than the one they saw (another
+ * request created or deleted the list in between).
+ */
+export class ListChangedSinceHooks extends Error {}
+
+/** Attempts before a write whose list keeps changing under its hooks gives up (409). */
+const HOOKED_WRITE_ATTEMPTS = 3;
+
+/** Runs `attempt` (hooks, then the write) again while its write throws {@link ListChangedSinceHooks}. */
+export async function rerunWhenListChanged<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof ListChangedSinceHooks)) throw err;
+      if (n === HOOKED_WRITE_ATTEMPTS)
+        throw new ConflictError('The list kept changing while its hooks ran; try again', 'concurrent_change');
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely';
 import { AwConfig } from '../config/aw-config.js';
 import type { StorageOptions } from '../config/actingweb-options.interface.js';
@@ -7,6 +7,7 @@ import type { AwDatabase } from './database.types.js';
 import { AwMigrationProvider } from './migrations/index.js';
 import type { SqlDialectName } from './sql-dialect.js';
 import { loadPg } from './load-pg.js';
+import { OwnSchemaPostgresDialect } from './own-schema-dialect.js';
 import { openSqlite, openSqliteReader, type SqliteReader } from './sqlite-connection.js';
 import { storageStartupError } from './storage-startup-error.js';
 import { DEFAULT_SQLITE_FILENAME } from '../config/actingweb.constants.js';
@@ -106,8 +107,8 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async runMigrations(): Promise<void> {
-    // Kysely looks for its bookkeeping tables in every schema unless told which one,
-    // so on PostgreSQL name ours explicitly (the configured schema, else the current one).
+    // On PostgreSQL the bookkeeping tables live in our schema (the configured one, else the
+    // current one), and the migrator looks only there (own-schema-dialect.ts).
     const migrationTableSchema = this.dialect === 'postgres' ? await this.ensureSchema() : undefined;
     const migrator = new Migrator({
       db: this.db,
@@ -168,7 +169,7 @@ function createKysely(storage: Readonly<StorageOptions>): {
       }));
     };
     return {
-      db: new Kysely<AwDatabase>({ dialect: new PostgresDialect({ pool }) }),
+      db: new Kysely<AwDatabase>({ dialect: new OwnSchemaPostgresDialect({ pool }) }),
       dialect: 'postgres',
       pool: stats,
     };

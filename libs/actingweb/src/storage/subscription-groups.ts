@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { ActingWebDatabase, Executor } from './actingweb-database.js';
+import { isPlainObject } from '../common/json.js';
 import type { Permissions } from '../common/permissions.types.js';
 import type { AwDatabase } from './database.types.js';
 
@@ -333,9 +334,7 @@ export function parseOverride(raw: string | null): Permissions | null {
   if (!raw) return null;
   try {
     const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Permissions)
-      : null;
+    return isPlainObject(parsed) ? (parsed as Permissions) : null;
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@ import { generateKeyBetween } from 'fractional-indexing';
 import type { Transaction } from 'kysely';
 import type { ActorHandle } from '../../hooks/actor-handle.js';
 import type { Caller } from '../../common/caller.js';
+import type { PropertyListOperation } from '../../hooks/hook.types.js';
 import { BadRequestError, NotFoundError } from '../../errors/actingweb.errors.js';
 import { ActingWebDatabase } from '../../storage/actingweb-database.js';
 import type { AwDatabase } from '../../storage/database.types.js';
@@ -11,7 +12,12 @@ import { PropertyRepository } from '../../storage/property.repository.js';
 import { deleteAt, getAt, setAt } from '../../common/json-path.js';
 import { PropertyHookGate } from '../property-hook-gate.js';
 import { PropertyChangeFeed } from '../property-change.js';
-import { writeProperties, type RecordChange } from '../property-write.js';
+import {
+  ListChangedSinceHooks,
+  rerunWhenListChanged,
+  writeProperties,
+  type RecordChange,
+} from '../property-write.js';
 import { assertNotSimple, requireList } from './list-guards.js';
 import {
   itemNotFound,
@@ -39,7 +45,10 @@ import {
  * records (`operation: 'list'` with a structured `listDiff`) commit with the
  * write. Put/post hooks see the new value and delete hooks the current one,
  * with the index path as `path` (`[]` for the whole list or an item addressed
- * by value).
+ * by value) and what the write does as `listOperation`. Where that depends on
+ * the list (an append that creates it, a `PUT` at the end that appends), the
+ * hooks are told what the list is before the write, and both run again if
+ * another request changed that in between.
  */
 @Injectable()
 export class PropertyListWriter {
@@ -64,26 +73,33 @@ export class PropertyListWriter {
   ): Promise<number> {
     validateListName(name);
     requireValue(value);
-    const accepted = await this.gate.accept(actor, caller, 'post', name, [], value);
-    return this.write(actor.id, name, async (tx, record) => {
-      const list = await this.lists.get(actor.id, name, tx);
-      if (!list) {
-        if (!options.create) throw listNotFound(name);
-        await assertNotSimple(this.properties, actor.id, name, tx);
-        await this.lists.create(actor.id, name, '', '', tx);
-      }
-      const { count, last } = await this.lists.tail(actor.id, name, tx);
-      await this.lists.insert(actor.id, name, generateKeyBetween(last, null), JSON.stringify(accepted), tx);
-      record(
-        listChange(actor.id, name, undefined, accepted, {
-          list: name,
-          operation: 'append',
-          length: count + 1,
-          item: accepted,
-          index: count,
-        }),
-      );
-      return count;
+    const operation = (exists: boolean): PropertyListOperation =>
+      exists || !options.create ? 'append' : 'create';
+    const exists = () => this.lists.exists(actor.id, name);
+    return this.hooked(name, exists, async (existed) => {
+      const listOperation = existed === undefined ? undefined : operation(existed);
+      const accepted = await this.gate.accept(actor, caller, 'post', name, [], value, listOperation);
+      return this.write(actor.id, name, async (tx, record) => {
+        const list = await this.lists.get(actor.id, name, tx);
+        if (listOperation && listOperation !== operation(list !== null)) throw new ListChangedSinceHooks();
+        if (!list) {
+          if (!options.create) throw listNotFound(name);
+          await assertNotSimple(this.properties, actor.id, name, tx);
+          await this.lists.create(actor.id, name, '', '', tx);
+        }
+        const { count, last } = await this.lists.tail(actor.id, name, tx);
+        await this.lists.insert(actor.id, name, generateKeyBetween(last, null), JSON.stringify(accepted), tx);
+        record(
+          listChange(actor.id, name, undefined, accepted, {
+            list: name,
+            operation: 'append',
+            length: count + 1,
+            item: accepted,
+            index: count,
+          }),
+        );
+        return count;
+      });
     });
   }
 
@@ -96,7 +112,7 @@ export class PropertyListWriter {
     value: unknown,
   ): Promise<number> {
     requireValue(value);
-    const accepted = await this.gate.accept(actor, caller, 'post', name, [String(index)], value);
+    const accepted = await this.gate.accept(actor, caller, 'post', name, [String(index)], value, 'insert');
     return this.write(actor.id, name, async (tx, record) => {
       await requireList(this.lists, actor.id, name, tx);
       const count = await this.lists.count(actor.id, name, tx);
@@ -145,47 +161,55 @@ export class PropertyListWriter {
   ): Promise<void> {
     const { outOfRange = 'not_found', appendAtEnd = outOfRange === 'not_found' } = options;
     requireValue(value);
-    const accepted = await this.gate.accept(actor, caller, 'put', name, [String(index), ...sub], value);
-    await this.write(actor.id, name, async (tx, record) => {
-      await requireList(this.lists, actor.id, name, tx);
-      const { count, last } = await this.lists.tail(actor.id, name, tx);
-      if (index >= count) {
-        if (index === count && sub.length === 0 && appendAtEnd) {
-          await this.lists.insert(
-            actor.id,
-            name,
-            generateKeyBetween(last, null),
-            JSON.stringify(accepted),
-            tx,
-          );
-          record(
-            listChange(actor.id, name, undefined, accepted, {
-              list: name,
-              operation: 'append',
-              length: count + 1,
-              item: accepted,
-              index,
-            }),
-          );
-          return;
+    const path = [String(index), ...sub];
+    const operation = (length: number): PropertyListOperation =>
+      index === length && sub.length === 0 && appendAtEnd ? 'append' : 'update';
+    const length = () => this.lists.count(actor.id, name);
+    await this.hooked(name, length, async (lengthBefore) => {
+      const listOperation = lengthBefore === undefined ? undefined : operation(lengthBefore);
+      const accepted = await this.gate.accept(actor, caller, 'put', name, path, value, listOperation);
+      await this.write(actor.id, name, async (tx, record) => {
+        await requireList(this.lists, actor.id, name, tx);
+        const { count, last } = await this.lists.tail(actor.id, name, tx);
+        if (listOperation && listOperation !== operation(count)) throw new ListChangedSinceHooks();
+        if (index >= count) {
+          if (operation(count) === 'append') {
+            await this.lists.insert(
+              actor.id,
+              name,
+              generateKeyBetween(last, null),
+              JSON.stringify(accepted),
+              tx,
+            );
+            record(
+              listChange(actor.id, name, undefined, accepted, {
+                list: name,
+                operation: 'append',
+                length: count + 1,
+                item: accepted,
+                index,
+              }),
+            );
+            return;
+          }
+          throw outOfRange === 'bad_request'
+            ? new BadRequestError(`Index ${index} is out of range (length ${count})`, 'invalid_index')
+            : itemNotFound(name, index);
         }
-        throw outOfRange === 'bad_request'
-          ? new BadRequestError(`Index ${index} is out of range (length ${count})`, 'invalid_index')
-          : itemNotFound(name, index);
-      }
-      const row = (await this.lists.at(actor.id, name, index, tx))!;
-      const old = JSON.parse(row.value);
-      const item = setAt(old, sub, accepted);
-      await this.lists.update(actor.id, name, row.position, JSON.stringify(item), tx);
-      record(
-        listChange(actor.id, name, old, item, {
-          list: name,
-          operation: 'update',
-          length: count,
-          item,
-          index,
-        }),
-      );
+        const row = (await this.lists.at(actor.id, name, index, tx))!;
+        const old = JSON.parse(row.value);
+        const item = setAt(old, sub, accepted);
+        await this.lists.update(actor.id, name, row.position, JSON.stringify(item), tx);
+        record(
+          listChange(actor.id, name, old, item, {
+            list: name,
+            operation: 'update',
+            length: count,
+            item,
+            index,
+          }),
+        );
+      });
     });
   }
 
@@ -198,7 +222,7 @@ export class PropertyListWriter {
     value: unknown,
   ): Promise<void> {
     requireValue(value);
-    const accepted = await this.gate.accept(actor, caller, 'put', name, [], value);
+    const accepted = await this.gate.accept(actor, caller, 'put', name, [], value, 'update');
     await this.write(actor.id, name, async (tx, record) => {
       await requireList(this.lists, actor.id, name, tx);
       const rows = await this.lists.items(actor.id, name, tx);
@@ -232,7 +256,9 @@ export class PropertyListWriter {
     if (this.gate.has(name)) {
       const row = await this.lists.at(actor.id, name, index);
       const current = row ? getAt(JSON.parse(row.value), sub) : undefined;
-      await this.gate.allowDelete(actor, caller, name, [String(index), ...sub], current);
+      // Deleting a key inside an item updates the item.
+      const listOperation = sub.length === 0 ? 'delete' : 'update';
+      await this.gate.allowDelete(actor, caller, name, [String(index), ...sub], current, listOperation);
     }
     await this.write(actor.id, name, async (tx, record) => {
       await requireList(this.lists, actor.id, name, tx);
@@ -270,7 +296,7 @@ export class PropertyListWriter {
 
   /** Deletes the one item equal to `value` (none → 404, several → 409); recorded as `remove`. */
   async deleteByValue(actor: ActorHandle, caller: Caller, name: string, value: unknown): Promise<void> {
-    if (this.gate.has(name)) await this.gate.allowDelete(actor, caller, name, [], value);
+    if (this.gate.has(name)) await this.gate.allowDelete(actor, caller, name, [], value, 'remove');
     await this.write(actor.id, name, async (tx, record) => {
       await requireList(this.lists, actor.id, name, tx);
       const rows = await this.lists.items(actor.id, name, tx);
@@ -296,7 +322,7 @@ export class PropertyListWriter {
   async clear(actor: ActorHandle, caller: Caller, name: string): Promise<void> {
     if (this.gate.has(name)) {
       const items = parseItems(await this.lists.items(actor.id, name));
-      await this.gate.allowDelete(actor, caller, name, [], items);
+      await this.gate.allowDelete(actor, caller, name, [], items, 'clear');
     }
     await this.write(actor.id, name, async (tx, record) => {
       await requireList(this.lists, actor.id, name, tx);
@@ -309,7 +335,7 @@ export class PropertyListWriter {
   async delete(actor: ActorHandle, caller: Caller, name: string): Promise<void> {
     if (this.gate.has(name)) {
       const items = parseItems(await this.lists.items(actor.id, name));
-      await this.gate.allowDelete(actor, caller, name, [], items);
+      await this.gate.allowDelete(actor, caller, name, [], items, 'delete_all');
     }
     await this.write(actor.id, name, async (tx, record) => {
       if (!(await this.lists.delete(actor.id, name, tx))) throw listNotFound(name);
@@ -330,6 +356,20 @@ export class PropertyListWriter {
       const length = await this.lists.count(actor.id, name, tx);
       record(listChange(actor.id, name, undefined, changes, { list: name, operation: 'metadata', length }));
     });
+  }
+
+  /**
+   * Runs `attempt` with the list's state before its hooks (`read`), when
+   * hooks are registered for the name; again when its write found that state
+   * changed. Without hooks, once, with no state to tell or check (undefined).
+   */
+  private hooked<S, T>(
+    name: string,
+    read: () => Promise<S>,
+    attempt: (before: S | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (!this.gate.has(name)) return attempt(undefined);
+    return rerunWhenListChanged(async () => attempt(await read()));
   }
 
   private write<T>(
