@@ -244,9 +244,16 @@ try {
   run(join(app, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.test.json'], app);
 
   step(`running the kit tests with Jest (${KIT_EXAMPLES.length} files from docs/testing.md)`);
+  // A longer timeout than Jest's 5 s: CI may run this on a busy machine, where starting two apps takes longer.
   const jest = spawnSync(
     process.execPath,
-    ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', 'node_modules/jest/bin/jest.js', '--ci'],
+    [
+      '--experimental-vm-modules',
+      '--no-warnings=ExperimentalWarning',
+      'node_modules/jest/bin/jest.js',
+      '--ci',
+      '--testTimeout=60000',
+    ],
     { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'test' } },
   );
   const jestOutput = `${jest.stdout}\n${jest.stderr}`;
