@@ -81,6 +81,8 @@ interface FanOutResult {
   wallMs: number[];
   maxRssMb: number[];
   delivered: number[];
+  /** The publisher's CPU time (user + system) during the change ÷ the callbacks acknowledged: steadier than wall time. */
+  cpuUsPerCallback: number[];
 }
 
 export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
@@ -142,6 +144,7 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
         f.wallMs.map(fmt.ms).join(' / '),
         fmt.ms(medianOf(f.wallMs)),
         f.maxRssMb.map(fmt.mb).join(' / '),
+        f.cpuUsPerCallback.map(fmt.int).join(' / '),
         f.delivered.map(fmt.int).join(' / '),
       ]);
       if (f.delivered.some((d) => d !== f.n)) invalid = true;
@@ -226,6 +229,7 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
             'All acknowledged, ms (rounds)',
             'Median ms',
             'Max RSS MB',
+            'CPU µs per callback',
             'Acknowledged',
           ],
           fanRows,
@@ -310,7 +314,7 @@ async function runFanOut(backend: BackendName, options: ScaleSuiteOptions): Prom
       const actor = await publisherActor(publisher, peers, n, 'high');
       const change = async (value: number) => {
         const before = await idle(publisher);
-        await publisher.server.takeStats();
+        const { cpuMs: cpuBefore } = await publisher.server.takeStats();
         const started = performance.now();
         const res = await request(`${publisher.server.url}${actor.id}/properties/x`, {
           method: 'PUT',
@@ -320,17 +324,22 @@ async function runFanOut(backend: BackendName, options: ScaleSuiteOptions): Prom
         if (res.status !== 204) throw new Error(`PUT answered ${res.status}`);
         const after = await idle(publisher);
         const ms = performance.now() - started;
-        const { maxRssMb } = await publisher.server.takeStats();
-        return { ms, maxRssMb, delivered: after.delivered - before.delivered };
+        const { maxRssMb, cpuMs } = await publisher.server.takeStats();
+        const delivered = after.delivered - before.delivered;
+        return { ms, maxRssMb, delivered, cpuUsPerCallback: ((cpuMs - cpuBefore) * 1000) / delivered };
       };
       await change(0);
-      const result: FanOutResult = { n, wallMs: [], maxRssMb: [], delivered: [] };
+      const result: FanOutResult = { n, wallMs: [], maxRssMb: [], delivered: [], cpuUsPerCallback: [] };
       for (let round = 1; round <= options.rounds; round++) {
         const r = await change(round);
         result.wallMs.push(r.ms);
         result.maxRssMb.push(r.maxRssMb);
         result.delivered.push(r.delivered);
-        log(`  ${fmt.int(r.delivered)} acknowledged in ${fmt.ms(r.ms)} ms, max RSS ${fmt.mb(r.maxRssMb)} MB`);
+        result.cpuUsPerCallback.push(r.cpuUsPerCallback);
+        log(
+          `  ${fmt.int(r.delivered)} acknowledged in ${fmt.ms(r.ms)} ms, max RSS ${fmt.mb(r.maxRssMb)} MB, ` +
+            `${fmt.int(r.cpuUsPerCallback)} µs CPU per callback`,
+        );
       }
       results.push(result);
     }
