@@ -313,7 +313,8 @@ export async function publisherActor(
 }
 
 export async function idle(publisher: Publisher): Promise<{ delivered: number; undelivered: number }> {
-  const res = await request(`${publisher.server.url}_bench/idle`);
+  // A fan-out to 10,000 on a loaded machine can take longer than the default 10 s.
+  const res = await request(`${publisher.server.url}_bench/idle`, { timeoutMs: 120_000 });
   if (res.status !== 200) throw new Error(`/_bench/idle answered ${res.status}`);
   return res.json;
 }

@@ -10,10 +10,10 @@ export function basicAuth(user: string, password: string): string {
   return 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
 }
 
-/** One request with a 10 s timeout; returns status and parsed JSON (if any). */
+/** One request with a timeout (default 10 s); returns status and parsed JSON (if any). */
 export async function request(
   url: string,
-  init: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; timeoutMs?: number } = {},
 ): Promise<{ status: number; json: any }> {
   const headers = { ...(init.headers ?? {}) };
   if (init.body !== undefined) headers['content-type'] ??= 'application/json';
@@ -21,7 +21,7 @@ export async function request(
     method: init.method ?? 'GET',
     headers,
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    signal: AbortSignal.timeout(10_000),
+    signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
   });
   const text = await response.text();
   let json: unknown;
