@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
 import type { PeerAgents } from './peer-http.js';
 import { joinUrl } from './aw-proxy.service.js';
 import { callablePeerUrl } from './peer-url.js';
@@ -17,70 +17,123 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 /**
  * One subscription callback: `POST <baseuri>/<path>` with the trust secret as
  * Bearer and a JSON body (bytes when compressed; `options.headers` then says
- * how), on the keep-alive agents of every peer call (so the outgoing-request
- * policy applies; a refused subscriber gets status 0).
- * Plain `node:http` rather than the general peer client: a publisher may send
- * thousands of these per change, and only the status (and `Retry-After`)
- * matters. Never throws.
+ * how), on the peer agents' undici Agent (so the outgoing-request policy
+ * applies; a refused subscriber gets status 0).
+ * undici's `dispatch` rather than the general peer client or `node:http`: a
+ * publisher may send thousands of these per change, only the status (and
+ * `Retry-After`) matters, and `dispatch` allocates no request or response
+ * stream (docs/benchmarks.md, "Fan-out to 10,000 subscribers"). Never throws.
  */
 export function postCallback(
   baseuri: string,
   path: string,
   secret: string,
   body: string | Buffer,
-  options: { timeoutMs: number; agents: PeerAgents; headers?: Record<string, string> },
+  options: {
+    timeoutMs: number;
+    agents: Pick<PeerAgents, 'callbacks'>;
+    headers?: Record<string, string>;
+  },
 ): Promise<CallbackAnswer> {
   return new Promise((resolve) => {
     // Never sent to a peer root that is not an absolute http(s) URL.
-    if (callablePeerUrl(baseuri) === null) {
+    const root = callablePeerUrl(baseuri);
+    if (root === null) {
       resolve({ status: 0 });
       return;
     }
-    const url = new URL(joinUrl(baseuri, path));
-    const https = url.protocol === 'https:';
-    let settled = false;
-    const done = (answer: CallbackAnswer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(answer);
+    const url = new URL(joinUrl(root, path));
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${secret}`,
+      'content-type': 'application/json; charset=utf-8',
+      accept: 'application/json',
+      'x-request-id': randomUUID(),
+      ...options.headers,
     };
-    const req = (https ? httpsRequest : httpRequest)(
-      url,
-      {
-        method: 'POST',
-        agent: https ? options.agents.https : options.agents.http,
-        headers: {
-          authorization: `Bearer ${secret}`,
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length,
-          accept: 'application/json',
-          'x-request-id': randomUUID(),
-          ...options.headers,
+    const exchange = new CallbackExchange(resolve, options.timeoutMs);
+    try {
+      options.agents.callbacks.dispatch(
+        {
+          origin: url.origin,
+          path: url.pathname,
+          method: 'POST',
+          headers,
+          body,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
         },
-      },
-      (res) => {
-        let read = 0;
-        res.on('data', (chunk: Buffer) => {
-          read += chunk.length;
-          if (read > MAX_ANSWER_BYTES) res.destroy();
-        });
-        const answer = { status: res.statusCode ?? 0, retryAfter: header(res.headers, 'retry-after') };
-        res.on('end', () => done(answer));
-        res.on('close', () => done(answer));
-        res.on('error', () => done(answer));
-      },
-    );
-    const timer = setTimeout(() => {
-      req.destroy(new Error('timeout'));
-      done({ status: 0 });
-    }, options.timeoutMs);
-    req.on('error', () => done({ status: 0 }));
-    req.end(body);
+        exchange,
+      );
+    } catch {
+      // A closed or destroyed agent (shutting down) throws instead of calling back.
+      exchange.finish({ status: 0 });
+    }
   });
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
+/**
+ * The handler of one callback's request (undici's `DispatchHandler`): keeps
+ * the status and `Retry-After`, drops the body, and answers once, when the
+ * response ended, failed or the timeout passed (which also aborts the request).
+ */
+class CallbackExchange implements Dispatcher.DispatchHandler {
+  private answer: CallbackAnswer = { status: 0 };
+  private controller: Dispatcher.DispatchController | null = null;
+  private bytes = 0;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly resolve: (answer: CallbackAnswer) => void,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.timedOut(), timeoutMs);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // A request still waiting for a connection when its time ran out is aborted once it gets one.
+    if (this.settled) controller.abort(new Error('timeout'));
+    else this.controller = controller;
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    const retryAfter = headers['retry-after'];
+    this.answer = { status: statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter };
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (this.bytes > MAX_ANSWER_BYTES) {
+      // The status is known; the rest of an oversized answer is not read.
+      this.finish(this.answer);
+      controller.abort(new Error('callback answer too large'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.finish(this.answer);
+  }
+
+  onResponseError(): void {
+    // A failure after the status line (a reset mid-body) still counts as that answer, as with node:http.
+    this.finish(this.answer);
+  }
+
+  finish(answer: CallbackAnswer): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.controller = null;
+    this.resolve(answer);
+  }
+
+  private timedOut(): void {
+    const controller = this.controller;
+    this.finish({ status: 0 });
+    controller?.abort(new Error('timeout'));
+  }
 }

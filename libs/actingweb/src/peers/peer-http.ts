@@ -1,7 +1,9 @@
 import { Agent as HttpAgent, type AgentOptions, type ClientRequestArgs } from 'node:http';
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Agent as UndiciAgent, buildConnector } from 'undici';
 import { AwConfig } from '../config/aw-config.js';
 import { OutgoingRequestPolicy } from './outgoing-request-policy.js';
 
@@ -15,17 +17,21 @@ const POOL: AgentOptions = { keepAlive: true, maxFreeSockets: 64 };
 type ConnectCallback = (err: Error | null, stream: Duplex) => void;
 
 /**
- * The keep-alive agent pair every peer call of this server goes through (AwProxy
- * and subscription callbacks): connections to a peer are reused across requests
- * (the Python reference opens a new client per call). Each new connection is
- * checked against the {@link OutgoingRequestPolicy}: host names in the agents'
- * `lookup`, IP literals (which Node connects to without a lookup) in
- * `createConnection`. A refused connection fails like an unreachable peer.
+ * The keep-alive agents every peer call of this server goes through:
+ * connections to a peer are reused across requests (the Python reference
+ * opens a new client per call). `http`/`https` serve AwProxy and metadata
+ * fetches; `callbacks` (undici) serves subscription callbacks, which a
+ * publisher sends by the thousand per change and which it allocates far less
+ * for (docs/benchmarks.md, "Fan-out to 10,000 subscribers"). Each new
+ * connection of any of them is checked against the {@link OutgoingRequestPolicy}:
+ * host names in the `lookup`, IP literals (which Node connects to without a
+ * lookup) before connecting. A refused connection fails like an unreachable peer.
  */
 @Injectable()
 export class PeerAgents implements OnApplicationShutdown {
   readonly http: HttpAgent;
   readonly https: HttpsAgent;
+  readonly callbacks: UndiciAgent;
 
   constructor(
     @Inject(OutgoingRequestPolicy) policy: OutgoingRequestPolicy,
@@ -48,12 +54,35 @@ export class PeerAgents implements OnApplicationShutdown {
           : super.createConnection(args, callback);
       }
     })(options);
+    this.callbacks = policedUndiciAgent(policy, maxSockets);
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.http.destroy();
     this.https.destroy();
+    await this.callbacks.destroy();
   }
+}
+
+/**
+ * An undici Agent (keep-alive, up to `connections` per origin) whose every
+ * connection obeys `policy`, as the node agents above do. `tls` adds TLS
+ * options (tests trust their own certificate this way).
+ */
+export function policedUndiciAgent(
+  policy: OutgoingRequestPolicy,
+  connections: number,
+  tls: ConnectionOptions = {},
+): UndiciAgent {
+  const connect = buildConnector({ ...tls, lookup: policy.lookup });
+  return new UndiciAgent({
+    connections,
+    connect: (options, callback) => {
+      const refusal = policy.refusalOfLiteral(options.hostname);
+      if (refusal) process.nextTick(callback, refusal, null);
+      else connect(options, callback);
+    },
+  });
 }
 
 /** Fails the connection (through `callback`, as Agent expects) when `host` is an IP literal the policy refuses. */
