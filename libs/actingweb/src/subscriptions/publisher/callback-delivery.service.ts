@@ -72,6 +72,12 @@ type Outcome = 'delivered' | 'undelivered';
  * it gets shows the gap), and memory stays bounded under write bursts.
  */
 const MAX_QUEUED_PER_SUBSCRIPTION = 100;
+/**
+ * How long acknowledged diffs wait to be cleared together: a fan-out's
+ * acknowledgements arrive a few at a time, and each clearing costs about as
+ * much for one diff as for a few hundred.
+ */
+const CLEAR_BATCH_DELAY_MS = 25;
 /** Longest pause a peer can ask for with Retry-After. */
 const MAX_RETRY_AFTER_MS = 3_600_000;
 
@@ -170,7 +176,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     const key = subscriptionKey(delivery);
     const peer = this.peer(delivery.baseuri);
     const { body: json, clearOn2xx, headers } = this.payload(delivery);
-    const body = await this.encode(json, delivery, headers);
+    const body = delivery.acceptEncoding ? await this.encode(json, delivery.acceptEncoding, headers) : json;
     const path = `callbacks/subscriptions/${encodeURIComponent(delivery.actorId)}/${encodeURIComponent(delivery.subscriptionId)}`;
 
     for (let attempt = 0; ; attempt++) {
@@ -274,11 +280,10 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   /** Compressed for the subscriber when it asked for it, sets `Content-Encoding`; plain on any failure. */
   private async encode(
     json: string,
-    delivery: Delivery,
+    acceptEncoding: readonly string[],
     headers: Record<string, string>,
   ): Promise<string | Buffer> {
-    if (!delivery.acceptEncoding) return json;
-    const encoded = await encodeCallbackBody(json, delivery.acceptEncoding);
+    const encoded = await encodeCallbackBody(json, acceptEncoding);
     if (encoded.error !== undefined)
       this.logger.warn(`Compressing a callback failed, sending it uncompressed: ${String(encoded.error)}`);
     if (encoded.encoding) headers['content-encoding'] = encoded.encoding;
@@ -338,21 +343,21 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
       subscriptionId: delivery.subscriptionId,
       sequence: delivery.sequence,
     });
-    if (!this.clearFlush) this.scheduleClear();
+    if (!this.clearFlush) this.scheduleClear(CLEAR_BATCH_DELAY_MS);
   }
 
-  private scheduleClear(): void {
-    this.clearFlush = new Promise<void>((resolve) => setImmediate(resolve))
+  /** Clears what was acknowledged so far after `delayMs` (0 when closing); then again while more comes in. */
+  private scheduleClear(delayMs = 0): void {
+    this.clearFlush = new Promise<void>((resolve) => setTimeout(resolve, this.closing ? 0 : delayMs))
       .then(async () => {
-        while (this.clearQueue.length > 0) {
-          const batch = this.clearQueue;
-          this.clearQueue = [];
-          await this.subscriptions.deleteDiffs(batch);
-        }
+        const batch = this.clearQueue;
+        this.clearQueue = [];
+        await this.subscriptions.deleteDiffs(batch);
       })
       .catch((err: unknown) => this.logger.warn(`Clearing acknowledged diffs failed: ${String(err)}`))
       .finally(() => {
         this.clearFlush = null;
+        if (this.clearQueue.length > 0) this.scheduleClear(CLEAR_BATCH_DELAY_MS);
       });
   }
 
