@@ -198,20 +198,12 @@ export class DiffRegistrar implements OnModuleInit {
     for (const member of members)
       for (const diff of byGroup.get(member.groupId) ?? [])
         candidates.push({ member, diff, sequence: diff.sequence - member.groupOffset });
-    const best = new Map<string, MemberDiff>();
-    for (const candidate of candidates) {
-      for (const change of candidate.diff.changes) {
-        const key = `${candidate.member.peerId}\u0000${change}`;
-        const current = best.get(key);
-        if (!current || moreSpecific(candidate.member, current.member)) best.set(key, candidate);
-      }
-    }
-    const chosen = new Set(best.values());
+    const chosen = mostSpecific(candidates, members);
     const bytes = new Map<unknown, number>();
     for (const [data, text] of json) bytes.set(data, Buffer.byteLength(text, 'utf8'));
     const deliveries: Delivery[] = [];
     for (const candidate of candidates) {
-      if (!chosen.has(candidate)) continue;
+      if (chosen && !chosen.has(candidate)) continue;
       const { member, diff } = candidate;
       deliveries.push({
         actorId: diff.group.actorId,
@@ -284,6 +276,27 @@ export class DiffRegistrar implements OnModuleInit {
     cache.set(key, value);
     return value;
   }
+}
+
+/**
+ * For each peer and change, the candidate of the peer's most specific
+ * subscription; null when every peer has one subscription among `members`
+ * (the usual case, and every candidate is chosen).
+ */
+function mostSpecific(
+  candidates: readonly MemberDiff[],
+  members: readonly CallbackMember[],
+): Set<MemberDiff> | null {
+  if (new Set(members.map((m) => m.peerId)).size === members.length) return null;
+  const best = new Map<string, MemberDiff>();
+  for (const candidate of candidates) {
+    for (const change of candidate.diff.changes) {
+      const key = `${candidate.member.peerId}\u0000${change}`;
+      const current = best.get(key);
+      if (!current || moreSpecific(candidate.member, current.member)) best.set(key, candidate);
+    }
+  }
+  return new Set(best.values());
 }
 
 function moreSpecific(a: CallbackMember, b: CallbackMember): boolean {
