@@ -56,7 +56,7 @@ async function worker(variant: Variant, peerUrl: string): Promise<Result> {
     baseUrl: 'http://127.0.0.1/',
   });
   const policy = await OutgoingRequestPolicy.forServer(config.root, config.outgoingRequests, 1000);
-  const agents = { callbacks: policedUndiciAgent(policy, CONCURRENCY) };
+  const agents = { callbacks: policedUndiciAgent(policy, { connections: CONCURRENCY }) };
   const httpAgent = new HttpAgent({ keepAlive: true, maxFreeSockets: 64, maxSockets: CONCURRENCY });
   const headers = () => ({
     authorization: `Bearer ${SECRET}`,

@@ -81,7 +81,9 @@ describe('postCallback (subscription callbacks over undici)', () => {
   beforeAll(async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     port = await peer.listen();
-    agents = { callbacks: policedUndiciAgent(await policy({ allowedCidrs: ['127.0.0.0/8'] }), 8) };
+    agents = {
+      callbacks: policedUndiciAgent(await policy({ allowedCidrs: ['127.0.0.0/8'] }), { connections: 8 }),
+    };
   });
   afterEach(() => {
     peer.received.splice(0);
@@ -158,7 +160,9 @@ describe('postCallback (subscription callbacks over undici)', () => {
   });
 
   it('answers 0 once the agent is shut down', async () => {
-    const closed = { callbacks: policedUndiciAgent(await policy({ allowedCidrs: ['127.0.0.0/8'] }), 2) };
+    const closed = {
+      callbacks: policedUndiciAgent(await policy({ allowedCidrs: ['127.0.0.0/8'] }), { connections: 2 }),
+    };
     await closed.callbacks.destroy();
     const answer = await postCallback(`http://127.0.0.1:${port}/a`, 'callbacks', 's', '{}', {
       timeoutMs: 1000,
@@ -185,7 +189,7 @@ describe('postCallback and the outgoing-request policy', () => {
     ['an IP literal', () => `http://127.0.0.1:${port}/a`],
     ['a name that resolves to loopback (checked when connecting)', () => `http://peer.test:${port}/a`],
   ])('refuses %s the policy does not allow: status 0, no connection', async (_what, url) => {
-    const agents = { callbacks: policedUndiciAgent(await policy(), 2) };
+    const agents = { callbacks: policedUndiciAgent(await policy(), { connections: 2 }) };
     try {
       expect(await postCallback(url(), 'callbacks', 's', '{}', { timeoutMs: 2000, agents })).toEqual({
         status: 0,
@@ -197,7 +201,9 @@ describe('postCallback and the outgoing-request policy', () => {
   });
 
   it('lets the same callbacks through once peers.allowedCidrs allows loopback', async () => {
-    const agents = { callbacks: policedUndiciAgent(await policy({ allowedCidrs: ['127.0.0.1'] }), 2) };
+    const agents = {
+      callbacks: policedUndiciAgent(await policy({ allowedCidrs: ['127.0.0.1'] }), { connections: 2 }),
+    };
     try {
       for (const url of [`http://127.0.0.1:${port}/a`, `http://peer.test:${port}/a`])
         expect((await postCallback(url, 'callbacks', 's', '{}', { timeoutMs: 2000, agents })).status).toBe(
@@ -221,8 +227,10 @@ describe('postCallback over https', () => {
 
   it('is delivered to a subscriber whose certificate is trusted, and refused (status 0) when it is not', async () => {
     const allowLoopback = await policy({ allowedCidrs: ['127.0.0.0/8'] });
-    const trusting = { callbacks: policedUndiciAgent(allowLoopback, 2, { ca: [TLS.cert] }) };
-    const strict = { callbacks: policedUndiciAgent(allowLoopback, 2) };
+    const trusting = {
+      callbacks: policedUndiciAgent(allowLoopback, { connections: 2, tls: { ca: [TLS.cert] } }),
+    };
+    const strict = { callbacks: policedUndiciAgent(allowLoopback, { connections: 2 }) };
     try {
       const url = `https://127.0.0.1:${port}/a`;
       expect(

@@ -54,7 +54,10 @@ export class PeerAgents implements OnApplicationShutdown {
           : super.createConnection(args, callback);
       }
     })(options);
-    this.callbacks = policedUndiciAgent(policy, maxSockets);
+    this.callbacks = policedUndiciAgent(policy, {
+      connections: maxSockets,
+      connectTimeoutMs: config.subscriptions.callbackTimeoutMs,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -71,16 +74,19 @@ export class PeerAgents implements OnApplicationShutdown {
  */
 export function policedUndiciAgent(
   policy: OutgoingRequestPolicy,
-  connections: number,
-  tls: ConnectionOptions = {},
+  options: { connections: number; connectTimeoutMs?: number; tls?: ConnectionOptions },
 ): UndiciAgent {
-  const connect = buildConnector({ ...tls, lookup: policy.lookup });
+  const connect = buildConnector({
+    ...options.tls,
+    lookup: policy.lookup,
+    timeout: options.connectTimeoutMs,
+  });
   return new UndiciAgent({
-    connections,
-    connect: (options, callback) => {
-      const refusal = policy.refusalOfLiteral(options.hostname);
+    connections: options.connections,
+    connect: (target, callback) => {
+      const refusal = policy.refusalOfLiteral(target.hostname);
       if (refusal) process.nextTick(callback, refusal, null);
-      else connect(options, callback);
+      else connect(target, callback);
     },
   });
 }
