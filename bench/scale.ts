@@ -178,7 +178,9 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
           `${Math.max(m.small.maxRssMb, m.large.maxRssMb) < 150 && m.large.maxRssMb / m.small.maxRssMb < 1.1 ? 'MET' : 'NOT MET'}`,
       );
 
-    const file = new URL(`scale-${backend}.json`, options.resultsDir);
+    // A run of some parts does not overwrite the results of the others.
+    const which = parts.size === 3 ? '' : `${[...parts].join('-')}-`;
+    const file = new URL(`scale-${which}${backend}.json`, options.resultsDir);
     await writeFile(
       file,
       JSON.stringify(
