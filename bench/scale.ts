@@ -49,6 +49,8 @@ export interface ScaleSuiteOptions extends RunSettings {
 }
 
 const PEER_DELAY_MS = 50;
+/** The parts whose results go into `scale-<backend>.json`. */
+const RESULT_PARTS = ['writes', 'fanout', 'memory', 'routes'];
 const WRITE_CASES = [
   { subscribers: 0, granularity: 'none' },
   { subscribers: 100, granularity: 'none' },
@@ -178,8 +180,9 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
           `${Math.max(m.small.maxRssMb, m.large.maxRssMb) < 150 && m.large.maxRssMb / m.small.maxRssMb < 1.1 ? 'MET' : 'NOT MET'}`,
       );
 
-    // A run of some parts does not overwrite the results of the others.
-    const which = parts.size === 3 ? '' : `${[...parts].join('-')}-`;
+    // A run of some parts does not overwrite the results of the others (the reference part writes its own).
+    const written = RESULT_PARTS.filter((p) => parts.has(p));
+    const which = written.length === RESULT_PARTS.length ? '' : `${written.join('-')}-`;
     const file = new URL(`scale-${which}${backend}.json`, options.resultsDir);
     await writeFile(
       file,
