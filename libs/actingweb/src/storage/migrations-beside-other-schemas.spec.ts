@@ -55,7 +55,7 @@ suite(`migrations beside other schemas on postgres${POSTGRES.length ? '' : ` (${
     // The race is real only if the other schema came and went while we started.
     expect(churn.dropped()).toBeGreaterThan(STARTS);
     expect(failures).toEqual([]);
-  });
+  }, 180_000); // 40 migrations: minutes on a busy machine
 
   it("introspection lists our schema's tables, the migrator's own included, and no other schema's", async () => {
     const database = new ActingWebDatabase(
