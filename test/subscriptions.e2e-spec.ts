@@ -466,6 +466,7 @@ describe.each(STORAGES)('subscriptions between servers on $name', (storage) => {
     const sub = await subscribe(a, b, { subtarget: 'bulk' });
     await call(`${b.url}/properties/bulk`, { method: 'PUT', headers: b.auth, body: { v: 0 } });
     await waitFor(() => logOf(s1).seen(a.id, sub).length === 1, 'the first diff');
+    await idle(s2); // the acknowledged diff is cleared after the callback's answer, in batches
 
     const manager = s2.app.get(SubscriptionManager);
     const publisher = (await s2.app.get(ActorService).get(b.id))!;
