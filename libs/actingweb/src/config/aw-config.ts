@@ -244,6 +244,7 @@ export interface ResolvedSubscriptionOptions {
   retries: Readonly<{ attempts: number; baseDelayMs: number }>;
   maxCallbackBytes: number;
   breaker: Readonly<{ threshold: number; cooldownMs: number }>;
+  outbox: Readonly<{ leaseMs: number; pollMs: number }>;
 }
 
 function resolveSubscriptions(
@@ -262,6 +263,7 @@ function resolveSubscriptions(
   if (typeof o !== 'object' || Array.isArray(o)) problems.push('subscriptions must be an object');
   const retries = o.retries ?? { attempts: 0, baseDelayMs: 1000 };
   const breaker = o.breaker ?? { threshold: 5, cooldownMs: 60_000 };
+  const outbox = o.outbox ?? {};
   return Object.freeze({
     maxConcurrentCallbacks: int(o.maxConcurrentCallbacks, 256, 'maxConcurrentCallbacks', 1),
     callbackTimeoutMs: int(o.callbackTimeoutMs, 10_000, 'callbackTimeoutMs', 1),
@@ -273,6 +275,10 @@ function resolveSubscriptions(
     breaker: Object.freeze({
       threshold: int(breaker.threshold, 5, 'breaker.threshold', 1),
       cooldownMs: int(breaker.cooldownMs, 60_000, 'breaker.cooldownMs', 1),
+    }),
+    outbox: Object.freeze({
+      leaseMs: int(outbox.leaseMs, 5000, 'outbox.leaseMs', 100),
+      pollMs: int(outbox.pollMs, 1000, 'outbox.pollMs', 10),
     }),
   });
 }

@@ -66,6 +66,14 @@ interface PeerState {
 
 type Outcome = 'delivered' | 'undelivered';
 
+/** Where callbacks come from when they are claimed from shared storage (CallbackOutbox). */
+export interface DeliveryFeed {
+  /** A callback it handed over was sent (or given up). */
+  settled(delivery: Delivery): void;
+  /** Resolves when it has nothing left to hand over. */
+  whenIdle(): Promise<void>;
+}
+
 /**
  * Waiting callbacks per subscription beyond which new ones are not queued: a
  * subscriber that far behind catches up faster by polling (the next callback
@@ -106,6 +114,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   private closing = false;
   private drained: Promise<void> = Promise.resolve();
   private readonly counters = { delivered: 0, failed: 0, undelivered: 0, breakerOpen: 0 };
+  private feed?: DeliveryFeed;
 
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
@@ -115,7 +124,11 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     this.queue = new KeyedTaskQueue<Delivery>(
       config.subscriptions.maxConcurrentCallbacks,
       async (delivery) => {
-        this.counters[await this.deliver(delivery)]++;
+        try {
+          this.counters[await this.deliver(delivery)]++;
+        } finally {
+          this.feed?.settled(delivery);
+        }
       },
       (err) => {
         this.counters.undelivered++;
@@ -136,6 +149,21 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     }
   }
 
+  /** Callbacks come from `feed` too; it hears when each one it handed over has settled. */
+  useFeed(feed: DeliveryFeed): void {
+    this.feed = feed;
+  }
+
+  /** How many more callbacks could go out right now. */
+  freeSlots(): number {
+    return this.closing ? 0 : this.config.subscriptions.maxConcurrentCallbacks - this.queue.pending;
+  }
+
+  /** Counts callbacks given up without sending (a subscriber too far behind). */
+  skipped(count: number): void {
+    this.counters.undelivered += count;
+  }
+
   stats(): DeliveryStats {
     const pending = this.queue.pending;
     let openBreakers = 0;
@@ -143,13 +171,21 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     return { ...this.counters, pending, openBreakers };
   }
 
-  /** Resolves when every queued callback has been sent (or given up) and acknowledged diffs are cleared. */
+  /**
+   * Resolves when every queued callback has been sent (or given up) and
+   * acknowledged diffs are cleared; on PostgreSQL also every callback any
+   * instance stored and none has claimed yet.
+   */
   async whenIdle(): Promise<void> {
-    while (this.queue.pending > 0 || this.clearQueue.length > 0 || this.clearFlush) {
-      await this.queue.whenIdle();
-      if (this.clearQueue.length > 0 && !this.clearFlush) this.scheduleClear();
-      if (this.clearFlush) await this.clearFlush;
-    }
+    do {
+      while (this.queue.pending > 0 || this.clearQueue.length > 0 || this.clearFlush) {
+        await this.queue.whenIdle();
+        if (this.clearQueue.length > 0 && !this.clearFlush) this.scheduleClear();
+        if (this.clearFlush) await this.clearFlush;
+      }
+      // Shutting down, the feed's remaining work is left to the other instances.
+      if (this.feed && !this.closing) await this.feed.whenIdle();
+    } while (this.queue.pending > 0 || this.clearQueue.length > 0 || this.clearFlush);
   }
 
   /** Stops waiting (retries, pauses), lets callbacks in flight finish, and clears what they acknowledged. */
