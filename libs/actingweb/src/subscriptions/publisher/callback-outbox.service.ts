@@ -84,7 +84,7 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
   onModuleInit(): void {
     if (!this.store) return;
     this.delivery.useFeed(this);
-    const { leaseMs, pollMs } = this.config.subscriptions.outbox;
+    const { leaseMs, pollMs } = this.config.callbackOutbox;
     const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms).unref());
     every(pollMs, () => {
       void this.listener?.ensure();
@@ -193,7 +193,7 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
         offered.map((o) => o.key),
         free,
         this.owner,
-        this.config.subscriptions.outbox.leaseMs,
+        this.config.callbackOutbox.leaseMs,
       );
       const fresh: ClaimKey[] = [];
       const claimed: Delivery[] = [];
