@@ -10,6 +10,7 @@ import { AwConfig } from '../../config/aw-config.js';
 import { PeerAgents } from '../../peers/peer-http.js';
 import { SubscriptionRepository, type DiffKey } from '../../storage/subscription.repository.js';
 import { encodeCallbackBody } from './callback-encoding.js';
+import type { DeliveryFeed } from './delivery-feed.js';
 import { postCallback } from '../../peers/callback-http.js';
 
 /** One callback to send (publisher side, ActingWeb spec "Getting Subscription Updates"). */
@@ -66,14 +67,6 @@ interface PeerState {
 
 type Outcome = 'delivered' | 'undelivered';
 
-/** Where callbacks come from when they are claimed from shared storage (CallbackOutbox). */
-export interface DeliveryFeed {
-  /** A callback it handed over was sent (or given up). */
-  settled(delivery: Delivery): void;
-  /** Resolves when it has nothing left to hand over. */
-  whenIdle(): Promise<void>;
-}
-
 /**
  * Waiting callbacks per subscription beyond which new ones are not queued: a
  * subscriber that far behind catches up faster by polling (the next callback
@@ -97,9 +90,9 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  * honour 429/503 `Retry-After`. A per-peer circuit breaker stops calling a peer
  * after repeated failures, then probes it once after the cool-down. A 2xx to a
  * high-granularity callback clears that diff; low-granularity diffs stay
- * until the subscriber fetched and cleared them. Nothing here is needed for
- * correctness: diffs stay in the database until cleared, so losing this state
- * (a restart) only means some callbacks are not sent and the subscriber polls.
+ * until the subscriber fetched and cleared them. On PostgreSQL the callbacks
+ * come claimed from the database (CallbackOutbox); on SQLite a restart loses
+ * the queued ones (their diffs stay, the subscriber polls).
  */
 @Injectable()
 export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -124,11 +117,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     this.queue = new KeyedTaskQueue<Delivery>(
       config.subscriptions.maxConcurrentCallbacks,
       async (delivery) => {
-        try {
-          this.counters[await this.deliver(delivery)]++;
-        } finally {
-          this.feed?.settled(delivery);
-        }
+        this.counters[await this.deliver(delivery).finally(() => this.feed?.settled(delivery))]++;
       },
       (err) => {
         this.counters.undelivered++;
@@ -137,8 +126,9 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     );
   }
 
-  /** Queues callbacks; returns at once. Each subscription's callbacks go out in the order given. */
-  enqueue(deliveries: readonly Delivery[]): void {
+  /** Queues callbacks (returns at once), in order per subscription; `skipped` were given up unsent. */
+  enqueue(deliveries: readonly Delivery[], skipped = 0): void {
+    this.counters.undelivered += skipped;
     for (const delivery of deliveries) {
       const key = subscriptionKey(delivery);
       if (this.closing || this.queue.pendingOf(key) >= MAX_QUEUED_PER_SUBSCRIPTION) {
@@ -149,19 +139,14 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     }
   }
 
-  /** Callbacks come from `feed` too; it hears when each one it handed over has settled. */
+  /** Callbacks claimed from the database come from `feed`; it hears when each has settled. */
   useFeed(feed: DeliveryFeed): void {
     this.feed = feed;
   }
 
-  /** How many more callbacks could go out right now. */
+  /** How many more callbacks could go out now. */
   freeSlots(): number {
     return this.closing ? 0 : this.config.subscriptions.maxConcurrentCallbacks - this.queue.pending;
-  }
-
-  /** Counts callbacks given up without sending (a subscriber too far behind). */
-  skipped(count: number): void {
-    this.counters.undelivered += count;
   }
 
   stats(): DeliveryStats {
@@ -171,21 +156,14 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     return { ...this.counters, pending, openBreakers };
   }
 
-  /**
-   * Resolves when every queued callback has been sent (or given up) and
-   * acknowledged diffs are cleared; on PostgreSQL also every callback any
-   * instance stored and none has claimed yet.
-   */
+  /** Resolves when every queued callback has been sent (or given up) and acknowledged diffs are cleared. */
   async whenIdle(): Promise<void> {
-    do {
-      while (this.queue.pending > 0 || this.clearQueue.length > 0 || this.clearFlush) {
-        await this.queue.whenIdle();
-        if (this.clearQueue.length > 0 && !this.clearFlush) this.scheduleClear();
-        if (this.clearFlush) await this.clearFlush;
-      }
-      // Shutting down, the feed's remaining work is left to the other instances.
-      if (this.feed && !this.closing) await this.feed.whenIdle();
-    } while (this.queue.pending > 0 || this.clearQueue.length > 0 || this.clearFlush);
+    if (this.feed && !this.closing) await this.feed.whenIdle(); // PostgreSQL: nothing left to claim
+    while (this.queue.pending > 0 || this.clearQueue.length > 0 || this.clearFlush) {
+      await this.queue.whenIdle();
+      if (this.clearQueue.length > 0 && !this.clearFlush) this.scheduleClear();
+      if (this.clearFlush) await this.clearFlush;
+    }
   }
 
   /** Stops waiting (retries, pauses), lets callbacks in flight finish, and clears what they acknowledged. */

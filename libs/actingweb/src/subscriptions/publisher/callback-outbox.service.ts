@@ -18,7 +18,8 @@ import {
 } from '../../storage/callback-outbox.js';
 import type { AwDatabase } from '../../storage/database.types.js';
 import { SubscriptionRepository } from '../../storage/subscription.repository.js';
-import { CallbackDelivery, type Delivery, type DeliveryFeed } from './callback-delivery.service.js';
+import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
+import type { DeliveryFeed } from './delivery-feed.js';
 import { selectCallbacks, type StoredChange } from './callback-selection.js';
 import { CallbackWorkListener } from './callback-work-listener.js';
 
@@ -197,18 +198,19 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
       );
       const fresh: ClaimKey[] = [];
       const claimed: Delivery[] = [];
+      let skipped = 0;
       for (const { key, delivery, older } of offered) {
         const state = states.get(key);
         if (state === 'new') fresh.push(key);
         if (state !== 'claimed' && state !== 'done') continue;
         for (const d of [...older, delivery]) this.forget(d);
         if (state !== 'claimed') continue;
-        if (older.length > 0) this.delivery.skipped(older.length);
+        skipped += older.length;
         this.sending.set(keyOf(delivery), delivery);
         claimed.push(delivery);
       }
       if (fresh.length > 0) await this.store!.addCursors(fresh);
-      if (claimed.length > 0) this.delivery.enqueue(claimed);
+      if (claimed.length > 0) this.delivery.enqueue(claimed, skipped);
       if (fresh.length > 0 || claimed.length > 0) this.again = true;
     }
     const finished = [...this.work].filter(([, set]) => set.size === 0).map(([id]) => id);
