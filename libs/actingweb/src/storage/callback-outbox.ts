@@ -26,11 +26,14 @@ export interface WorkRow {
   changes: WorkChange[];
 }
 
-/** A callback to claim: the subscription and its own sequence. */
-export interface ClaimKey {
+export interface SubscriptionRef {
   actorId: string;
   peerId: string;
   subscriptionId: string;
+}
+
+/** A callback to claim: the subscription and its own sequence. */
+export interface ClaimKey extends SubscriptionRef {
   sequence: number;
 }
 
@@ -97,30 +100,46 @@ export class CallbackOutboxStore {
   }
 
   /**
-   * Claims up to `limit` of `keys` (at most one per subscription, in the order
-   * given) for `owner`: those whose subscription has sent nothing at or after
-   * that sequence and has no callback in flight elsewhere. Each key comes back
-   * `claimed`, `done` (claimed before, or the subscription is gone: never send
-   * it), `new` (no cursor yet: call {@link addCursors}) or not at all (busy now).
+   * Ends `owner`'s leases of `released` (their callbacks were sent), then
+   * claims up to `limit` of `keys` (at most one per subscription, in the order
+   * given) for `owner`: those whose subscription has claimed nothing at or
+   * after that sequence and has no callback in flight elsewhere. One
+   * statement, so a subscription's next callback is claimed in the same round
+   * trip as its previous one is released. Each key comes back `claimed`,
+   * `done` (claimed before, or the subscription is gone: never send it), `new`
+   * (no cursor yet: call {@link addCursors}) or not at all (busy now).
    */
   async claim(
     keys: readonly ClaimKey[],
     limit: number,
     owner: string,
     leaseMs: number,
+    released: readonly SubscriptionRef[] = [],
   ): Promise<Map<ClaimKey, ClaimState>> {
     const states = new Map<ClaimKey, ClaimState>();
-    if (keys.length === 0) return states;
-    const values = keys.map(
-      (k, i) =>
-        sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId}, cast(${k.sequence} as integer), cast(${i} as integer))`,
-    );
+    const offered =
+      keys.length === 0
+        ? sql`select null::text, null::text, null::text, null::integer, null::integer where false`
+        : sql`values ${sql.join(
+            keys.map(
+              (k, i) =>
+                sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId}, cast(${k.sequence} as integer), cast(${i} as integer))`,
+            ),
+          )}`;
+    const done =
+      released.length === 0
+        ? sql`select null::text, null::text, null::text where false`
+        : sql`values ${sql.join(released.map((k) => sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId})`))}`;
     const { rows } = await sql<{ i: number; state: ClaimState }>`
-      with v(a, p, s, k, i) as (values ${sql.join(values)}),
+      with v(a, p, s, k, i) as (${offered}),
+      r(a, p, s) as (${done}),
       free as (
         select c.actor_id, c.peer_id, c.subscription_id, v.k
           from callback_cursors c join v on c.actor_id = v.a and c.peer_id = v.p and c.subscription_id = v.s
-         where c.notified < v.k and (c.lease_until is null or c.lease_until < now())
+         where c.notified < v.k
+           and (c.lease_until is null or c.lease_until < now()
+                or (c.owner = ${owner} and exists (select 1 from r
+                     where r.a = c.actor_id and r.p = c.peer_id and r.s = c.subscription_id)))
          order by v.i limit ${limit}
            for update of c skip locked),
       claimed as (
@@ -129,7 +148,14 @@ export class CallbackOutboxStore {
                lease_until = now() + cast(${leaseMs} as integer) * interval '1 millisecond'
           from free
          where c.actor_id = free.actor_id and c.peer_id = free.peer_id and c.subscription_id = free.subscription_id
-        returning c.actor_id, c.peer_id, c.subscription_id)
+        returning c.actor_id, c.peer_id, c.subscription_id),
+      ended as (
+        update callback_cursors c set owner = null, lease_until = null
+          from r
+         where c.actor_id = r.a and c.peer_id = r.p and c.subscription_id = r.s and c.owner = ${owner}
+           and not exists (select 1 from free
+                 where free.actor_id = r.a and free.peer_id = r.p and free.subscription_id = r.s)
+        returning 1)
       select v.i, 'claimed' as state from v join claimed
           on claimed.actor_id = v.a and claimed.peer_id = v.p and claimed.subscription_id = v.s
       union all
@@ -156,17 +182,6 @@ export class CallbackOutboxStore {
         )
         .onConflict((oc) => oc.doNothing())
         .execute();
-  }
-
-  /** Ends `owner`'s leases of these subscriptions: their callbacks were sent. */
-  async release(keys: readonly Omit<ClaimKey, 'sequence'>[], owner: string): Promise<void> {
-    for (const part of chunks(keys)) {
-      const tuples = part.map((k) => sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId})`);
-      await sql`update callback_cursors set owner = null, lease_until = null
-        where owner = ${owner} and (actor_id, peer_id, subscription_id) in (values ${sql.join(tuples)})`.execute(
-        this.database.db,
-      );
-    }
   }
 
   /** Extends every lease `owner` holds (callbacks still in flight or waiting to retry). */

@@ -13,6 +13,7 @@ import { ActingWebDatabase } from '../../storage/actingweb-database.js';
 import {
   CallbackOutboxStore,
   type ClaimKey,
+  type ClaimState,
   type WorkChange,
   type WorkRow,
 } from '../../storage/callback-outbox.js';
@@ -22,12 +23,14 @@ import { CallbackDelivery, type Delivery } from './callback-delivery.service.js'
 import type { DeliveryFeed } from './delivery-feed.js';
 import { selectCallbacks, type StoredChange } from './callback-selection.js';
 import { CallbackWorkListener } from './callback-work-listener.js';
+import { subscriptionKey, WaitingCallbacks, type Offer } from './waiting-callbacks.js';
 
 /** Writes read per look at the table; callbacks kept in memory before reading more. */
 const WORK_ROWS = 64;
 const CACHED_CALLBACKS = 20_000;
-/** Callbacks offered per claim beyond the free send slots (some are taken or done elsewhere). */
+/** Callbacks offered per claim beyond the free send slots (some are taken or done elsewhere), and at most. */
 const EXTRA_OFFERED = 64;
+const MAX_OFFERED = 2000;
 /** Waiting callbacks per subscription beyond which the older ones are skipped (as in CallbackDelivery). */
 const MAX_QUEUED_PER_SUBSCRIPTION = 100;
 /** At most one NOTIFY per this many ms from one instance. */
@@ -49,21 +52,24 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
   private readonly store?: CallbackOutboxStore;
   private readonly owner = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   private readonly listener?: CallbackWorkListener;
-  /** Callbacks of each known write not yet claimed or found done, by write id. */
-  private readonly work = new Map<number, Set<Delivery>>();
+  /** Callbacks of the writes known here, not yet claimed or found done. */
+  private readonly waiting = new WaitingCallbacks();
   /** Claimed here and not yet settled, by subscription. */
   private readonly sending = new Map<string, Delivery>();
+  /** Settled here; their leases end with the next claim. */
   private settledQueue: Delivery[] = [];
-  private releasing: Promise<void> | null = null;
   private running: Promise<void> | null = null;
   private again = false;
-  /** Look at `callback_work` on the next round (polling, NOTIFY, idle wait). */
+  /** Look at `callback_work` on the next round (polling, NOTIFY, a write here, idle wait). */
   private stale = true;
+  /** The last look left writes unread (too many waiting). */
+  private more = false;
   private closing = false;
   private notifying = false;
   private notifyTimer?: NodeJS.Timeout;
   private lastNotify = 0;
-  private timers: NodeJS.Timeout[] = [];
+  private pollTimer?: NodeJS.Timeout;
+  private renewTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
@@ -86,17 +92,19 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
     if (!this.store) return;
     this.delivery.useFeed(this);
     const { leaseMs, pollMs } = this.config.callbackOutbox;
-    const every = (ms: number, fn: () => void) => this.timers.push(setInterval(fn, ms).unref());
-    every(pollMs, () => {
+    this.pollTimer = setInterval(() => {
       void this.listener?.ensure();
       this.poke();
-    });
-    every(Math.max(50, Math.floor(leaseMs / 3)), () => {
-      if (this.sending.size > 0)
+    }, pollMs).unref();
+    this.renewTimer = setInterval(
+      () => {
+        if (this.sending.size === 0) return;
         this.store!.renew(this.owner, leaseMs).catch((err: unknown) =>
           this.logger.warn(`Renewing callback leases failed: ${String(err)}`),
         );
-    });
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    ).unref();
     void this.listener?.ensure();
   }
 
@@ -107,37 +115,21 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
 
   /** After the write committed: its callbacks, as the writer worked them out, go out from here first. */
   adopt(workId: number, deliveries: readonly Delivery[]): void {
-    if (!this.work.has(workId)) this.work.set(workId, new Set(deliveries));
-    this.kick();
+    this.waiting.add(workId, deliveries);
+    this.poke(); // offered once read back with every older write (WaitingCallbacks)
     this.notifyOthers();
   }
 
   settled(delivery: Delivery): void {
-    this.sending.delete(keyOf(delivery));
+    this.sending.delete(subscriptionKey(delivery));
     this.settledQueue.push(delivery);
-    this.releasing ??= new Promise<void>((resolve) => setImmediate(resolve))
-      .then(async () => {
-        while (this.settledQueue.length > 0) {
-          const batch = this.settledQueue;
-          this.settledQueue = [];
-          await this.store!.release(batch, this.owner);
-        }
-      })
-      .catch((err: unknown) => this.logger.warn(`Releasing callback leases failed: ${String(err)}`))
-      .finally(() => {
-        this.releasing = null;
-        this.kick();
-      });
+    this.kick();
   }
 
   async whenIdle(): Promise<void> {
     while (!this.closing) {
       if (this.running) await this.running;
-      if (this.releasing) await this.releasing;
-      const local =
-        this.sending.size +
-        this.settledQueue.length +
-        [...this.work.values()].reduce((n, s) => n + s.size, 0);
+      const local = this.sending.size + this.settledQueue.length + this.waiting.size;
       if (local === 0 && !(await this.store!.pending())) return;
       this.poke();
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -148,12 +140,18 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.store || this.closing) return;
     this.closing = true;
-    for (const timer of this.timers) clearInterval(timer);
+    clearInterval(this.pollTimer);
     clearTimeout(this.notifyTimer);
     await this.listener?.close();
     await this.running?.catch(() => undefined);
     await this.delivery.beforeApplicationShutdown();
-    await this.releasing;
+    // Leases renewed until the callbacks in flight have finished, then ended.
+    clearInterval(this.renewTimer);
+    try {
+      while (this.settledQueue.length > 0) await this.claim([], 0);
+    } catch (err) {
+      this.logger.warn(`Ending callback leases failed: ${String(err)}`);
+    }
   }
 
   // ----------------------------------------------------------------- claiming
@@ -183,92 +181,85 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
 
   private async round(): Promise<void> {
     const free = this.delivery.freeSlots();
-    if (free <= 0) return;
-    if (this.stale) {
+    if (free > 0 && this.stale) {
       this.stale = false;
       await this.load();
     }
-    const offered = this.offer(free + EXTRA_OFFERED);
-    if (offered.length > 0) {
-      const states = await this.store!.claim(
-        offered.map((o) => o.key),
-        free,
-        this.owner,
-        this.config.callbackOutbox.leaseMs,
-      );
-      const fresh: ClaimKey[] = [];
-      const claimed: Delivery[] = [];
-      let skipped = 0;
-      for (const { key, delivery, older } of offered) {
-        const state = states.get(key);
-        if (state === 'new') fresh.push(key);
-        if (state !== 'claimed' && state !== 'done') continue;
-        for (const d of [...older, delivery]) this.forget(d);
-        if (state !== 'claimed') continue;
-        skipped += older.length;
-        this.sending.set(keyOf(delivery), delivery);
-        claimed.push(delivery);
-      }
-      if (fresh.length > 0) await this.store!.addCursors(fresh);
-      if (claimed.length > 0) this.delivery.enqueue(claimed, skipped);
-      if (fresh.length > 0 || claimed.length > 0) this.again = true;
+    const offers =
+      free > 0
+        ? this.waiting.offer(
+            Math.min(free + EXTRA_OFFERED, MAX_OFFERED),
+            (key) => this.sending.has(key),
+            MAX_QUEUED_PER_SUBSCRIPTION,
+          )
+        : [];
+    if (offers.length > 0 || this.settledQueue.length > 0) await this.claim(offers, Math.max(0, free));
+    const finished = this.waiting.takeFinished();
+    if (finished.length > 0) await this.store!.finish(finished);
+    // Read further writes along with the next round, if there is one (not while nothing moves).
+    if (this.more && this.again && this.waiting.size < CACHED_CALLBACKS / 2) this.stale = true;
+  }
+
+  /** Ends the leases of what settled and claims from `offers`; hands the claimed callbacks to CallbackDelivery. */
+  private async claim(offers: readonly Offer[], free: number): Promise<void> {
+    const released = this.settledQueue.splice(0, MAX_OFFERED);
+    const keys = offers.map(({ next: { delivery: d } }) => ({
+      actorId: d.actorId,
+      peerId: d.peerId,
+      subscriptionId: d.subscriptionId,
+      sequence: d.sequence,
+    }));
+    let states: Map<ClaimKey, ClaimState>;
+    try {
+      states = await this.store!.claim(keys, free, this.owner, this.config.callbackOutbox.leaseMs, released);
+    } catch (err) {
+      this.settledQueue.unshift(...released);
+      throw err;
     }
-    const finished = [...this.work].filter(([, set]) => set.size === 0).map(([id]) => id);
-    for (const id of finished) this.work.delete(id);
-    await this.store!.finish(finished);
+    const fresh: ClaimKey[] = [];
+    const claimed: Delivery[] = [];
+    let skipped = 0;
+    offers.forEach(({ next, older }, i) => {
+      const state = states.get(keys[i]);
+      if (state === 'new') fresh.push(keys[i]);
+      if (state !== 'claimed' && state !== 'done') return;
+      for (const w of [...older, next]) this.waiting.remove(w);
+      if (state !== 'claimed') return;
+      skipped += older.length;
+      this.sending.set(subscriptionKey(next.delivery), next.delivery);
+      claimed.push(next.delivery);
+    });
+    if (fresh.length > 0) await this.store!.addCursors(fresh);
+    if (claimed.length > 0) this.delivery.enqueue(claimed, skipped);
+    if (fresh.length > 0 || claimed.length > 0 || this.settledQueue.length > 0) this.again = true;
   }
 
   /**
-   * Each subscription's next callback, writes in order, skipping subscriptions
-   * with one in flight here; a subscription with more than
-   * MAX_QUEUED_PER_SUBSCRIPTION waiting skips to the newest of those.
+   * Reads the oldest writes with callbacks left; works out the callbacks of
+   * those not known here; verifies those read with every older one.
    */
-  private offer(limit: number): Array<{ key: ClaimKey; delivery: Delivery; older: Delivery[] }> {
-    const bySubscription = new Map<string, Delivery[]>();
-    for (const id of [...this.work.keys()].sort((a, b) => a - b))
-      for (const delivery of this.work.get(id)!) {
-        const key = keyOf(delivery);
-        if (this.sending.has(key)) continue;
-        const list = bySubscription.get(key);
-        if (list) list.push(delivery);
-        else if (bySubscription.size < limit) bySubscription.set(key, [delivery]);
-      }
-    return [...bySubscription.values()].map((list) => {
-      const at = Math.max(0, list.length - MAX_QUEUED_PER_SUBSCRIPTION);
-      const delivery = list[at];
-      return {
-        key: {
-          actorId: delivery.actorId,
-          peerId: delivery.peerId,
-          subscriptionId: delivery.subscriptionId,
-          sequence: delivery.sequence,
-        },
-        delivery,
-        older: list.slice(0, at),
-      };
-    });
-  }
-
-  private forget(delivery: Delivery): void {
-    for (const set of this.work.values()) if (set.delete(delivery)) return;
-  }
-
-  /** Reads the oldest writes with callbacks left; works out the callbacks of those not known here. */
   private async load(): Promise<void> {
+    const known = this.waiting.workIds();
     const rows = await this.store!.outstanding(WORK_ROWS);
     const ids = new Set(rows.map((r) => r.id));
     const last = rows.length === WORK_ROWS ? rows[rows.length - 1].id : Infinity;
-    for (const id of this.work.keys()) if (!ids.has(id) && id <= last) this.work.delete(id);
-    let cached = [...this.work.values()].reduce((n, s) => n + s.size, 0);
+    // Gone from the table: every callback of it was claimed (by any instance).
+    for (const id of known) if (!ids.has(id) && id <= last) this.waiting.drop(id);
+    let cached = this.waiting.size;
     const unknown: WorkRow[] = [];
+    let through = 0;
     for (const row of rows) {
-      if (this.work.has(row.id)) continue;
-      if (cached >= CACHED_CALLBACKS && unknown.length > 0) break;
-      unknown.push(row);
-      cached += row.changes.length; // a floor: grows by the members when expanded
+      if (!this.waiting.has(row.id)) {
+        if (cached >= CACHED_CALLBACKS && unknown.length > 0) break;
+        unknown.push(row);
+        cached += row.changes.length; // a floor: grows by the members when expanded
+      }
+      through = row.id;
     }
     if (unknown.length > 0)
-      for (const [id, deliveries] of await this.expand(unknown)) this.work.set(id, new Set(deliveries));
+      for (const [id, deliveries] of await this.expand(unknown)) this.waiting.add(id, deliveries, true);
+    for (const row of rows) if (row.id <= through) this.waiting.verify(row.id);
+    this.more = rows.length === WORK_ROWS || through !== rows[rows.length - 1]?.id;
   }
 
   private async expand(rows: readonly WorkRow[]): Promise<Map<number, Delivery[]>> {
@@ -306,8 +297,4 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
       .catch((err: unknown) => this.logger.warn(`NOTIFY failed: ${String(err)}`))
       .finally(() => (this.notifying = false));
   }
-}
-
-function keyOf(d: { actorId: string; peerId: string; subscriptionId: string }): string {
-  return `${d.actorId}/${d.peerId}/${d.subscriptionId}`;
 }
