@@ -69,13 +69,25 @@ export class CallbackOutboxStore {
     );
   }
 
-  /** The oldest writes with callbacks not yet all claimed. */
-  async outstanding(limit: number): Promise<WorkRow[]> {
+  /** The ids of the oldest writes with callbacks not yet all claimed. */
+  async outstanding(limit: number): Promise<number[]> {
+    const rows = await this.database.db
+      .selectFrom('callback_work')
+      .select('id')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** What these writes stored (those still there). */
+  async work(ids: readonly number[]): Promise<WorkRow[]> {
+    if (ids.length === 0) return [];
     const rows = await this.database.db
       .selectFrom('callback_work')
       .select(['id', 'actor_id', 'changes'])
+      .where('id', 'in', ids)
       .orderBy('id')
-      .limit(limit)
       .execute();
     return rows.map((r) => ({
       id: Number(r.id),

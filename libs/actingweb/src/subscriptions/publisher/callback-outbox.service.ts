@@ -240,26 +240,28 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
    */
   private async load(): Promise<void> {
     const known = this.waiting.workIds();
-    const rows = await this.store!.outstanding(WORK_ROWS);
-    const ids = new Set(rows.map((r) => r.id));
-    const last = rows.length === WORK_ROWS ? rows[rows.length - 1].id : Infinity;
+    const ids = await this.store!.outstanding(WORK_ROWS);
+    const present = new Set(ids);
+    const last = ids.length === WORK_ROWS ? ids[ids.length - 1] : Infinity;
     // Gone from the table: every callback of it was claimed (by any instance).
-    for (const id of known) if (!ids.has(id) && id <= last) this.waiting.drop(id);
+    for (const id of known) if (!present.has(id) && id <= last) this.waiting.drop(id);
     let cached = this.waiting.size;
-    const unknown: WorkRow[] = [];
+    const unknown: number[] = [];
     let through = 0;
-    for (const row of rows) {
-      if (!this.waiting.has(row.id)) {
+    for (const id of ids) {
+      if (!this.waiting.has(id)) {
         if (cached >= CACHED_CALLBACKS && unknown.length > 0) break;
-        unknown.push(row);
-        cached += row.changes.length; // a floor: grows by the members when expanded
+        unknown.push(id);
+        cached += WORK_ROWS; // a guess until expanded
       }
-      through = row.id;
+      through = id;
     }
-    if (unknown.length > 0)
-      for (const [id, deliveries] of await this.expand(unknown)) this.waiting.add(id, deliveries, true);
-    for (const row of rows) if (row.id <= through) this.waiting.verify(row.id);
-    this.more = rows.length === WORK_ROWS || through !== rows[rows.length - 1]?.id;
+    const rows = await this.store!.work(unknown);
+    if (rows.length > 0)
+      for (const [id, deliveries] of await this.expand(rows)) this.waiting.add(id, deliveries, true);
+    // Read after the table, but a row gone meanwhile was claimed in full: verified either way.
+    for (const id of ids) if (id <= through) this.waiting.verify(id);
+    this.more = ids.length === WORK_ROWS || through !== ids[ids.length - 1];
   }
 
   private async expand(rows: readonly WorkRow[]): Promise<Map<number, Delivery[]>> {
