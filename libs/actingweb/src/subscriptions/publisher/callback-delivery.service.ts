@@ -107,7 +107,8 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   private closing = false;
   private drained: Promise<void> = Promise.resolve();
   private readonly counters = { delivered: 0, failed: 0, undelivered: 0, breakerOpen: 0 };
-  private feed?: DeliveryFeed;
+  /** Set by CallbackOutbox (PostgreSQL): where claimed callbacks come from; hears when each settled. */
+  feed?: DeliveryFeed;
 
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
@@ -137,11 +138,6 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
       }
       this.queue.push(key, delivery);
     }
-  }
-
-  /** Callbacks claimed from the database come from `feed`; it hears when each has settled. */
-  useFeed(feed: DeliveryFeed): void {
-    this.feed = feed;
   }
 
   /** How many more callbacks could go out now. */

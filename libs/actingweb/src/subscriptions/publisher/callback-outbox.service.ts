@@ -90,7 +90,7 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
 
   onModuleInit(): void {
     if (!this.store) return;
-    this.delivery.useFeed(this);
+    this.delivery.feed = this;
     const { leaseMs, pollMs } = this.config.callbackOutbox;
     this.pollTimer = setInterval(() => {
       void this.listener?.ensure();
