@@ -75,9 +75,9 @@ describe.each(STORAGES)('operations on $name', (storage) => {
       expect(res.status).toBe(200);
       expect(res.json).toEqual({
         status: 'ok',
-        info: { database: { status: 'up', dialect: storage.name, migrations: 5 } },
+        info: { database: { status: 'up', dialect: storage.name, migrations: 6 } },
         error: {},
-        details: { database: { status: 'up', dialect: storage.name, migrations: 5 } },
+        details: { database: { status: 'up', dialect: storage.name, migrations: 6 } },
       });
     });
 

@@ -2,7 +2,9 @@
  * Subscription benchmark publisher: ActingWebModule on Fastify, auto-approving
  * `friend` trusts (so benchmark peers can subscribe without a human), with
  * `BENCH_MAX_CONCURRENT_CALLBACKS` as `subscriptions.maxConcurrentCallbacks`
- * when set. Storage from BENCH_STORAGE. `GET /_bench/idle` answers once every
+ * when set, and further `subscriptions` options from BENCH_SUBSCRIPTIONS (JSON).
+ * Storage from BENCH_STORAGE. The multi-instance delivery test
+ * (test/subscriptions-outbox.e2e-spec.ts) runs it too. `GET /_bench/idle` answers once every
  * queued callback has been acknowledged (or given up), with the delivery
  * counters; `GET /_bench/stats` answers with them at once.
  */
@@ -11,7 +13,10 @@ import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ActingWebModule } from '../../libs/actingweb/src/actingweb.module.js';
-import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
+import type {
+  StorageOptions,
+  SubscriptionOptions,
+} from '../../libs/actingweb/src/config/actingweb-options.interface.js';
 import { CallbackDelivery } from '../../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 
@@ -40,7 +45,10 @@ const maxConcurrent = process.env.BENCH_MAX_CONCURRENT_CALLBACKS;
       baseUrl: 'http://127.0.0.1/',
       storage: storageFromEnv<StorageOptions>(),
       autoApprove: ['friend'],
-      subscriptions: maxConcurrent ? { maxConcurrentCallbacks: Number(maxConcurrent) } : {},
+      subscriptions: {
+        ...(maxConcurrent ? { maxConcurrentCallbacks: Number(maxConcurrent) } : {}),
+        ...(JSON.parse(process.env.BENCH_SUBSCRIPTIONS ?? '{}') as SubscriptionOptions),
+      },
     }),
   ],
   controllers: [DeliveryController],

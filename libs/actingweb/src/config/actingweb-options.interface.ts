@@ -173,6 +173,15 @@ export interface SubscriptionOptions {
   maxCallbackBytes?: number;
   /** Per-peer circuit breaker: open after `threshold` consecutive failures, for `cooldownMs`, then one probe. Default 5 / 60000. */
   breaker?: { threshold: number; cooldownMs: number };
+  /**
+   * PostgreSQL: callbacks are claimed from the database, so instances sharing it share the
+   * sending and one that dies is covered by the others (docs/subscriptions.md, "Delivery across
+   * instances"). `leaseMs`: how long a subscription's callback in flight holds back its next one
+   * when the instance sending it stops answering (renewed while it is alive). `pollMs`: how often
+   * an instance looks for callbacks nobody has claimed (besides being woken by NOTIFY).
+   * Default 5000 / 1000. Not used on SQLite.
+   */
+  outbox?: { leaseMs?: number; pollMs?: number };
 }
 
 /** @publicApi */

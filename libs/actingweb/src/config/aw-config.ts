@@ -1,4 +1,8 @@
-import { ACTINGWEB_SPEC_VERSION, BUILT_IN_OPTION_TAGS, DEFAULT_SQLITE_FILENAME } from './actingweb.constants.js';
+import {
+  ACTINGWEB_SPEC_VERSION,
+  BUILT_IN_OPTION_TAGS,
+  DEFAULT_SQLITE_FILENAME,
+} from './actingweb.constants.js';
 import type {
   ActingWebModuleOptions,
   StorageOptions,
@@ -66,6 +70,8 @@ export class AwConfig {
   readonly authRealm!: string;
   /** Subscription callback delivery, with defaults applied. */
   readonly subscriptions!: Readonly<ResolvedSubscriptionOptions>;
+  /** Callbacks claimed from PostgreSQL (`subscriptions.outbox`), with defaults applied. */
+  readonly callbackOutbox!: Readonly<{ leaseMs: number; pollMs: number }>;
   /** The MCP server settings, with defaults applied. */
   readonly mcp!: ResolvedMcpOptions;
   /** Identity (OAuth authorization server, sign-in), with defaults applied; null when off. */
@@ -170,6 +176,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
   const outgoingRequests = resolveOutgoingRequestOptions(o.peers, problems);
   const storage = resolveStorage(o.storage, problems);
   const subscriptions = resolveSubscriptions(o.subscriptions, problems);
+  const callbackOutbox = resolveCallbackOutbox(o.subscriptions?.outbox, problems);
   const mcp = resolveMcpOptions(o.mcp, problems);
   const trustTypes = resolveTrustTypes(o.trustTypes, problems);
   const health = resolveHealthOptions(o.health, problems);
@@ -229,6 +236,7 @@ export function resolveConfig(options: ActingWebModuleOptions): AwConfig {
     outgoingRequests,
     authRealm: root ? new URL(root).host : '',
     subscriptions,
+    callbackOutbox,
     mcp,
     identity,
     health,
@@ -274,6 +282,23 @@ function resolveSubscriptions(
       threshold: int(breaker.threshold, 5, 'breaker.threshold', 1),
       cooldownMs: int(breaker.cooldownMs, 60_000, 'breaker.cooldownMs', 1),
     }),
+  });
+}
+
+function resolveCallbackOutbox(
+  input: SubscriptionOptions['outbox'],
+  problems: string[],
+): Readonly<{ leaseMs: number; pollMs: number }> {
+  const o = input ?? {};
+  const int = (value: unknown, fallback: number, name: string, min: number): number => {
+    if (value === undefined) return fallback;
+    if (Number.isInteger(value) && (value as number) >= min) return value as number;
+    problems.push(`subscriptions.outbox.${name} must be an integer >= ${min}`);
+    return fallback;
+  };
+  return Object.freeze({
+    leaseMs: int(o.leaseMs, 5000, 'leaseMs', 100),
+    pollMs: int(o.pollMs, 1000, 'pollMs', 10),
   });
 }
 

@@ -186,6 +186,32 @@ export interface SubscriptionDiffsTable {
   data: string;
 }
 
+/**
+ * Callbacks still to send for one write (PostgreSQL): the group changes it
+ * stored, so any instance can work out who gets a callback. Deleted once every
+ * callback of it has been claimed.
+ */
+export interface CallbackWorkTable {
+  id: Generated<number>;
+  actor_id: string;
+  /** JSON `[[groupId, groupSequence, [change index, ...]], ...]`: the write's stored changes. */
+  changes: string;
+}
+
+/**
+ * Per inbound subscription with callbacks (PostgreSQL): the last of its own
+ * sequences whose callback an instance claimed, and the lease of the instance
+ * sending one now (one at a time, so each subscription's callbacks stay in order).
+ */
+export interface CallbackCursorsTable {
+  actor_id: string;
+  peer_id: string;
+  subscription_id: string;
+  notified: number;
+  owner: string | null;
+  lease_until: Date | null;
+}
+
 export interface SubscriptionSuspensionsTable {
   actor_id: string;
   target: string;
@@ -221,6 +247,8 @@ export interface AwDatabase extends IdentityTables {
   subscription_changes: SubscriptionChangesTable;
   subscription_acks: SubscriptionAcksTable;
   subscription_suspensions: SubscriptionSuspensionsTable;
+  callback_work: CallbackWorkTable;
+  callback_cursors: CallbackCursorsTable;
   attributes: AttributesTable;
 }
 

@@ -38,6 +38,8 @@ export interface CallbackMember {
   groupId: number;
   /** Group sequence − this = the member's own sequence. */
   groupOffset: number;
+  /** Its own sequences up to this one are cleared (or were before it joined). */
+  cleared: number;
   peerId: string;
   subscriptionId: string;
   target: string;
@@ -199,6 +201,7 @@ export class SubscriptionChangeLog {
         .select([
           's.group_id',
           's.group_offset',
+          's.cleared',
           's.peer_id',
           's.subscription_id',
           's.target',
@@ -220,6 +223,7 @@ export class SubscriptionChangeLog {
         out.push({
           groupId: Number(row.group_id),
           groupOffset: Number(row.group_offset),
+          cleared: Number(row.cleared),
           peerId: row.peer_id,
           subscriptionId: row.subscription_id,
           target: row.target,

@@ -7,6 +7,7 @@ import { PropertiesModule } from '../properties/properties.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { TrustModule } from '../trust/trust.module.js';
 import { CallbackDelivery } from './publisher/callback-delivery.service.js';
+import { CallbackOutbox } from './publisher/callback-outbox.service.js';
 import { ChangeNotifications } from './publisher/change-notifications.service.js';
 import { DiffRegistrar } from './publisher/diff-registrar.service.js';
 import { InboundSubscriptions } from './publisher/inbound-subscriptions.service.js';
@@ -45,6 +46,7 @@ import { SubscriptionManager } from './subscription-manager.service.js';
   providers: [
     SubscriptionLifecycle,
     CallbackDelivery,
+    CallbackOutbox,
     DiffRegistrar,
     InboundSubscriptions,
     ChangeNotifications,

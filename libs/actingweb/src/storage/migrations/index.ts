@@ -5,6 +5,7 @@ import { trustSecretIndex } from './0002-trust-secret-index.js';
 import { identitySchema } from './0003-identity-schema.js';
 import { propertyLookupNames } from './0004-property-lookup-names.js';
 import { subscriptionGroups } from './0005-subscription-groups.js';
+import { callbackOutbox } from './0006-callback-outbox.js';
 
 /**
  * Versioned migrations, applied in name order at startup. Add new ones with the
@@ -22,6 +23,8 @@ export class AwMigrationProvider implements MigrationProvider {
       '0004-property-lookup-names': propertyLookupNames(),
       // One change per subscription group and write instead of one diff per subscription.
       '0005-subscription-groups': subscriptionGroups(this.dialect),
+      // Callbacks claimed from the database, so another instance sends what a dead one did not.
+      '0006-callback-outbox': callbackOutbox(this.dialect),
     };
   }
 }

@@ -10,6 +10,7 @@ import { AwConfig } from '../../config/aw-config.js';
 import { PeerAgents } from '../../peers/peer-http.js';
 import { SubscriptionRepository, type DiffKey } from '../../storage/subscription.repository.js';
 import { encodeCallbackBody } from './callback-encoding.js';
+import type { DeliveryFeed } from './delivery-feed.js';
 import { postCallback } from '../../peers/callback-http.js';
 
 /** One callback to send (publisher side, ActingWeb spec "Getting Subscription Updates"). */
@@ -89,9 +90,9 @@ const MAX_RETRY_AFTER_MS = 3_600_000;
  * honour 429/503 `Retry-After`. A per-peer circuit breaker stops calling a peer
  * after repeated failures, then probes it once after the cool-down. A 2xx to a
  * high-granularity callback clears that diff; low-granularity diffs stay
- * until the subscriber fetched and cleared them. Nothing here is needed for
- * correctness: diffs stay in the database until cleared, so losing this state
- * (a restart) only means some callbacks are not sent and the subscriber polls.
+ * until the subscriber fetched and cleared them. On PostgreSQL the callbacks
+ * come claimed from the database (CallbackOutbox); on SQLite a restart loses
+ * the queued ones (their diffs stay, the subscriber polls).
  */
 @Injectable()
 export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -106,6 +107,8 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
   private closing = false;
   private drained: Promise<void> = Promise.resolve();
   private readonly counters = { delivered: 0, failed: 0, undelivered: 0, breakerOpen: 0 };
+  /** Set by CallbackOutbox (PostgreSQL): where claimed callbacks come from; hears when each settled. */
+  feed?: DeliveryFeed;
 
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
@@ -115,7 +118,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     this.queue = new KeyedTaskQueue<Delivery>(
       config.subscriptions.maxConcurrentCallbacks,
       async (delivery) => {
-        this.counters[await this.deliver(delivery)]++;
+        this.counters[await this.deliver(delivery).finally(() => this.feed?.settled(delivery))]++;
       },
       (err) => {
         this.counters.undelivered++;
@@ -124,8 +127,9 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
     );
   }
 
-  /** Queues callbacks; returns at once. Each subscription's callbacks go out in the order given. */
-  enqueue(deliveries: readonly Delivery[]): void {
+  /** Queues callbacks (returns at once), in order per subscription; `skipped` were given up unsent. */
+  enqueue(deliveries: readonly Delivery[], skipped = 0): void {
+    this.counters.undelivered += skipped;
     for (const delivery of deliveries) {
       const key = subscriptionKey(delivery);
       if (this.closing || this.queue.pendingOf(key) >= MAX_QUEUED_PER_SUBSCRIPTION) {
@@ -134,6 +138,11 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
       }
       this.queue.push(key, delivery);
     }
+  }
+
+  /** How many more callbacks could go out now. */
+  freeSlots(): number {
+    return this.closing ? 0 : this.config.subscriptions.maxConcurrentCallbacks - this.queue.pending;
   }
 
   stats(): DeliveryStats {
@@ -145,6 +154,7 @@ export class CallbackDelivery implements BeforeApplicationShutdown, OnApplicatio
 
   /** Resolves when every queued callback has been sent (or given up) and acknowledged diffs are cleared. */
   async whenIdle(): Promise<void> {
+    if (this.feed && !this.closing) await this.feed.whenIdle(); // PostgreSQL: nothing left to claim
     while (this.queue.pending > 0 || this.clearQueue.length > 0 || this.clearFlush) {
       await this.queue.whenIdle();
       if (this.clearQueue.length > 0 && !this.clearFlush) this.scheduleClear();

@@ -30,11 +30,11 @@ export class ChangeNotifications {
     const path = [options.subtarget, ...(options.resource ?? '').split('/')].filter(
       (s): s is string => typeof s === 'string' && s.length > 0,
     );
-    const deliveries = await this.database.transaction((tx) =>
+    const callbacks = await this.database.transaction((tx) =>
       this.registrar.register(tx, actor.id, target, [{ path, operation: 'put', newValue: data }]),
     );
-    this.delivery.enqueue(deliveries);
-    return deliveries.length;
+    this.registrar.send(callbacks);
+    return callbacks.deliveries.length;
   }
 
   /** Stops registering diffs for `target[/subtarget]`. True when newly suspended. */

@@ -4,11 +4,7 @@ import { getAt } from '../../common/json-path.js';
 import { PropertyChangeFeed, type PropertyChange } from '../../properties/property-change.js';
 import type { AwDatabase } from '../../storage/database.types.js';
 import { PropertyRepository } from '../../storage/property.repository.js';
-import {
-  SubscriptionRepository,
-  type CallbackMember,
-  type SubscriptionGroup,
-} from '../../storage/subscription.repository.js';
+import { SubscriptionRepository, type SubscriptionGroup } from '../../storage/subscription.repository.js';
 import {
   evaluatePermission,
   leastPrivilege,
@@ -17,6 +13,8 @@ import {
 import type { PermissionCategory, Permissions } from '../../common/permissions.types.js';
 import { TrustTypeRegistry } from '../../permissions/trust-type-registry.service.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
+import { CallbackOutbox } from './callback-outbox.service.js';
+import { selectCallbacks } from './callback-selection.js';
 import {
   combinePieces,
   DELETED,
@@ -36,12 +34,14 @@ interface PlannedDiff {
   sequence: number;
 }
 
-/** A callback candidate: one member's share of one stored change. */
-interface MemberDiff {
-  member: CallbackMember;
-  diff: PlannedDiff;
-  sequence: number;
+/** The callbacks of a write, to hand to {@link DiffRegistrar.send} once it committed. */
+export interface WriteCallbacks {
+  readonly deliveries: Delivery[];
+  /** PostgreSQL: the write's `callback_work` record. */
+  readonly workId?: number;
 }
+
+const NONE: WriteCallbacks = { deliveries: [] };
 
 /**
  * Publisher side of "Getting Subscription Updates" (ActingWeb spec): turns the
@@ -53,12 +53,14 @@ interface MemberDiff {
  * After commit it hands the callbacks to {@link CallbackDelivery}: for each
  * peer and change, only the most specific of that peer's subscriptions gets a
  * callback ("Subscription Scope and Overlap"); the others' diffs stay pollable.
+ * On PostgreSQL the write also records them for every instance
+ * ({@link CallbackOutbox}), in its transaction.
  */
 @Injectable()
 export class DiffRegistrar implements OnModuleInit {
   private readonly logger = new Logger('SubscriptionDiffs');
   /** Deliveries of a write between its transaction and its commit, keyed by the write's change list. */
-  private readonly staged = new WeakMap<readonly PropertyChange[], Delivery[]>();
+  private readonly staged = new WeakMap<readonly PropertyChange[], WriteCallbacks>();
 
   constructor(
     @Inject(PropertyChangeFeed) private readonly feed: PropertyChangeFeed,
@@ -66,44 +68,51 @@ export class DiffRegistrar implements OnModuleInit {
     @Inject(PropertyRepository) private readonly properties: PropertyRepository,
     @Inject(TrustTypeRegistry) private readonly trustTypes: TrustTypeRegistry,
     @Inject(CallbackDelivery) private readonly delivery: CallbackDelivery,
+    @Inject(CallbackOutbox) private readonly outbox: CallbackOutbox,
   ) {}
 
   onModuleInit(): void {
     this.feed.onChangeInTransaction(async (tx, changes, facts) => {
       if (facts.propertySubscriptions === false) return; // the write saw no subscriber: nothing to look up
-      const deliveries = await this.register(tx, changes[0].actorId, 'properties', changes.map(toInput));
-      if (deliveries.length > 0) this.staged.set(changes, deliveries);
+      const callbacks = await this.register(tx, changes[0].actorId, 'properties', changes.map(toInput));
+      if (callbacks.deliveries.length > 0) this.staged.set(changes, callbacks);
     });
     this.feed.onChangeCommitted((changes) => {
-      const deliveries = this.staged.get(changes);
-      if (!deliveries) return;
+      const callbacks = this.staged.get(changes);
+      if (!callbacks) return;
       this.staged.delete(changes);
-      this.delivery.enqueue(deliveries);
+      this.send(callbacks);
     });
+  }
+
+  /** After the write's commit: sends its callbacks. */
+  send(callbacks: WriteCallbacks): void {
+    if (callbacks.workId !== undefined) this.outbox.adopt(callbacks.workId, callbacks.deliveries);
+    else this.delivery.enqueue(callbacks.deliveries);
   }
 
   /**
    * Registers the diffs of `changes` (paths below `target`) for every inbound
    * subscription of `actorId` on `target`, inside `tx`. Returns the callbacks
-   * to send once `tx` has committed.
+   * to {@link send} once `tx` has committed.
    */
   async register(
     tx: Transaction<AwDatabase>,
     actorId: string,
     target: string,
     changes: readonly ChangeInput[],
-  ): Promise<Delivery[]> {
-    if (changes.length === 0) return [];
+  ): Promise<WriteCallbacks> {
+    if (changes.length === 0) return NONE;
     // Takes the actor's subscription lock when it has subscribers on `target`.
     const groups = await this.subscriptions.groupsForWrite(tx, actorId, target);
-    if (groups.length === 0) return [];
+    if (groups.length === 0) return NONE;
     const live = groups.some((g) => g.suspensions)
       ? await this.notSuspended(tx, actorId, target, changes)
       : changes.map((change, index) => ({ change, index }));
-    if (live.length === 0) return [];
+    if (live.length === 0) return NONE;
 
     const planned = await this.plan(tx, actorId, target, groups, live);
-    if (planned.length === 0) return [];
+    if (planned.length === 0) return NONE;
 
     const timestamp = new Date().toISOString();
     const json = new Map<unknown, string>();
@@ -117,11 +126,28 @@ export class DiffRegistrar implements OnModuleInit {
     });
     const sequences = await this.subscriptions.appendChanges(tx, changed, timestamp);
     planned.forEach((p, i) => (p.sequence = sequences[i]));
-    const stored = planned.filter((p) => p.sequence > 0); // group gone meanwhile
-    const withCallbacks = new Set(stored.filter((p) => p.group.callbacks).map((p) => p.group.id));
-    if (withCallbacks.size === 0) return [];
-    const members = await this.subscriptions.callbackMembers(tx, [...withCallbacks]);
-    return this.callbacks(stored, members, timestamp, json);
+    // Group gone meanwhile: not stored. No member wants callbacks: nothing to send.
+    const stored = planned.filter((p) => p.sequence > 0 && p.group.callbacks);
+    if (stored.length === 0) return NONE;
+    const members = await this.subscriptions.callbackMembers(tx, [...new Set(stored.map((p) => p.group.id))]);
+    const deliveries = selectCallbacks(
+      stored.map((p) => ({
+        actorId: p.group.actorId,
+        groupId: p.group.id,
+        sequence: p.sequence,
+        changes: p.changes,
+        json: json.get(p.data)!,
+        timestamp,
+      })),
+      members,
+    );
+    if (deliveries.length === 0 || !this.outbox.enabled) return { deliveries };
+    const workId = await this.outbox.record(
+      tx,
+      actorId,
+      stored.map((p) => [p.group.id, p.sequence, p.changes]),
+    );
+    return { deliveries, workId };
   }
 
   /** Changes not under a suspended target/subtarget (suspension skips diffs entirely). */
@@ -180,53 +206,6 @@ export class DiffRegistrar implements OnModuleInit {
     return planned;
   }
 
-  /**
-   * Which diffs get a callback: for each peer and change, the most specific of
-   * the peer's callback subscriptions that carries it ("Subscription Scope and
-   * Overlap": one callback per peer, to the most specific subscription). Ties go
-   * to the oldest subscription.
-   */
-  private callbacks(
-    stored: readonly PlannedDiff[],
-    members: readonly CallbackMember[],
-    timestamp: string,
-    json: Map<unknown, string>,
-  ): Delivery[] {
-    const byGroup = new Map<number, PlannedDiff[]>();
-    for (const diff of stored) byGroup.set(diff.group.id, [...(byGroup.get(diff.group.id) ?? []), diff]);
-    const candidates: MemberDiff[] = [];
-    for (const member of members)
-      for (const diff of byGroup.get(member.groupId) ?? [])
-        candidates.push({ member, diff, sequence: diff.sequence - member.groupOffset });
-    const chosen = mostSpecific(candidates, members);
-    const bytes = new Map<unknown, number>();
-    for (const [data, text] of json) bytes.set(data, Buffer.byteLength(text, 'utf8'));
-    const deliveries: Delivery[] = [];
-    for (const candidate of candidates) {
-      if (chosen && !chosen.has(candidate)) continue;
-      const { member, diff } = candidate;
-      deliveries.push({
-        actorId: diff.group.actorId,
-        peerId: member.peerId,
-        subscriptionId: member.subscriptionId,
-        target: member.target,
-        subtarget: member.subtarget,
-        resource: member.resource,
-        granularity: member.granularity,
-        sequence: candidate.sequence,
-        timestamp,
-        type: 'diff',
-        data: diff.data,
-        dataBytes: bytes.get(diff.data),
-        dataJson: json.get(diff.data),
-        baseuri: member.baseuri,
-        secret: member.secret,
-        acceptEncoding: member.acceptEncoding,
-      });
-    }
-    return deliveries;
-  }
-
   /** Effective permissions of a group's subscribers (trust type's base merged with the override), per write. */
   private effective(group: SubscriptionGroup, cache: Map<string, Permissions | null>): Permissions | null {
     const key = `${group.relationship}\u0001${JSON.stringify(group.override)}`;
@@ -276,35 +255,6 @@ export class DiffRegistrar implements OnModuleInit {
     cache.set(key, value);
     return value;
   }
-}
-
-/**
- * For each peer and change, the candidate of the peer's most specific
- * subscription; null when every peer has one subscription among `members`
- * (the usual case, and every candidate is chosen).
- */
-function mostSpecific(
-  candidates: readonly MemberDiff[],
-  members: readonly CallbackMember[],
-): Set<MemberDiff> | null {
-  if (new Set(members.map((m) => m.peerId)).size === members.length) return null;
-  const best = new Map<string, MemberDiff>();
-  for (const candidate of candidates) {
-    for (const change of candidate.diff.changes) {
-      const key = `${candidate.member.peerId}\u0000${change}`;
-      const current = best.get(key);
-      if (!current || moreSpecific(candidate.member, current.member)) best.set(key, candidate);
-    }
-  }
-  return new Set(best.values());
-}
-
-function moreSpecific(a: CallbackMember, b: CallbackMember): boolean {
-  const sa = scopePath(a).length;
-  const sb = scopePath(b).length;
-  if (sa !== sb) return sa > sb;
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
-  return a.subscriptionId < b.subscriptionId;
 }
 
 function toInput(change: PropertyChange): ChangeInput {
