@@ -179,9 +179,11 @@ export interface SubscriptionOptions {
    * instances"). `leaseMs`: how long a subscription's callback in flight holds back its next one
    * when the instance sending it stops answering (renewed while it is alive). `pollMs`: how often
    * an instance looks for callbacks nobody has claimed (besides being woken by NOTIFY).
-   * Default 5000 / 1000. Not used on SQLite.
+   * Default 5000 / 1000. `false`: each instance sends the callbacks of its own writes in-process,
+   * as on SQLite (faster fan-out, but callbacks an instance had not sent when it died are not
+   * sent; their diffs stay pollable). Not used on SQLite.
    */
-  outbox?: { leaseMs?: number; pollMs?: number };
+  outbox?: false | { leaseMs?: number; pollMs?: number };
 }
 
 /** @publicApi */

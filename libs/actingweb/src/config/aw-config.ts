@@ -70,8 +70,8 @@ export class AwConfig {
   readonly authRealm!: string;
   /** Subscription callback delivery, with defaults applied. */
   readonly subscriptions!: Readonly<ResolvedSubscriptionOptions>;
-  /** Callbacks claimed from PostgreSQL (`subscriptions.outbox`), with defaults applied. */
-  readonly callbackOutbox!: Readonly<{ leaseMs: number; pollMs: number }>;
+  /** Callbacks claimed from PostgreSQL (`subscriptions.outbox`), with defaults applied; null when turned off. */
+  readonly callbackOutbox!: Readonly<{ leaseMs: number; pollMs: number }> | null;
   /** The MCP server settings, with defaults applied. */
   readonly mcp!: ResolvedMcpOptions;
   /** Identity (OAuth authorization server, sign-in), with defaults applied; null when off. */
@@ -288,7 +288,12 @@ function resolveSubscriptions(
 function resolveCallbackOutbox(
   input: SubscriptionOptions['outbox'],
   problems: string[],
-): Readonly<{ leaseMs: number; pollMs: number }> {
+): Readonly<{ leaseMs: number; pollMs: number }> | null {
+  if (input === false) return null;
+  if (input !== undefined && (input === null || typeof input !== 'object')) {
+    problems.push('subscriptions.outbox must be false or an object');
+    return null;
+  }
   const o = input ?? {};
   const int = (value: unknown, fallback: number, name: string, min: number): number => {
     if (value === undefined) return fallback;

@@ -70,6 +70,7 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
   private lastNotify = 0;
   private pollTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
+  private options = { leaseMs: 0, pollMs: 0 };
 
   constructor(
     @Inject(AwConfig) private readonly config: AwConfig,
@@ -78,12 +79,13 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
     @Inject(CallbackDelivery) private readonly delivery: CallbackDelivery,
   ) {
     const storage = config.storage;
-    if (storage.type !== 'postgres') return;
+    if (storage.type !== 'postgres' || config.callbackOutbox === null) return;
+    this.options = config.callbackOutbox;
     this.store = new CallbackOutboxStore(database);
     this.listener = new CallbackWorkListener(storage, this.owner, () => this.poke());
   }
 
-  /** True on PostgreSQL: writes record their callbacks with {@link record}. */
+  /** True on PostgreSQL unless `subscriptions.outbox` is false: writes record their callbacks with {@link record}. */
   get enabled(): boolean {
     return this.store !== undefined;
   }
@@ -91,7 +93,7 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
   onModuleInit(): void {
     if (!this.store) return;
     this.delivery.feed = this;
-    const { leaseMs, pollMs } = this.config.callbackOutbox;
+    const { leaseMs, pollMs } = this.options;
     this.pollTimer = setInterval(() => {
       void this.listener?.ensure();
       this.poke();
@@ -211,7 +213,7 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
     }));
     let states: Map<ClaimKey, ClaimState>;
     try {
-      states = await this.store!.claim(keys, free, this.owner, this.config.callbackOutbox.leaseMs, released);
+      states = await this.store!.claim(keys, free, this.owner, this.options.leaseMs, released);
     } catch (err) {
       this.settledQueue.unshift(...released);
       throw err;
