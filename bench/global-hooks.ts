@@ -1,6 +1,7 @@
 /*
  * What the application-wide Fastify hooks cost a route, in one process: the raw `GET /{id}`
- * (servers/raw-routes.ts) served from five Nest applications on one SQLite file, answering
+ * (servers/raw-routes.ts, under `/_bench/raw`) served from five Nest applications on one SQLite
+ * file, answering
  * `inject()` requests in rotating batches:
  *
  *   empty Nest app          no ActingWebModule (Nest's FastifyAdapter and its own hooks)
@@ -71,7 +72,7 @@ for (const [name, module, skip] of [
 const database = new ActingWebDatabase(config);
 const servers = variants.map((v) => v.app.getHttpAdapter().getInstance() as unknown as FastifyInstance);
 for (const server of servers) {
-  void server.register(async (scope) => rawRoutes(scope, config, database));
+  void server.register(async (scope) => rawRoutes(scope, config, database), { prefix: '/_bench/raw' });
   await server.ready();
 }
 
@@ -79,7 +80,7 @@ const created = await servers[0].inject({ method: 'POST', url: '/', payload: { c
 const { id, passphrase } = created.json() as { id: string; passphrase: string };
 const request: InjectOptions = {
   method: 'GET',
-  url: `/${id}`,
+  url: `/_bench/raw/${id}`,
   headers: { authorization: 'Basic ' + Buffer.from(`${CREATOR}:${passphrase}`).toString('base64') },
 };
 
