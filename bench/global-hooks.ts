@@ -1,8 +1,7 @@
 /*
  * What the application-wide Fastify hooks cost a route, in one process: the raw `GET /{id}`
  * (servers/raw-routes.ts, under `/_bench/raw`) served from five Nest applications on one SQLite
- * file, answering
- * `inject()` requests in rotating batches:
+ * file, answering `inject()` requests in rotating batches:
  *
  *   empty Nest app          no ActingWebModule (Nest's FastifyAdapter and its own hooks)
  *   ActingWebModule         as applications run it
