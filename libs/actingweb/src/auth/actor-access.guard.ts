@@ -20,7 +20,7 @@ export class ActorAccessGuard implements CanActivate {
     @Inject(ActorAccess) private readonly access: ActorAccess,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const handler = context.getHandler();
     let meta = this.metadata.get(handler);
     if (meta === undefined) {
@@ -28,14 +28,17 @@ export class ActorAccessGuard implements CanActivate {
       this.metadata.set(handler, meta);
     }
     if (!meta) return true;
-    const request = context.switchToHttp().getRequest<AwRequest>();
-    const state = await this.access.check(meta, {
-      method: request.method,
-      params: request.params as Record<string, string | undefined>,
-      authorization: request.headers.authorization,
-    });
-    if (request.awBodyError) throw request.awBodyError;
-    request.aw = state;
-    return true;
+    const request = context.getArgByIndex<AwRequest>(0); // the request, without switchToHttp()'s closures
+    return this.access
+      .check(meta, {
+        method: request.method,
+        params: request.params as Record<string, string | undefined>,
+        authorization: request.headers.authorization,
+      })
+      .then((state) => {
+        if (request.awBodyError) throw request.awBodyError;
+        request.aw = state;
+        return true;
+      });
   }
 }

@@ -7,7 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, onSendHookHandler } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
 import type { AwRequest } from './aw-request.js';
 import { decodeContent, parseFormBody, parseJsonBody, parseSniffedBody } from './body-parsing.js';
@@ -49,12 +49,13 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
 
     this.installBodyParsers(fastify);
     const carryContext = this.config.requestContext;
-    fastify.addHook('onRequest', (request, reply, done) => {
+    const requestIdHook: onRequestHookHandler = (request, reply, done) => {
       const requestId = requestIdFrom(request.headers['x-request-id']);
       (request as { awRequestId?: string }).awRequestId = requestId;
       reply.header('x-request-id', requestId);
       done();
-    });
+    };
+    fastify.addHook('onRequest', requestIdHook);
     if (carryContext) {
       // After body parsing: the parser's stream callbacks would not keep a context entered earlier.
       fastify.addHook('preValidation', (request, _reply, done) => {
@@ -66,10 +67,11 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
     }
     // Graceful shutdown: a response finished while closing tells the client to drop the
     // connection, so keep-alive sockets of in-flight requests don't hold the server open.
-    fastify.addHook('onSend', (_request, reply, payload, done) => {
+    const closeOnShutdownHook: onSendHookHandler = (_request, reply, payload, done) => {
       if (this.closing) reply.header('connection', 'close');
       done(null, payload);
-    });
+    };
+    fastify.addHook('onSend', closeOnShutdownHook);
     installMethodOverride(adapter.getHttpServer() as Server);
     this.logger.log(`Body limit ${this.config.bodyLimit} bytes, JSON depth ${this.config.maxJsonDepth}`);
   }

@@ -54,6 +54,21 @@ describe('PermissionGate', () => {
     expect(loads()).toBe(0);
   });
 
+  it('answers without a lookup for everyone but an approved peer (immediate), as for() does', async () => {
+    const { gate, loads } = gateWith(NOTES);
+    expect(PermissionGate.immediate(peer())).toBeUndefined();
+    expect(PermissionGate.immediate({ kind: 'creator' })?.allows('properties', 'x', 'write')).toBe(true);
+    expect(
+      PermissionGate.immediate({ kind: 'anonymous' }, 'explicit')?.allows('properties', 'x', 'read'),
+    ).toBe(false);
+    const unapproved = PermissionGate.immediate(peer('friend', false));
+    expect(() => unapproved?.assert('properties', 'notes/today', 'read')).toThrow(ForbiddenError);
+    expect((await gate.for(ACTOR, peer('friend', false))).allows('properties', 'notes/today', 'read')).toBe(
+      false,
+    );
+    expect(loads()).toBe(0);
+  });
+
   it('in rules mode refuses a peer only what its permissions deny, and nothing configured passes', async () => {
     const { gate, loads } = gateWith(NOTES);
     const check = await gate.for(ACTOR, peer(), 'rules');

@@ -82,17 +82,25 @@ export class PermissionGate {
     return access.pathKey === 'trust/<type>/<id>' && ['GET', 'DELETE', 'POST'].includes(access.method);
   }
 
+  /**
+   * The check of a caller that needs no lookup (everyone but an approved trust
+   * peer), without a promise; undefined when {@link for} must load permissions.
+   */
+  static immediate(caller: Caller, mode: PermissionMode = 'rules'): PermissionCheck | undefined {
+    if (caller.kind !== 'peer') {
+      const unrestricted = mode === 'rules' || caller.kind === 'creator' || caller.kind === 'trustee';
+      return unrestricted ? ALLOW_ALL : denyAll(caller);
+    }
+    return caller.approved ? undefined : denyAll(caller);
+  }
+
   /** The permissions of `caller` at `actor`, loaded once (only trust peers cost a lookup). */
   async for(
     actor: { readonly id: string },
     caller: Caller,
     mode: PermissionMode = 'rules',
   ): Promise<PermissionCheck> {
-    if (caller.kind !== 'peer') {
-      const unrestricted = mode === 'rules' || caller.kind === 'creator' || caller.kind === 'trustee';
-      return unrestricted ? ALLOW_ALL : denyAll(caller);
-    }
-    if (!caller.approved) return denyAll(caller);
+    if (caller.kind !== 'peer' || !caller.approved) return PermissionGate.immediate(caller, mode)!;
     try {
       const { permissions, typed } = await this.permissions.effective(
         actor.id,

@@ -8,14 +8,15 @@ import type { ActorRecord } from '../storage/actor.repository.js';
 import { ActorHandleFactory } from './actor-handle.factory.js';
 import { PropertyDispatcher, type PropertyQuery } from './property-dispatcher.service.js';
 import { parsePropertyPath } from './property-path.js';
-import { RawPropertyPath } from './property-path.decorator.js';
+import { PropertyRequest, type PropertyRequestParts } from './property-request.decorator.js';
 import { sendPost, sendRead } from './properties.view.js';
 
 /**
  * `/<id>/properties[/<path>]` (ActingWeb spec, "/properties"), simple, nested and list
  * properties. `PropertyDispatcher` routes and checks permissions; this
  * adapter reads the request and writes the answer. (No pipes: on this hot
- * path their promise chain costs more than the two conversions below.)
+ * path their promise chain costs more than the two conversions below; and one
+ * `@PropertyRequest()` instead of a decorator per part, see its comment.)
  */
 @ActorController('properties')
 export class PropertiesController {
@@ -52,17 +53,14 @@ export class PropertiesController {
 
   @Get('*')
   @Access('properties')
-  async get(
-    @Actor() actor: ActorRecord,
-    @Caller() caller: Caller,
-    @RawPropertyPath() path: string,
-    @Query() query: PropertyQuery,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return sendRead(
-      reply,
-      await this.dispatcher.read(this.handles.create(actor), caller, this.parse(path), query),
+  async get(@PropertyRequest() r: PropertyRequestParts) {
+    const read = await this.dispatcher.read(
+      this.handles.create(r.actor),
+      r.caller,
+      this.parse(r.rawPath),
+      r.query,
     );
+    return sendRead(r.reply, read);
   }
 
   /** The body is the value: a form body (`curl -X PUT -d hello`) is raw text, as in the Python reference. */
@@ -70,39 +68,32 @@ export class PropertiesController {
   @Access('properties')
   @RouteFlags({ awFormAsText: true })
   @HttpCode(204)
-  put(
-    @Actor() actor: ActorRecord,
-    @Caller() caller: Caller,
-    @RawPropertyPath() path: string,
-    @Body() body: unknown,
-    @Query() query: PropertyQuery,
-  ): Promise<void> {
-    return this.dispatcher.write(this.handles.create(actor), caller, this.parse(path), body, query);
+  put(@PropertyRequest() r: PropertyRequestParts): Promise<void> {
+    return this.dispatcher.write(
+      this.handles.create(r.actor),
+      r.caller,
+      this.parse(r.rawPath),
+      r.body,
+      r.query,
+    );
   }
 
   @Post('*')
   @Access('properties')
-  async post(
-    @Actor() actor: ActorRecord,
-    @Caller() caller: Caller,
-    @RawPropertyPath() path: string,
-    @Body() body: unknown,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    const handle = this.handles.create(actor);
-    return sendPost(reply, handle, await this.dispatcher.post(handle, caller, this.parse(path), body));
+  async post(@PropertyRequest() r: PropertyRequestParts) {
+    const handle = this.handles.create(r.actor);
+    return sendPost(
+      r.reply,
+      handle,
+      await this.dispatcher.post(handle, r.caller, this.parse(r.rawPath), r.body),
+    );
   }
 
   @Delete('*')
   @Access('properties')
   @HttpCode(204)
-  delete(
-    @Actor() actor: ActorRecord,
-    @Caller() caller: Caller,
-    @RawPropertyPath() path: string,
-    @Query() query: PropertyQuery,
-  ): Promise<void> {
-    return this.dispatcher.delete(this.handles.create(actor), caller, this.parse(path), query);
+  delete(@PropertyRequest() r: PropertyRequestParts): Promise<void> {
+    return this.dispatcher.delete(this.handles.create(r.actor), r.caller, this.parse(r.rawPath), r.query);
   }
 
   /** The path's segments; 400 when one is invalid or the path is too deep. */

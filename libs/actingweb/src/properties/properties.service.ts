@@ -143,7 +143,9 @@ export class PropertiesService {
   async put(actor: ActorHandle, caller: Caller, path: readonly string[], value: unknown): Promise<void> {
     if (value === undefined) throw new BadRequestError('A property value is required', 'missing_value');
     const [name, ...sub] = path;
-    const accepted = await this.gate.accept(actor, caller, 'put', name, sub, value);
+    const accepted = this.gate.has(name)
+      ? await this.gate.accept(actor, caller, 'put', name, sub, value)
+      : value;
     await this.inTransaction(actor.id, [name], async (tx, facts) => {
       const stored = await this.storedForWrite(actor.id, name, tx);
       const oldRoot = stored === null ? ABSENT : JSON.parse(stored);
@@ -268,12 +270,12 @@ export class PropertiesService {
    * two bulk writes cannot deadlock), the write, its change records; after
    * commit, the committed-listeners (see {@link writeProperties}).
    */
-  private async inTransaction(
+  private inTransaction(
     actorId: string,
     names: readonly string[],
     write: (tx: Transaction<AwDatabase>, facts: WriteFacts) => Promise<PropertyChange[]>,
   ): Promise<void> {
-    await writeProperties(this.database, this.changes, actorId, names, async (tx, record, facts) => {
+    return writeProperties(this.database, this.changes, actorId, names, async (tx, record, facts) => {
       record(...(await write(tx, facts)));
     });
   }

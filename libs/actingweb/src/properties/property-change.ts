@@ -30,12 +30,15 @@ export interface WriteFacts {
   propertySubscriptions?: boolean;
 }
 
-/** Runs inside the write's transaction; throwing rolls the write back. */
+/**
+ * Runs inside the write's transaction; throwing rolls the write back. A
+ * listener with nothing to do returns without a promise.
+ */
 export type InTransactionListener = (
   tx: Transaction<AwDatabase>,
   changes: readonly PropertyChange[],
   facts: Readonly<WriteFacts>,
-) => Promise<void>;
+) => Promise<void> | void;
 /** Runs after the write committed; errors are the listener's own business and never fail the write. */
 export type AfterCommitListener = (changes: readonly PropertyChange[]) => void;
 
@@ -57,17 +60,34 @@ export class PropertyChangeFeed {
     this.afterCommit.push(listener);
   }
 
-  async recordInTransaction(
+  /** Runs the in-transaction listeners in order; a promise only once one of them returned one. */
+  recordInTransaction(
     tx: Transaction<AwDatabase>,
     changes: readonly PropertyChange[],
     facts: Readonly<WriteFacts> = {},
-  ): Promise<void> {
-    if (changes.length === 0) return;
-    for (const listener of this.inTransaction) await listener(tx, changes, facts);
+  ): Promise<void> | undefined {
+    if (changes.length === 0) return undefined;
+    const listeners = this.inTransaction;
+    for (let i = 0; i < listeners.length; i++) {
+      const pending = listeners[i](tx, changes, facts);
+      if (pending) return this.finish(pending, i + 1, tx, changes, facts);
+    }
+    return undefined;
   }
 
   committed(changes: readonly PropertyChange[]): void {
     if (changes.length === 0) return;
     for (const listener of this.afterCommit) listener(changes);
+  }
+
+  private async finish(
+    pending: Promise<void>,
+    next: number,
+    tx: Transaction<AwDatabase>,
+    changes: readonly PropertyChange[],
+    facts: Readonly<WriteFacts>,
+  ): Promise<void> {
+    await pending;
+    for (const listener of this.inTransaction.slice(next)) await listener(tx, changes, facts);
   }
 }

@@ -24,9 +24,14 @@ export async function writeProperties<T>(
   const recorded: PropertyChange[] = [];
   const facts: WriteFacts = {};
   const result = await database.transaction(async (tx) => {
-    for (const name of [...new Set(names)].sort()) await lockProperty(database, tx, actorId, name);
+    const sorted = names.length === 1 ? names : [...new Set(names)].sort();
+    for (const name of sorted) {
+      const locked = lockProperty(database, tx, actorId, name);
+      if (locked) await locked;
+    }
     const value = await write(tx, (...changes) => recorded.push(...changes), facts);
-    await feed.recordInTransaction(tx, recorded, facts);
+    const recording = feed.recordInTransaction(tx, recorded, facts);
+    if (recording) await recording;
     return value;
   });
   feed.committed(recorded);
@@ -39,7 +44,7 @@ export function lockProperty(
   tx: Transaction<AwDatabase>,
   actorId: string,
   name: string,
-): Promise<void> {
+): Promise<void> | undefined {
   return database.lockInTransaction(tx, `${actorId}/properties/${name}`);
 }
 

@@ -93,11 +93,11 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   /**
    * Serialises writers of one logical key (e.g. one actor's property) until the
    * transaction ends. PostgreSQL: a transaction-scoped advisory lock. SQLite:
-   * nothing to do, its transactions already run one at a time.
+   * nothing to do, its transactions already run one at a time (no promise then).
    */
-  async lockInTransaction(tx: Transaction<AwDatabase>, key: string): Promise<void> {
-    if (this.dialect === 'postgres')
-      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
+  lockInTransaction(tx: Transaction<AwDatabase>, key: string): Promise<void> | undefined {
+    if (this.dialect !== 'postgres') return undefined;
+    return sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx).then(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {

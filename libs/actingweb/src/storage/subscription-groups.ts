@@ -63,7 +63,11 @@ export function inTransaction<T>(
 }
 
 /** The lock every writer of an actor's subscription numbering holds until its transaction ends. */
-export function lockSubscriptions(database: ActingWebDatabase, tx: Tx, actorId: string): Promise<void> {
+export function lockSubscriptions(
+  database: ActingWebDatabase,
+  tx: Tx,
+  actorId: string,
+): Promise<void> | undefined {
   return database.lockInTransaction(tx, `${actorId}/subscriptions`);
 }
 

@@ -72,10 +72,11 @@ export class DiffRegistrar implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.feed.onChangeInTransaction(async (tx, changes, facts) => {
+    this.feed.onChangeInTransaction((tx, changes, facts) => {
       if (facts.propertySubscriptions === false) return; // the write saw no subscriber: nothing to look up
-      const callbacks = await this.register(tx, changes[0].actorId, 'properties', changes.map(toInput));
-      if (callbacks.deliveries.length > 0) this.staged.set(changes, callbacks);
+      return this.register(tx, changes[0].actorId, 'properties', changes.map(toInput)).then((callbacks) => {
+        if (callbacks.deliveries.length > 0) this.staged.set(changes, callbacks);
+      });
     });
     this.feed.onChangeCommitted((changes) => {
       const callbacks = this.staged.get(changes);
