@@ -51,35 +51,28 @@ export class PropertyRepository {
         ]),
       2,
     );
-    this.upsert = PreparedQuery.of(
-      database,
-      (actorId, name, value, updatedAt) =>
-        database.db
-          .insertInto('properties')
-          .values({ actor_id: actorId, name, value, updated_at: updatedAt })
-          .onConflict((oc) => oc.columns(['actor_id', 'name']).doUpdateSet({ value, updated_at: updatedAt })),
-      4,
-    );
+    const upsert = (actorId: string, name: string, value: string, updatedAt: string) =>
+      database.db
+        .insertInto('properties')
+        .values({ actor_id: actorId, name, value, updated_at: updatedAt })
+        .onConflict((oc) => oc.columns(['actor_id', 'name']).doUpdateSet({ value, updated_at: updatedAt }));
+    this.upsert = PreparedQuery.of(database, upsert, 4);
     // The same upsert, also telling whether anyone subscribes to the actor's properties (a write
     // without subscribers then skips the diff lookup: one statement less under the lock).
     this.upsertWatched = PreparedQuery.of(
       database,
       (actorId, name, value, updatedAt) =>
-        database.db
-          .insertInto('properties')
-          .values({ actor_id: actorId, name, value, updated_at: updatedAt })
-          .onConflict((oc) => oc.columns(['actor_id', 'name']).doUpdateSet({ value, updated_at: updatedAt }))
-          .returning((eb) =>
-            eb
-              .exists(
-                eb
-                  .selectFrom('subscription_groups')
-                  .select('id')
-                  .where('actor_id', '=', actorId)
-                  .where('target', '=', 'properties'),
-              )
-              .as('watched'),
-          ),
+        upsert(actorId, name, value, updatedAt).returning((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('subscription_groups')
+                .select('id')
+                .where('actor_id', '=', actorId)
+                .where('target', '=', 'properties'),
+            )
+            .as('watched'),
+        ),
       4,
     );
   }
