@@ -21,8 +21,8 @@
  * (e) Against the Python reference (bench/reference.ts): only when a reference
  *     checkout is configured (AW_PY_REFERENCE_DIR or AW_PY_REFERENCE_GIT).
  *
- * The servers run with the V8 setting `npm start` uses (`--max-semi-space-size=4`;
- * BENCH_NODE_ARGS overrides it).
+ * The servers run with the node flags `npm start` uses (read from package.json;
+ * BENCH_NODE_ARGS overrides them).
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
@@ -32,6 +32,7 @@ import { measure, type Measurement, type RunSettings } from './lib/compare.js';
 import { request } from './lib/http.js';
 import { machineInfo } from './lib/machine.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
+import { startNodeFlags } from './lib/start-flags.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
 import { runReferenceSuite } from './reference.js';
 import { runMemoryScale, type MemoryResult } from './scale-memory.js';
@@ -60,9 +61,11 @@ const WRITE_CASES = [
 const FAN_OUT_SIZES = [1000, 10_000];
 const TARGETS = { ratio100: 0.5, ratio1000: 0.3, fanOutMs: 3000, fanOutRssMb: 200 };
 
-export const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '--max-semi-space-size=4')
-  .split(' ')
-  .filter(Boolean);
+/** The servers' node flags: BENCH_NODE_ARGS, else those of `npm start`. */
+export const NODE_ARGS =
+  process.env.BENCH_NODE_ARGS !== undefined
+    ? process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean)
+    : startNodeFlags();
 
 const PEER_SERVER = new URL('./servers/slow-peer-server.js', import.meta.url);
 const PUBLISHER = new URL('./servers/subscriptions-publisher.js', import.meta.url);

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { PeerAgents } from './peer-http.js';
-import { joinUrl } from './aw-proxy.service.js';
-import { callablePeerUrl } from './peer-url.js';
+import { callablePeerOrigin } from './peer-url.js';
 
 /** A callback's answer: status 0 when there was none (timeout, refused, reset, unparseable). */
 export interface CallbackAnswer {
@@ -37,12 +36,11 @@ export function postCallback(
 ): Promise<CallbackAnswer> {
   return new Promise((resolve) => {
     // Never sent to a peer root that is not an absolute http(s) URL.
-    const root = callablePeerUrl(baseuri);
+    const root = callablePeerOrigin(baseuri);
     if (root === null) {
       resolve({ status: 0 });
       return;
     }
-    const url = new URL(joinUrl(root, path));
     const headers: Record<string, string> = {
       authorization: `Bearer ${secret}`,
       'content-type': 'application/json; charset=utf-8',
@@ -54,8 +52,8 @@ export function postCallback(
     try {
       options.agents.callbacks.dispatch(
         {
-          origin: url.origin,
-          path: url.pathname,
+          origin: root.origin,
+          path: `${root.path}/${path.replace(/^\/+/, '')}`,
           method: 'POST',
           headers,
           body,

@@ -6,20 +6,31 @@
  * request to one that is not such a URL.
  */
 export function callablePeerUrl(raw: string): string | null {
+  const url = parseCallable(raw);
+  return url === null ? null : url.href.replace(/\/+$/, '');
+}
+
+/**
+ * {@link callablePeerUrl} split for a request: the origin and the root's path
+ * without trailing slash (`''` for a root at `/`), from one parse.
+ */
+export function callablePeerOrigin(raw: string): { origin: string; path: string } | null {
+  const url = parseCallable(raw);
+  return url === null ? null : { origin: url.origin, path: url.pathname.replace(/\/+$/, '') };
+}
+
+function parseCallable(raw: string): URL | null {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return null;
   }
-  if (
-    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-    url.search ||
-    url.hash ||
-    url.username ||
-    url.password
-  ) {
-    return null;
-  }
-  return url.href.replace(/\/+$/, '');
+  const plain =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    !url.search &&
+    !url.hash &&
+    !url.username &&
+    !url.password;
+  return plain ? url : null;
 }

@@ -1,7 +1,8 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type { ActingWebDatabase, Executor } from './actingweb-database.js';
 import type { AwDatabase } from './database.types.js';
 import { chunks, collect, inTransaction } from './subscription-groups.js';
+import { valuesList } from './values-list.js';
 
 /*
  * Reading and clearing the diffs of inbound subscriptions: their group's
@@ -88,7 +89,7 @@ export class SubscriptionDiffs {
   async acknowledge(keys: readonly DiffKey[], db: Executor = this.database.db): Promise<void> {
     const bySubscription = new Map<string, { key: SubscriptionKey; sequences: number[] }>();
     for (const k of keys) {
-      const id = `${k.actorId}\u0000${k.peerId}\u0000${k.subscriptionId}`;
+      const id = keyOf(k);
       let entry = bySubscription.get(id);
       if (!entry) bySubscription.set(id, (entry = { key: k, sequences: [] }));
       entry.sequences.push(k.sequence);
@@ -100,21 +101,23 @@ export class SubscriptionDiffs {
           tx,
           chunk.map((c) => c.key),
         );
-        const sequences = new Map(chunk.map((c) => [keyOf(c.key), c.sequences]));
         const own: DiffKey[] = [];
         const moves: Advance[] = [];
         for (const mark of marks) {
-          const acked = sequences.get(keyOf(mark)) ?? [];
-          for (const sequence of acked) if (sequence <= mark.cleared) own.push({ ...mark, sequence });
-          moves.push({ ...mark, from: mark.cleared, acked: acked.filter((s) => s > mark.cleared) });
+          let acked = bySubscription.get(keyOf(mark))?.sequences ?? [];
+          if (acked.some((s) => s <= mark.cleared)) {
+            for (const sequence of acked) if (sequence <= mark.cleared) own.push({ ...mark, sequence });
+            acked = acked.filter((s) => s > mark.cleared);
+          }
+          moves.push({ ...mark, from: mark.cleared, acked });
         }
-        for (const part of chunks(own)) {
-          const rows = part.map(
-            (k) => sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId}, cast(${k.sequence} as integer))`,
+        for (const part of chunks(own))
+          await this.run(
+            tx,
+            `delete from subscription_diffs where (actor_id, peer_id, subscription_id, sequence) in
+              (values ${valuesList(this.database.dialect, KEY_AND_NUMBER, part.length)})`,
+            keyParameters(part, (k) => k.sequence),
           );
-          await sql`delete from subscription_diffs
-            where (actor_id, peer_id, subscription_id, sequence) in (values ${sql.join(rows)})`.execute(tx);
-        }
         for (const id of await this.advance(tx, moves)) moved.add(id);
       });
     }
@@ -140,24 +143,33 @@ export class SubscriptionDiffs {
     const newAcks: DiffKey[] = [];
     const dropAcks: Array<SubscriptionKey & { upTo: number }> = [];
     for (const move of grouped) {
-      const known = remembered.get(keyOf(move)) ?? new Set<number>();
-      const open = new Set([...known, ...move.acked.filter((s) => s <= move.current)]);
+      const known = remembered.size > 0 ? remembered.get(keyOf(move)) : undefined;
       let cleared = move.from;
-      while (open.has(cleared + 1)) cleared++;
+      if (!known && move.acked.length <= 1) {
+        // The usual acknowledgement: one sequence, nothing remembered.
+        const sequence = move.acked[0];
+        if (sequence !== undefined && sequence <= move.current) {
+          if (sequence === cleared + 1) cleared = sequence;
+          else if (sequence > cleared) newAcks.push({ ...move, sequence });
+        }
+      } else {
+        const open = new Set([...(known ?? []), ...move.acked.filter((s) => s <= move.current)]);
+        while (open.has(cleared + 1)) cleared++;
+        for (const sequence of open)
+          if (sequence > cleared && !known?.has(sequence)) newAcks.push({ ...move, sequence });
+        if (known && [...known].some((s) => s <= cleared)) dropAcks.push({ ...move, upTo: cleared });
+      }
       if (cleared !== move.cleared) updates.push({ ...move, cleared });
-      for (const sequence of open)
-        if (sequence > cleared && !known.has(sequence)) newAcks.push({ ...move, sequence });
-      if ([...known].some((s) => s <= cleared)) dropAcks.push({ ...move, upTo: cleared });
     }
-    for (const part of chunks(updates)) {
-      const values = part.map(
-        (u) => sql`(${u.actorId}, ${u.peerId}, ${u.subscriptionId}, cast(${u.cleared} as integer))`,
+    for (const part of chunks(updates))
+      await this.run(
+        tx,
+        `with v(a, p, s, c) as (values ${valuesList(this.database.dialect, KEY_AND_NUMBER, part.length)})
+          update subscriptions set cleared = v.c from v
+           where subscriptions.actor_id = v.a and subscriptions.peer_id = v.p
+             and subscriptions.subscription_id = v.s`,
+        keyParameters(part, (u) => u.cleared),
       );
-      await sql`with v(a, p, s, c) as (values ${sql.join(values)})
-        update subscriptions set cleared = v.c from v
-         where subscriptions.actor_id = v.a and subscriptions.peer_id = v.p
-           and subscriptions.subscription_id = v.s`.execute(tx);
-    }
     for (const part of chunks(newAcks))
       await tx
         .insertInto('subscription_acks')
@@ -184,8 +196,8 @@ export class SubscriptionDiffs {
 
   /** Each inbound subscription's numbering (locked for this transaction on PostgreSQL). */
   private async marks(tx: Tx, keys: readonly SubscriptionKey[]): Promise<Mark[]> {
-    const tuples = keys.map((k) => sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId})`);
-    const { rows } = await sql<{
+    const { dialect } = this.database;
+    const rows = await this.run<{
       actor_id: string;
       peer_id: string;
       subscription_id: string;
@@ -193,13 +205,18 @@ export class SubscriptionDiffs {
       cleared: number;
       current: number;
       has_acks: number | boolean;
-    }>`select s.actor_id, s.peer_id, s.subscription_id, s.group_id, s.cleared,
+    }>(
+      tx,
+      `select s.actor_id, s.peer_id, s.subscription_id, s.group_id, s.cleared,
               coalesce(g.sequence - s.group_offset, s.sequence) as current,
               exists (select 1 from subscription_acks k where k.actor_id = s.actor_id
                          and k.peer_id = s.peer_id and k.subscription_id = s.subscription_id) as has_acks
          from subscriptions s left join subscription_groups g on g.id = s.group_id
-        where s.outbound = 0 and (s.actor_id, s.peer_id, s.subscription_id) in (values ${sql.join(tuples)})
-        ${this.forUpdate()}`.execute(tx);
+        where s.outbound = 0
+          and (s.actor_id, s.peer_id, s.subscription_id) in (values ${valuesList(dialect, KEY, keys.length)})
+        ${dialect === 'postgres' ? 'for update of s' : ''}`,
+      keyParameters(keys),
+    );
     return rows.map((row) => ({
       actorId: row.actor_id,
       peerId: row.peer_id,
@@ -212,15 +229,17 @@ export class SubscriptionDiffs {
   }
 
   private async acksOf(tx: Tx, keys: readonly SubscriptionKey[]): Promise<DiffKey[]> {
-    const tuples = keys.map((k) => sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId})`);
-    const { rows } = await sql<{
+    const rows = await this.run<{
       actor_id: string;
       peer_id: string;
       subscription_id: string;
       sequence: number;
-    }>`
-      select actor_id, peer_id, subscription_id, sequence from subscription_acks
-       where (actor_id, peer_id, subscription_id) in (values ${sql.join(tuples)})`.execute(tx);
+    }>(
+      tx,
+      `select actor_id, peer_id, subscription_id, sequence from subscription_acks
+        where (actor_id, peer_id, subscription_id) in (values ${valuesList(this.database.dialect, KEY, keys.length)})`,
+      keyParameters(keys),
+    );
     return rows.map((row) => ({
       actorId: row.actor_id,
       peerId: row.peer_id,
@@ -229,9 +248,12 @@ export class SubscriptionDiffs {
     }));
   }
 
-  private forUpdate(): RawBuilder<unknown> {
-    return this.database.dialect === 'postgres' ? sql`for update of s` : sql``;
+  /** A statement of the clearing path, as text and parameters (see valuesList). */
+  private async run<R>(tx: Tx, text: string, parameters: unknown[]): Promise<R[]> {
+    const { rows } = await tx.executeQuery<R>(CompiledQuery.raw(text, parameters));
+    return rows;
   }
+
 }
 
 interface SubscriptionKey {
@@ -275,6 +297,19 @@ function pendingOf(actorId: string, peerId: string, subscriptionId: string, sequ
                         where k.actor_id = s.actor_id and k.peer_id = s.peer_id
                           and k.subscription_id = s.subscription_id
                           and k.sequence = c.sequence - s.group_offset)`;
+}
+
+const KEY = ['?', '?', '?'];
+const KEY_AND_NUMBER = ['?', '?', '?', 'cast(? as integer)'];
+
+/** The parameters of a {@link KEY} (or, with `number`, {@link KEY_AND_NUMBER}) list, row after row. */
+function keyParameters<K extends SubscriptionKey>(keys: readonly K[], number?: (k: K) => number): unknown[] {
+  const out: unknown[] = [];
+  for (const k of keys) {
+    out.push(k.actorId, k.peerId, k.subscriptionId);
+    if (number) out.push(number(k));
+  }
+  return out;
 }
 
 function keyOf(k: SubscriptionKey): string {
