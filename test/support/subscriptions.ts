@@ -122,7 +122,14 @@ export async function fakeSubscriber(
     body: string,
     n: number,
   ) =>
-    | { status: number; headers?: Record<string, string>; body?: string; delayMs?: number }
+    | {
+        status: number;
+        headers?: Record<string, string>;
+        body?: string;
+        delayMs?: number;
+        /** Answers only once this settled (then after `delayMs`). */
+        until?: Promise<unknown>;
+      }
     | 'hang'
     | 'garbage',
   options: { relationship?: string; inFlight?: InFlight } = {},
@@ -153,10 +160,13 @@ export async function fakeSubscriber(
         res.socket?.end('HTTP/1.1 banana\r\nnot a header\r\n\r\n');
         return;
       }
-      setTimeout(() => {
-        res.writeHead(reply.status, reply.headers ?? {});
-        res.end(reply.body ?? '');
-      }, reply.delayMs ?? 0);
+      const respond = () =>
+        setTimeout(() => {
+          res.writeHead(reply.status, reply.headers ?? {});
+          res.end(reply.body ?? '');
+        }, reply.delayMs ?? 0);
+      if (reply.until) void reply.until.then(respond, respond);
+      else respond();
       return;
     }
     res.writeHead(404);

@@ -1,8 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type { ActingWebDatabase } from './actingweb-database.js';
 import type { AwDatabase } from './database.types.js';
 import { PreparedQuery } from './prepared-query.js';
 import { chunks } from './subscription-groups.js';
+import { valuesList } from './values-list.js';
 
 /*
  * The shared callback outbox on PostgreSQL (docs/subscriptions.md, "Delivery
@@ -13,6 +14,10 @@ import { chunks } from './subscription-groups.js';
  * callback is never claimed again (at most once); a lease held by an instance
  * that died expires, and the subscription's later callbacks go to another one.
  */
+
+/** The columns of the offered keys (subscription, sequence, position) and of the released subscriptions. */
+const OFFERED = ['?', '?', '?', 'cast(? as integer)', 'cast(? as integer)'];
+const SUBSCRIPTION = ['?', '?', '?'];
 
 /** NOTIFY channel; the payload is the schema, so instances on other schemas ignore it. */
 export const CALLBACK_WORK_CHANNEL = 'actingweb_callback_work';
@@ -129,42 +134,42 @@ export class CallbackOutboxStore {
     released: readonly SubscriptionRef[] = [],
   ): Promise<Map<ClaimKey, ClaimState>> {
     const states = new Map<ClaimKey, ClaimState>();
+    // $1 owner, $2 limit, $3 lease; then the offered keys and the released subscriptions (see valuesList).
+    const parameters: unknown[] = [owner, limit, leaseMs];
     const offered =
       keys.length === 0
-        ? sql`select null::text, null::text, null::text, null::integer, null::integer where false`
-        : sql`values ${sql.join(
-            keys.map(
-              (k, i) =>
-                sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId}, cast(${k.sequence} as integer), cast(${i} as integer))`,
-            ),
-          )}`;
+        ? 'select null::text, null::text, null::text, null::integer, null::integer where false'
+        : `values ${valuesList('postgres', OFFERED, keys.length, parameters.length + 1)}`;
+    keys.forEach((k, i) => parameters.push(k.actorId, k.peerId, k.subscriptionId, k.sequence, i));
     const done =
       released.length === 0
-        ? sql`select null::text, null::text, null::text where false`
-        : sql`values ${sql.join(released.map((k) => sql`(${k.actorId}, ${k.peerId}, ${k.subscriptionId})`))}`;
-    const { rows } = await sql<{ i: number; state: ClaimState }>`
-      with v(a, p, s, k, i) as (${offered}),
+        ? 'select null::text, null::text, null::text where false'
+        : `values ${valuesList('postgres', SUBSCRIPTION, released.length, parameters.length + 1)}`;
+    for (const k of released) parameters.push(k.actorId, k.peerId, k.subscriptionId);
+    const { rows } = await this.database.db.executeQuery<{ i: number; state: ClaimState }>(
+      CompiledQuery.raw(
+        `with v(a, p, s, k, i) as (${offered}),
       r(a, p, s) as (${done}),
       free as (
         select c.actor_id, c.peer_id, c.subscription_id, v.k
           from callback_cursors c join v on c.actor_id = v.a and c.peer_id = v.p and c.subscription_id = v.s
          where c.notified < v.k
            and (c.lease_until is null or c.lease_until < now()
-                or (c.owner = ${owner} and exists (select 1 from r
+                or (c.owner = $1 and exists (select 1 from r
                      where r.a = c.actor_id and r.p = c.peer_id and r.s = c.subscription_id)))
-         order by v.i limit ${limit}
+         order by v.i limit $2
            for update of c skip locked),
       claimed as (
         update callback_cursors c
-           set notified = free.k, owner = ${owner},
-               lease_until = now() + cast(${leaseMs} as integer) * interval '1 millisecond'
+           set notified = free.k, owner = $1,
+               lease_until = now() + cast($3 as integer) * interval '1 millisecond'
           from free
          where c.actor_id = free.actor_id and c.peer_id = free.peer_id and c.subscription_id = free.subscription_id
         returning c.actor_id, c.peer_id, c.subscription_id),
       ended as (
         update callback_cursors c set owner = null, lease_until = null
           from r
-         where c.actor_id = r.a and c.peer_id = r.p and c.subscription_id = r.s and c.owner = ${owner}
+         where c.actor_id = r.a and c.peer_id = r.p and c.subscription_id = r.s and c.owner = $1
            and not exists (select 1 from free
                  where free.actor_id = r.a and free.peer_id = r.p and free.subscription_id = r.s)
         returning 1)
@@ -174,7 +179,10 @@ export class CallbackOutboxStore {
       select v.i, case when c.actor_id is not null or s.actor_id is null then 'done' else 'new' end
         from v left join callback_cursors c on c.actor_id = v.a and c.peer_id = v.p and c.subscription_id = v.s
                left join subscriptions s on s.actor_id = v.a and s.peer_id = v.p and s.subscription_id = v.s
-       where (c.actor_id is null or c.notified >= v.k)`.execute(this.database.db);
+       where (c.actor_id is null or c.notified >= v.k)`,
+        parameters,
+      ),
+    );
     for (const row of rows) states.set(keys[Number(row.i)], row.state);
     return states;
   }

@@ -148,12 +148,23 @@ export class SubscriptionChangeLog {
    * The groups of the actor's inbound subscriptions on `target`. When there
    * are any, the actor's subscription lock is taken (and the groups read again
    * under it), so the changes appended in `tx` follow any membership change.
+   * `subscribed` (the write saw subscriptions already): the lock is taken
+   * first and the groups read once, under it.
    */
-  async groupsForWrite(tx: Tx, actorId: string, target: string): Promise<SubscriptionGroup[]> {
+  async groupsForWrite(
+    tx: Tx,
+    actorId: string,
+    target: string,
+    subscribed = false,
+  ): Promise<SubscriptionGroup[]> {
+    const postgres = this.database.dialect === 'postgres';
+    if (subscribed) await lockSubscriptions(this.database, tx, actorId);
     let rows = await this.groupsOnTarget.rows(tx, actorId, target);
     if (rows.length === 0) return [];
-    await lockSubscriptions(this.database, tx, actorId);
-    if (this.database.dialect === 'postgres') rows = await this.groupsOnTarget.rows(tx, actorId, target);
+    if (!subscribed) {
+      await lockSubscriptions(this.database, tx, actorId);
+      if (postgres) rows = await this.groupsOnTarget.rows(tx, actorId, target);
+    }
     return rows.map((row) => ({
       id: Number(row.id),
       actorId: row.actor_id,

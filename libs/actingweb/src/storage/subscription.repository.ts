@@ -204,9 +204,15 @@ export class SubscriptionRepository {
   /**
    * The groups of the actor's inbound subscriptions on `target`, for a write
    * in `tx`; takes the actor's subscription lock when there are any.
+   * `subscribed`: the write already saw subscriptions on `target` in `tx`.
    */
-  groupsForWrite(tx: Transaction<AwDatabase>, actorId: string, target: string): Promise<SubscriptionGroup[]> {
-    return this.changes.groupsForWrite(tx, actorId, target);
+  groupsForWrite(
+    tx: Transaction<AwDatabase>,
+    actorId: string,
+    target: string,
+    subscribed = false,
+  ): Promise<SubscriptionGroup[]> {
+    return this.changes.groupsForWrite(tx, actorId, target, subscribed);
   }
 
   /** Stores one change per entry; returns each one's group sequence (0: group gone). */

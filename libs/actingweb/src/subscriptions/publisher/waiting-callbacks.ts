@@ -75,16 +75,20 @@ export class WaitingCallbacks {
 
   /**
    * Each subscription's next callback, up to `limit` subscriptions, leaving
-   * out those `busy` says are and those whose next write is not verified. Beyond `maxQueued` waiting for one
-   * subscription, the older ones are skipped.
+   * out those `busy` says are and those with no verified write yet. Beyond
+   * `maxQueued` waiting for one subscription, the older ones are skipped:
+   * the next is the oldest of the newest `maxQueued`, or, while that one's
+   * write is not verified (a backlog longer than one read of the table), the
+   * newest verified one, so the oldest writes get done and the reading moves on.
    */
   offer(limit: number, busy: (key: string) => boolean, maxQueued: number): Offer[] {
     const offers: Offer[] = [];
     for (const [key, list] of this.bySubscription) {
       if (offers.length >= limit) break;
       if (busy(key)) continue;
-      const at = Math.max(0, list.length - maxQueued);
-      if (!this.verified.has(list[at].workId)) continue;
+      let at = Math.max(0, list.length - maxQueued);
+      while (at >= 0 && !this.verified.has(list[at].workId)) at--;
+      if (at < 0) continue;
       offers.push({ next: list[at], older: list.slice(0, at) });
     }
     return offers;
