@@ -18,7 +18,9 @@ import { waitFor } from './support/subscriptions.js';
  * subscribers hold their answers, so every instance has all its send slots in
  * flight when one is killed; after that every committed diff's callback must
  * have reached its subscriber exactly once, counted by (subscription,
- * sequence), including those the killed instance never claimed.
+ * sequence), including those the killed instance never claimed. A resync
+ * callback recorded by an instance killed before it sent it goes out from
+ * another.
  */
 
 const ROOT = process.cwd();
@@ -70,6 +72,8 @@ async function startInstance(storage: StorageOptions): Promise<Instance> {
 /** Stands in for every subscriber: records each callback, answers at once or holds the answer. */
 class Subscribers {
   readonly received = new Map<string, number>();
+  /** The callback's `type` per (subscription, sequence). */
+  readonly types = new Map<string, string>();
   /** Sequences per subscription, in arrival order. */
   readonly order = new Map<string, number[]>();
   private held: ServerResponse[] = [];
@@ -96,6 +100,11 @@ class Subscribers {
     this.held = [];
   }
 
+  /** Holds the answers again, until the next {@link release}. */
+  hold(): void {
+    this.holding = true;
+  }
+
   async close(): Promise<void> {
     this.release();
     this.server.closeAllConnections();
@@ -107,9 +116,10 @@ class Subscribers {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      const callback = JSON.parse(body) as { subscriptionid: string; sequence: number };
+      const callback = JSON.parse(body) as { subscriptionid: string; sequence: number; type: string };
       const key = `${callback.subscriptionid}/${callback.sequence}`;
       this.received.set(key, (this.received.get(key) ?? 0) + 1);
+      this.types.set(key, callback.type);
       this.order.set(callback.subscriptionid, [
         ...(this.order.get(callback.subscriptionid) ?? []),
         callback.sequence,
@@ -153,30 +163,39 @@ describeOnPostgres('callback delivery across three instances on one $name databa
     await cleanup?.();
   });
 
-  it('kill -9 of one instance mid fan-out: every callback reaches its subscriber exactly once', async () => {
-    const peers = await subscribers.listen();
-    const [first] = instances;
-    const created = await call(first.url, { method: 'POST', body: { creator: 'pub@example.com' } });
+  let peers: string;
+
+  /** An actor on `instance` with `n` subscribers (granularity high) at the Subscribers server. */
+  async function publisherWithSubscribers(instance: Instance, n: number) {
+    peers ??= await subscribers.listen();
+    const created = await call(instance.url, { method: 'POST', body: { creator: 'pub@example.com' } });
     expect(created.status).toBe(201);
     const actor = created.json.id as string;
     const auth = basic('pub@example.com', created.json.passphrase);
     const subscriptions: string[] = [];
-    for (let i = 0; i < SUBSCRIBERS; i++) {
+    for (let i = 0; i < n; i++) {
       const peerId = randomBytes(16).toString('hex');
       const secret = randomBytes(20).toString('hex');
-      const trust = await call(`${first.url}${actor}/trust/friend`, {
+      const trust = await call(`${instance.url}${actor}/trust/friend`, {
         method: 'POST',
         body: { id: peerId, baseuri: `${peers}peer${i}`, type: 'urn:test:peer', secret },
       });
       expect(trust.status).toBe(201);
-      const sub = await call(`${first.url}${actor}/subscriptions/${peerId}`, {
+      const sub = await call(`${instance.url}${actor}/subscriptions/${peerId}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${secret}` },
         body: { target: 'properties', granularity: 'high' },
       });
       expect(sub.status).toBe(201);
-      subscriptions.push(sub.json.subscriptionid);
+      subscriptions.push(sub.json.subscriptionid as string);
     }
+    return { actor, auth, subscriptions };
+  }
+
+  const alive = (instance: Instance) => instance.child.exitCode === null && instance.child.signalCode === null;
+
+  it('kill -9 of one instance mid fan-out: every callback reaches its subscriber exactly once', async () => {
+    const { actor, auth, subscriptions } = await publisherWithSubscribers(instances[0], SUBSCRIBERS);
 
     // Writes through every instance; each is one callback per subscriber.
     for (let w = 0; w < WRITES; w++) {
@@ -226,6 +245,35 @@ describeOnPostgres('callback delivery across three instances on one $name databa
     // In order within each subscription, across instances.
     for (const id of subscriptions) expect(subscribers.order.get(id)).toEqual([1, 2, 3]);
     // Nothing left to claim.
+    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from callback_work');
+    expect(rows[0].n).toBe(0);
+  }, 60_000);
+
+  it('a resync callback whose instance is killed before sending it is sent by another', async () => {
+    const [victim, ...others] = instances.filter(alive);
+    const { actor, auth, subscriptions } = await publisherWithSubscribers(victim, 1);
+    const [subscription] = subscriptions;
+    subscribers.hold();
+    const put = await call(`${victim.url}${actor}/properties/x`, {
+      method: 'PUT',
+      headers: { authorization: auth },
+      body: 1,
+    });
+    expect(put.status).toBe(204);
+    // Its diff callback is in flight, answer held: the resync has to wait behind it.
+    await waitFor(() => subscribers.received.has(`${subscription}/1`), 'the diff callback at the subscriber');
+    const resync = await call(`${victim.url}_bench/resync/${actor}`, { method: 'POST' });
+    expect(resync.status).toBe(201);
+    expect(resync.json).toEqual({ queued: 1 });
+
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    subscribers.release();
+
+    await waitFor(() => subscribers.received.has(`${subscription}/2`), 'the resync callback', 20_000);
+    for (const survivor of others) expect((await call(`${survivor.url}_bench/idle`)).status).toBe(200);
+    expect(subscribers.order.get(subscription)).toEqual([1, 2]);
+    expect(subscribers.types.get(`${subscription}/2`)).toBe('resync');
     const { rows } = await db.query<{ n: number }>('select count(*)::int as n from callback_work');
     expect(rows[0].n).toBe(0);
   }, 60_000);

@@ -6,10 +6,11 @@
  * Storage from BENCH_STORAGE. The multi-instance delivery test
  * (test/subscriptions-outbox.e2e-spec.ts) runs it too. `GET /_bench/idle` answers once every
  * queued callback has been acknowledged (or given up), with the delivery
- * counters; `GET /_bench/stats` answers with them at once.
+ * counters; `GET /_bench/stats` answers with them at once; `POST /_bench/resync/<actor>`
+ * suspends and resumes its `properties` (a resync callback to each subscriber).
  */
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, Inject, Module } from '@nestjs/common';
+import { Controller, Get, Inject, Module, NotFoundException, Param, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ActingWebModule } from '../../libs/actingweb/src/actingweb.module.js';
@@ -17,16 +18,31 @@ import type {
   StorageOptions,
   SubscriptionOptions,
 } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
+import { ActorService } from '../../libs/actingweb/src/actors/actor.service.js';
 import { CallbackDelivery } from '../../libs/actingweb/src/subscriptions/publisher/callback-delivery.service.js';
+import { SubscriptionManager } from '../../libs/actingweb/src/subscriptions/subscription-manager.service.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 
 @Controller('_bench')
 class DeliveryController {
-  constructor(@Inject(CallbackDelivery) private readonly delivery: CallbackDelivery) {}
+  constructor(
+    @Inject(CallbackDelivery) private readonly delivery: CallbackDelivery,
+    @Inject(ActorService) private readonly actors: ActorService,
+    @Inject(SubscriptionManager) private readonly manager: SubscriptionManager,
+  ) {}
 
   @Get('stats')
   stats() {
     return this.delivery.stats();
+  }
+
+  /** Suspends and resumes the actor's `properties`: a resync callback to each of its subscribers. */
+  @Post('resync/:actorId')
+  async resync(@Param('actorId') actorId: string) {
+    const actor = await this.actors.get(actorId);
+    if (!actor) throw new NotFoundException();
+    await this.manager.suspend(actor, 'properties');
+    return { queued: await this.manager.resume(actor, 'properties') };
   }
 
   @Get('idle')

@@ -25,10 +25,19 @@ export const CALLBACK_WORK_CHANNEL = 'actingweb_callback_work';
 /** One write's stored changes: `[groupId, groupSequence, changeIndexes]`. */
 export type WorkChange = [number, number, number[]];
 
+/** A resume's resync callbacks (ActingWeb spec, "Resync Callback"): the target, when, and `[peer, subscription, sequence]` each. */
+export interface WorkResync {
+  target: string;
+  timestamp: string;
+  callbacks: Array<[string, string, number]>;
+}
+
+/** A `callback_work` row: a write's stored changes, or a resume's resync callbacks. */
 export interface WorkRow {
   id: number;
   actorId: string;
   changes: WorkChange[];
+  resync?: WorkResync;
 }
 
 export interface SubscriptionRef {
@@ -67,6 +76,12 @@ export class CallbackOutboxStore {
     return Number(row.id);
   }
 
+  /** Records a resume's resync callbacks, in its transaction; returns the row's id (`{"resync": …}`, where a write's is an array). */
+  async addResync(tx: Transaction<AwDatabase>, actorId: string, resync: WorkResync): Promise<number> {
+    const [row] = await this.addWork.rows(tx, actorId, JSON.stringify({ resync }));
+    return Number(row.id);
+  }
+
   /** Wakes the other instances (a hint: they also poll); `tag` names the sender. */
   async notify(tag: string): Promise<void> {
     await sql`select pg_notify(${CALLBACK_WORK_CHANNEL}, current_schema() || ' ' || ${tag})`.execute(
@@ -94,11 +109,13 @@ export class CallbackOutboxStore {
       .where('id', 'in', ids)
       .orderBy('id')
       .execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      actorId: r.actor_id,
-      changes: JSON.parse(r.changes) as WorkChange[],
-    }));
+    return rows.map((r) => {
+      const stored = JSON.parse(r.changes) as WorkChange[] | { resync: WorkResync };
+      const id = Number(r.id);
+      return Array.isArray(stored)
+        ? { id, actorId: r.actor_id, changes: stored }
+        : { id, actorId: r.actor_id, changes: [], resync: stored.resync };
+    });
   }
 
   /** The stored changes a write listed, as JSON text and timestamp. */

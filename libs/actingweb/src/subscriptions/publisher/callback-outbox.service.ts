@@ -15,13 +15,14 @@ import {
   type ClaimKey,
   type ClaimState,
   type WorkChange,
+  type WorkResync,
   type WorkRow,
 } from '../../storage/callback-outbox.js';
 import type { AwDatabase } from '../../storage/database.types.js';
 import { SubscriptionRepository } from '../../storage/subscription.repository.js';
 import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
 import type { DeliveryFeed } from './delivery-feed.js';
-import { selectCallbacks, type StoredChange } from './callback-selection.js';
+import { resyncDelivery, selectCallbacks, type StoredChange } from './callback-selection.js';
 import { CallbackWorkListener } from './callback-work-listener.js';
 import { subscriptionKey, WaitingCallbacks, type Offer } from './waiting-callbacks.js';
 
@@ -113,6 +114,11 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
   /** In the write's transaction: records its stored changes; returns the record's id. */
   record(tx: Transaction<AwDatabase>, actorId: string, changes: readonly WorkChange[]): Promise<number> {
     return this.store!.add(tx, actorId, changes);
+  }
+
+  /** In a resume's transaction: records its resync callbacks; returns the record's id. */
+  recordResync(tx: Transaction<AwDatabase>, actorId: string, resync: WorkResync): Promise<number> {
+    return this.store!.addResync(tx, actorId, resync);
   }
 
   /** After the write committed: its callbacks, as the writer worked them out, go out from here first. */
@@ -273,12 +279,29 @@ export class CallbackOutbox implements OnModuleInit, BeforeApplicationShutdown, 
     const members = await this.subscriptions.callbackMembers(this.database.db, groups);
     const out = new Map<number, Delivery[]>();
     for (const row of rows) {
+      if (row.resync) {
+        out.set(row.id, await this.resyncs(row.actorId, row.resync));
+        continue;
+      }
       const stored: StoredChange[] = [];
       for (const [groupId, sequence, changes] of row.changes) {
         const change = data.get(`${groupId}/${sequence}`);
         if (change) stored.push({ actorId: row.actorId, groupId, sequence, changes, ...change });
       }
       out.set(row.id, selectCallbacks(stored, members));
+    }
+    return out;
+  }
+
+  /** The resync callbacks a resume recorded, to the subscriptions still there. */
+  private async resyncs(actorId: string, resync: WorkResync): Promise<Delivery[]> {
+    const subs = await this.subscriptions.inboundWithTrust(actorId, resync.target, this.database.db);
+    const byKey = new Map(subs.map((sub) => [`${sub.peerId}/${sub.subscriptionId}`, sub]));
+    const out: Delivery[] = [];
+    for (const [peerId, subscriptionId, sequence] of resync.callbacks) {
+      const sub = byKey.get(`${peerId}/${subscriptionId}`);
+      const delivery = sub && resyncDelivery(actorId, sub, sequence, resync.timestamp);
+      if (delivery) out.push(delivery);
     }
     return out;
   }

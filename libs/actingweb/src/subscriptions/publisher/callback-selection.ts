@@ -1,4 +1,4 @@
-import type { CallbackMember } from '../../storage/subscription.repository.js';
+import type { CallbackMember, InboundWithTrust } from '../../storage/subscription.repository.js';
 import type { Delivery } from './callback-delivery.service.js';
 import { scopePath } from './diff-builder.js';
 
@@ -97,4 +97,29 @@ function moreSpecific(a: CallbackMember, b: CallbackMember): boolean {
   if (sa !== sb) return sa > sb;
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
   return a.subscriptionId < b.subscriptionId;
+}
+
+/** A resync callback to one inbound subscription (ActingWeb spec, "Resync Callback"); null for granularity none. */
+export function resyncDelivery(
+  actorId: string,
+  sub: InboundWithTrust,
+  sequence: number,
+  timestamp: string,
+): Delivery | null {
+  if (sub.granularity === 'none') return null;
+  return {
+    actorId,
+    peerId: sub.peerId,
+    subscriptionId: sub.subscriptionId,
+    target: sub.target,
+    subtarget: sub.subtarget,
+    resource: sub.resource,
+    granularity: sub.granularity === 'low' ? 'low' : 'high',
+    sequence,
+    timestamp,
+    type: 'resync',
+    baseuri: sub.baseuri,
+    secret: sub.secret,
+    acceptEncoding: sub.acceptEncoding,
+  };
 }

@@ -2,8 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ActorHandle } from '../../hooks/actor-handle.js';
 import { ActingWebDatabase } from '../../storage/actingweb-database.js';
 import { SubscriptionRepository } from '../../storage/subscription.repository.js';
-import { CallbackDelivery, type Delivery } from './callback-delivery.service.js';
-import { DiffRegistrar } from './diff-registrar.service.js';
+import type { Delivery } from './callback-delivery.service.js';
+import { CallbackOutbox } from './callback-outbox.service.js';
+import { resyncDelivery } from './callback-selection.js';
+import { DiffRegistrar, type WriteCallbacks } from './diff-registrar.service.js';
 
 /**
  * What the application tells subscribers itself: changes of its own targets
@@ -16,7 +18,7 @@ export class ChangeNotifications {
   constructor(
     @Inject(SubscriptionRepository) private readonly subscriptions: SubscriptionRepository,
     @Inject(DiffRegistrar) private readonly registrar: DiffRegistrar,
-    @Inject(CallbackDelivery) private readonly delivery: CallbackDelivery,
+    @Inject(CallbackOutbox) private readonly outbox: CallbackOutbox,
     @Inject(ActingWebDatabase) private readonly database: ActingWebDatabase,
   ) {}
 
@@ -46,32 +48,33 @@ export class ChangeNotifications {
    * Resumes a suspended target: every inbound subscription it covers gets a
    * new sequence number and a `resync` callback pointing at the current state
    * (tag `subscriptionresync`). Returns how many resync callbacks were queued.
+   * The numbers are taken in one transaction; on PostgreSQL with the outbox the
+   * callbacks are recorded in it too, so another instance sends them if this
+   * one stops first (docs/subscriptions.md, "Delivery across instances").
    */
   async resume(actor: ActorHandle, target: string, subtarget = ''): Promise<number> {
     await this.subscriptions.resume(actor.id, target, subtarget);
-    const subs = await this.subscriptions.inboundWithTrust(actor.id, target, this.database.db);
-    const deliveries: Delivery[] = [];
-    for (const sub of subs) {
-      if (subtarget && sub.subtarget && sub.subtarget !== subtarget) continue;
-      const sequence = await this.subscriptions.allocateOne(actor.id, sub.peerId, sub.subscriptionId);
-      if (sequence === null || sub.granularity === 'none') continue;
-      deliveries.push({
-        actorId: actor.id,
-        peerId: sub.peerId,
-        subscriptionId: sub.subscriptionId,
-        target: sub.target,
-        subtarget: sub.subtarget,
-        resource: sub.resource,
-        granularity: sub.granularity === 'low' ? 'low' : 'high',
-        sequence,
-        timestamp: new Date().toISOString(),
-        type: 'resync',
-        baseuri: sub.baseuri,
-        secret: sub.secret,
-        acceptEncoding: sub.acceptEncoding,
+    const subs = (await this.subscriptions.inboundWithTrust(actor.id, target, this.database.db)).filter(
+      (sub) => !subtarget || !sub.subtarget || sub.subtarget === subtarget,
+    );
+    if (subs.length === 0) return 0;
+    const timestamp = new Date().toISOString();
+    const callbacks = await this.database.transaction(async (tx): Promise<WriteCallbacks> => {
+      const deliveries: Delivery[] = [];
+      for (const sub of subs) {
+        const sequence = await this.subscriptions.allocateOne(actor.id, sub.peerId, sub.subscriptionId, tx);
+        const delivery = sequence === null ? null : resyncDelivery(actor.id, sub, sequence, timestamp);
+        if (delivery) deliveries.push(delivery);
+      }
+      if (!this.outbox.enabled || deliveries.length === 0) return { deliveries };
+      const workId = await this.outbox.recordResync(tx, actor.id, {
+        target,
+        timestamp,
+        callbacks: deliveries.map((d) => [d.peerId, d.subscriptionId, d.sequence]),
       });
-    }
-    this.delivery.enqueue(deliveries);
-    return deliveries.length;
+      return { deliveries, workId };
+    });
+    this.registrar.send(callbacks);
+    return callbacks.deliveries.length;
   }
 }
