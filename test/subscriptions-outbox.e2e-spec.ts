@@ -192,7 +192,8 @@ describeOnPostgres('callback delivery across three instances on one $name databa
     return { actor, auth, subscriptions };
   }
 
-  const alive = (instance: Instance) => instance.child.exitCode === null && instance.child.signalCode === null;
+  const alive = (instance: Instance) =>
+    instance.child.exitCode === null && instance.child.signalCode === null;
 
   it('kill -9 of one instance mid fan-out: every callback reaches its subscriber exactly once', async () => {
     const { actor, auth, subscriptions } = await publisherWithSubscribers(instances[0], SUBSCRIBERS);
@@ -250,28 +251,37 @@ describeOnPostgres('callback delivery across three instances on one $name databa
   }, 60_000);
 
   it('a resync callback whose instance is killed before sending it is sent by another', async () => {
-    const [victim, ...others] = instances.filter(alive);
-    const { actor, auth, subscriptions } = await publisherWithSubscribers(victim, 1);
+    const { actor, auth, subscriptions } = await publisherWithSubscribers(instances.filter(alive)[0], 1);
     const [subscription] = subscriptions;
     subscribers.hold();
-    const put = await call(`${victim.url}${actor}/properties/x`, {
+    const put = await call(`${instances.filter(alive)[0].url}${actor}/properties/x`, {
       method: 'PUT',
       headers: { authorization: auth },
       body: 1,
     });
     expect(put.status).toBe(204);
-    // Its diff callback is in flight, answer held: the resync has to wait behind it.
+    // Its diff callback is in flight, answer held, leased by one instance: the victim resumes there,
+    // so the resync has to wait behind that callback in the victim's own hands.
     await waitFor(() => subscribers.received.has(`${subscription}/1`), 'the diff callback at the subscriber');
+    const { rows: leases } = await db.query<{ owner: string }>(
+      'select owner from callback_cursors where subscription_id = $1 and lease_until is not null',
+      [subscription],
+    );
+    expect(leases).toHaveLength(1);
+    const victim = instances.find((i) => String(i.child.pid) === leases[0].owner.split('/')[1])!;
+    expect(alive(victim)).toBe(true);
     const resync = await call(`${victim.url}_bench/resync/${actor}`, { method: 'POST' });
     expect(resync.status).toBe(201);
     expect(resync.json).toEqual({ queued: 1 });
 
     victim.child.kill('SIGKILL');
     await victim.exited;
+    expect(subscribers.received.has(`${subscription}/2`)).toBe(false);
     subscribers.release();
 
     await waitFor(() => subscribers.received.has(`${subscription}/2`), 'the resync callback', 20_000);
-    for (const survivor of others) expect((await call(`${survivor.url}_bench/idle`)).status).toBe(200);
+    for (const survivor of instances.filter(alive))
+      expect((await call(`${survivor.url}_bench/idle`)).status).toBe(200);
     expect(subscribers.order.get(subscription)).toEqual([1, 2]);
     expect(subscribers.types.get(`${subscription}/2`)).toBe('resync');
     const { rows } = await db.query<{ n: number }>('select count(*)::int as n from callback_work');

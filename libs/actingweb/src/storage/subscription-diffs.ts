@@ -253,7 +253,6 @@ export class SubscriptionDiffs {
     const { rows } = await tx.executeQuery<R>(CompiledQuery.raw(text, parameters));
     return rows;
   }
-
 }
 
 interface SubscriptionKey {

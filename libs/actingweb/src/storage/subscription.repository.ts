@@ -339,8 +339,13 @@ export class SubscriptionRepository {
   }
 
   /** True when it was suspended. */
-  async resume(actorId: string, target: string, subtarget: string): Promise<boolean> {
-    const result = await this.database.db
+  async resume(
+    actorId: string,
+    target: string,
+    subtarget: string,
+    db: Executor = this.database.db,
+  ): Promise<boolean> {
+    const result = await db
       .deleteFrom('subscription_suspensions')
       .where('actor_id', '=', actorId)
       .where('target', '=', target)

@@ -21,7 +21,8 @@ export function valuesList(
     let tuple = '(';
     for (let c = 0; c < columns.length; c++) {
       if (c > 0) tuple += ', ';
-      tuple += columns[c].replace('?', dialect === 'postgres' ? `$${n++}` : '?');
+      const placeholder = dialect === 'postgres' ? `$${n++}` : '?';
+      tuple += columns[c].replace('?', () => placeholder);
     }
     tuples[r] = `${tuple})`;
   }

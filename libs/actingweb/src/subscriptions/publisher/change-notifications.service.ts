@@ -48,20 +48,19 @@ export class ChangeNotifications {
    * Resumes a suspended target: every inbound subscription it covers gets a
    * new sequence number and a `resync` callback pointing at the current state
    * (tag `subscriptionresync`). Returns how many resync callbacks were queued.
-   * The numbers are taken in one transaction; on PostgreSQL with the outbox the
-   * callbacks are recorded in it too, so another instance sends them if this
-   * one stops first (docs/subscriptions.md, "Delivery across instances").
+   * One transaction ends the suspension and numbers the resyncs; on PostgreSQL
+   * with the outbox it records them too, so another instance sends them if
+   * this one stops first (docs/subscriptions.md, "Delivery across instances").
+   * It holds the actor's subscription lock until it commits: writes to the
+   * actor that have subscribers wait for it.
    */
   async resume(actor: ActorHandle, target: string, subtarget = ''): Promise<number> {
-    await this.subscriptions.resume(actor.id, target, subtarget);
-    const subs = (await this.subscriptions.inboundWithTrust(actor.id, target, this.database.db)).filter(
-      (sub) => !subtarget || !sub.subtarget || sub.subtarget === subtarget,
-    );
-    if (subs.length === 0) return 0;
     const timestamp = new Date().toISOString();
     const callbacks = await this.database.transaction(async (tx): Promise<WriteCallbacks> => {
+      await this.subscriptions.resume(actor.id, target, subtarget, tx);
       const deliveries: Delivery[] = [];
-      for (const sub of subs) {
+      for (const sub of await this.subscriptions.inboundWithTrust(actor.id, target, tx)) {
+        if (subtarget && sub.subtarget && sub.subtarget !== subtarget) continue;
         const sequence = await this.subscriptions.allocateOne(actor.id, sub.peerId, sub.subscriptionId, tx);
         const delivery = sequence === null ? null : resyncDelivery(actor.id, sub, sequence, timestamp);
         if (delivery) deliveries.push(delivery);

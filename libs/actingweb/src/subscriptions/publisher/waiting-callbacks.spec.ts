@@ -30,6 +30,12 @@ describe('WaitingCallbacks.offer', () => {
     expect(offered(waiting(8, 2), 5)).toEqual([{ next: 2, skipped: [1] }]);
   });
 
+  it('finds the newest verified one in a long backlog', () => {
+    const [offer] = offered(waiting(300, 150), 100);
+    expect(offer.next).toBe(150);
+    expect(offer.skipped).toHaveLength(149);
+  });
+
   it('offers nothing for a subscription with no verified write', () => {
     expect(offered(waiting(8, 0), 5)).toEqual([]);
   });

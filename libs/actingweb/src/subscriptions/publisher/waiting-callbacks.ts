@@ -86,12 +86,29 @@ export class WaitingCallbacks {
     for (const [key, list] of this.bySubscription) {
       if (offers.length >= limit) break;
       if (busy(key)) continue;
-      let at = Math.max(0, list.length - maxQueued);
-      while (at >= 0 && !this.verified.has(list[at].workId)) at--;
+      const at = this.lastVerified(list, Math.max(0, list.length - maxQueued));
       if (at < 0) continue;
       offers.push({ next: list[at], older: list.slice(0, at) });
     }
     return offers;
+  }
+
+  /**
+   * The last index ≤ `at` whose write is verified, or -1. Verified writes are
+   * a prefix of a subscription's list: writes are verified oldest first, and
+   * one subscription's callbacks are in write order (its actor's writes take
+   * the actor's subscription lock).
+   */
+  private lastVerified(list: readonly Waiting[], at: number): number {
+    if (this.verified.has(list[at].workId)) return at;
+    let low = -1;
+    let high = at; // list[high] is not verified
+    while (high - low > 1) {
+      const mid = (low + high) >> 1;
+      if (this.verified.has(list[mid].workId)) low = mid;
+      else high = mid;
+    }
+    return low;
   }
 
   /** Forgets callbacks (claimed, or done elsewhere). */
