@@ -87,18 +87,9 @@ export class PropertyListWriter {
           await assertNotSimple(this.properties, actor.id, name, tx);
           await this.lists.create(actor.id, name, '', '', tx);
         }
-        const { count, last } = await this.lists.tail(actor.id, name, tx);
-        await this.lists.insert(actor.id, name, generateKeyBetween(last, null), JSON.stringify(accepted), tx);
-        record(
-          listChange(actor.id, name, undefined, accepted, {
-            list: name,
-            operation: 'append',
-            length: count + 1,
-            item: accepted,
-            index: count,
-          }),
-        );
-        return count;
+        const tail = await this.lists.tail(actor.id, name, tx);
+        await this.appendAfter(tx, record, actor.id, name, tail, accepted, tail.count);
+        return tail.count;
       });
     });
   }
@@ -174,22 +165,7 @@ export class PropertyListWriter {
         if (listOperation && listOperation !== operation(count)) throw new ListChangedSinceHooks();
         if (index >= count) {
           if (operation(count) === 'append') {
-            await this.lists.insert(
-              actor.id,
-              name,
-              generateKeyBetween(last, null),
-              JSON.stringify(accepted),
-              tx,
-            );
-            record(
-              listChange(actor.id, name, undefined, accepted, {
-                list: name,
-                operation: 'append',
-                length: count + 1,
-                item: accepted,
-                index,
-              }),
-            );
+            await this.appendAfter(tx, record, actor.id, name, { count, last }, accepted, index);
             return;
           }
           throw outOfRange === 'bad_request'
@@ -370,6 +346,28 @@ export class PropertyListWriter {
   ): Promise<T> {
     if (!this.gate.has(name)) return attempt(undefined);
     return rerunWhenListChanged(async () => attempt(await read()));
+  }
+
+  /** Adds `value` after the list's last item (`tail`) and records it as an append at `index`. */
+  private async appendAfter(
+    tx: Transaction<AwDatabase>,
+    record: RecordChange,
+    actorId: string,
+    name: string,
+    tail: { count: number; last: string | null },
+    value: unknown,
+    index: number,
+  ): Promise<void> {
+    await this.lists.insert(actorId, name, generateKeyBetween(tail.last, null), JSON.stringify(value), tx);
+    record(
+      listChange(actorId, name, undefined, value, {
+        list: name,
+        operation: 'append',
+        length: tail.count + 1,
+        item: value,
+        index,
+      }),
+    );
   }
 
   private write<T>(
