@@ -8,11 +8,12 @@ import { valuesList } from './values-list.js';
 /*
  * The shared callback outbox on PostgreSQL (docs/subscriptions.md, "Delivery
  * across instances"). A write stores one `callback_work` row listing its
- * group changes (a resume: its resync callbacks); an instance claims a subscription's next callback by moving
- * that subscription's `callback_cursors.notified` to its sequence and taking a
- * lease, under `FOR UPDATE SKIP LOCKED`, right before sending it. A claimed
- * callback is never claimed again (at most once); a lease held by an instance
- * that died expires, and the subscription's later callbacks go to another one.
+ * group changes (a resume: its resync callbacks); an instance claims a
+ * subscription's next callback by moving that subscription's
+ * `callback_cursors.notified` to its sequence and taking a lease, under
+ * `FOR UPDATE SKIP LOCKED`, right before sending it. A claimed callback is
+ * never claimed again (at most once); a lease held by an instance that died
+ * expires, and the subscription's later callbacks go to another one.
  */
 
 /** The columns of the offered keys (subscription, sequence, position) and of the released subscriptions. */

@@ -157,13 +157,12 @@ export class SubscriptionChangeLog {
     target: string,
     subscribed = false,
   ): Promise<SubscriptionGroup[]> {
-    const postgres = this.database.dialect === 'postgres';
     if (subscribed) await lockSubscriptions(this.database, tx, actorId);
     let rows = await this.groupsOnTarget.rows(tx, actorId, target);
     if (rows.length === 0) return [];
     if (!subscribed) {
       await lockSubscriptions(this.database, tx, actorId);
-      if (postgres) rows = await this.groupsOnTarget.rows(tx, actorId, target);
+      if (this.database.dialect === 'postgres') rows = await this.groupsOnTarget.rows(tx, actorId, target);
     }
     return rows.map((row) => ({
       id: Number(row.id),
