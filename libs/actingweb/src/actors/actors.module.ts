@@ -6,9 +6,8 @@ import { StorageModule } from '../storage/storage.module.js';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
 import { TrustModule } from '../trust/trust.module.js';
 import { ActorFacades } from './actor-facades.js';
-import { ActorRootController } from './actor-root.controller.js';
+import { ActorRoutes } from './actor.routes.js';
 import { ActorService } from './actor.service.js';
-import { FactoryController } from './factory.controller.js';
 
 /**
  * The factory (`POST /`) and the actor root (`/<id>`); `ActorService` for
@@ -16,8 +15,7 @@ import { FactoryController } from './factory.controller.js';
  */
 @Module({
   imports: [StorageModule, HooksModule, PropertiesModule, TrustModule, SubscriptionsModule, AuthModule],
-  providers: [ActorService, ActorFacades],
-  controllers: [FactoryController, ActorRootController],
+  providers: [ActorService, ActorFacades, ActorRoutes],
   exports: [ActorService],
 })
 export class ActorsModule {}

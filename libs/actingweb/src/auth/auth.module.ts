@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PermissionsModule } from '../permissions/permissions.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { ActorAccess } from './actor-access.service.js';
+import { ActorRouter } from './actor-router.js';
 import {
   bearerTokenChainProvider,
   TrusteePassphraseResolver,
@@ -10,9 +11,9 @@ import {
 import { CredentialResolver } from './credential-resolver.service.js';
 
 /**
- * Who is calling and what the access rules let them do. Feature modules with
- * actor controllers import it: the access guard (`@ActorController`) needs
- * {@link ActorAccess}. The rules and the application's Bearer resolver come
+ * Who is calling and what the access rules let them do, and the router that
+ * serves the actor routes behind that check: feature modules with routes import
+ * it for {@link ActorRouter}. The rules and the application's Bearer resolver come
  * from the module options (`AccessRules`, `BearerTokenResolver`).
  */
 @Module({
@@ -23,7 +24,8 @@ import { CredentialResolver } from './credential-resolver.service.js';
     bearerTokenChainProvider,
     CredentialResolver,
     ActorAccess,
+    ActorRouter,
   ],
-  exports: [CredentialResolver, ActorAccess],
+  exports: [CredentialResolver, ActorAccess, ActorRouter],
 })
 export class AuthModule {}

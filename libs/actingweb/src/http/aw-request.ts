@@ -10,6 +10,8 @@ export interface ActorRequestState {
 
 /** A Fastify request as ActingWeb's routes see it. */
 export type AwRequest = FastifyRequest & {
+  /** This request's id (`X-Request-ID`), set by the first `onRequest` hook. */
+  awRequestId?: string;
   /** Set by the access guard once the caller is let in; read it with `@Actor()` / `@Caller()`. */
   aw?: ActorRequestState;
   /** A body error the parser held back until the access guard passed (see `AwRouteFlags.awAuthFirst`). */

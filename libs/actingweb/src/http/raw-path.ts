@@ -1,6 +1,3 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-
 /**
  * The part of the request path after `marker`, still percent-encoded (`''`
  * when the path does not go past it). Route parameters arrive decoded, which
@@ -8,12 +5,12 @@ import type { FastifyRequest } from 'fastify';
  * one by one (property paths) must be split before it is decoded.
  *
  * ```ts
- * @Get('proxy/properties/*')
- * relay(@RawPathAfter('/devtest/proxy/properties/') path: string) { ... }
+ * rawPathAfter(call.request.url, '/devtest/proxy/properties/')
  * ```
  */
-export const RawPathAfter = createParamDecorator((marker: string, ctx: ExecutionContext): string => {
-  const path = ctx.switchToHttp().getRequest<FastifyRequest>().url.split('?', 1)[0];
+export function rawPathAfter(url: string, marker: string): string {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
   const at = path.indexOf(marker);
   return at < 0 ? '' : path.slice(at + marker.length);
-});
+}

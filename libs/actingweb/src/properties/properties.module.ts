@@ -8,7 +8,7 @@ import { PropertyListBulk } from './lists/list-bulk.service.js';
 import { PropertyListItemsAction } from './lists/list-items-action.service.js';
 import { PropertyListReader } from './lists/list-reader.service.js';
 import { PropertyListWriter } from './lists/list-writer.service.js';
-import { PropertiesController } from './properties.controller.js';
+import { PropertiesRoutes } from './properties.routes.js';
 import { PropertiesService } from './properties.service.js';
 import { PropertyChangeFeed } from './property-change.js';
 import { PropertyDispatcher } from './property-dispatcher.service.js';
@@ -32,8 +32,8 @@ import { PropertyLookupIndex } from './property-lookup-index.js';
     PropertyDispatcher,
     ActorHandleFactory,
     PropertyLookupIndex,
+    PropertiesRoutes,
   ],
-  controllers: [PropertiesController],
   // PropertiesService and the list reader and writer: for the owner console (www/), which edits as the creator.
   exports: [ActorHandleFactory, PropertyChangeFeed, PropertiesService, PropertyListReader, PropertyListWriter],
 })
