@@ -10,7 +10,8 @@ import { describe, expect, it } from '@jest/globals';
  * 1. Folders form layers; a file imports only from its own folder or a lower
  *    layer (no upward imports, hence no cycles between folders).
  * 2. Services never import `http/`: only HTTP-facing files do (controllers,
- *    guards, decorators, pipes, filters, routes, modules, and `http/` itself).
+ *    guards, decorators, pipes, filters, routes and the actor router, modules,
+ *    and `http/` itself).
  * 3. `storage/` imports only `common/`, `errors/` and `config/`.
  * 4. `config/` imports only `common/` and `errors/`.
  * 5. Hook types import no feature: only `common/`, `errors/` and `hooks/`.
@@ -43,7 +44,7 @@ const COMPOSITION_FILES = new Set([
   'actingweb-core.module.ts',
   'index.ts',
 ]);
-const HTTP_FACING = /\.(controller|guard|decorators?|pipe|filter|routes|module)\.ts$/;
+const HTTP_FACING = /[.-](controller|guard|decorators?|pipe|filter|routes?|router|module)\.ts$/;
 const HOOK_TYPES = new Set(['hooks/hook.types.ts', 'hooks/hook-registry.types.ts', 'hooks/actor-handle.ts']);
 
 /**
