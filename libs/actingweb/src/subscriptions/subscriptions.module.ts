@@ -11,17 +11,14 @@ import { CallbackOutbox } from './publisher/callback-outbox.service.js';
 import { ChangeNotifications } from './publisher/change-notifications.service.js';
 import { DiffRegistrar } from './publisher/diff-registrar.service.js';
 import { InboundSubscriptions } from './publisher/inbound-subscriptions.service.js';
-import { SubscriptionDiffController } from './publisher/subscription-diff.controller.js';
-import { SubscriptionController } from './publisher/subscription.controller.js';
-import { SubscriptionsController } from './publisher/subscriptions.controller.js';
-import { ApplicationCallbacksController } from './subscriber/application-callbacks.controller.js';
+import { SubscriptionsRoutes } from './publisher/subscriptions.routes.js';
 import { ApplicationCallbacks } from './subscriber/application-callbacks.service.js';
+import { CallbacksRoutes } from './subscriber/callbacks.routes.js';
 import { CallbackReceiver } from './subscriber/callback-receiver.service.js';
 import { OutboundSubscriptions } from './subscriber/outbound-subscriptions.service.js';
 import { PermissionCallbacks } from './subscriber/permission-callbacks.service.js';
 import { PublisherClient } from './subscriber/publisher-client.service.js';
 import { SubscriberHooks } from './subscriber/subscriber-hooks.service.js';
-import { SubscriptionCallbacksController } from './subscriber/subscription-callbacks.controller.js';
 import { SubscriptionSync } from './subscriber/subscription-sync.service.js';
 import { SubscriptionLifecycle } from './subscription-lifecycle.service.js';
 import { SubscriptionManager } from './subscription-manager.service.js';
@@ -58,13 +55,8 @@ import { SubscriptionManager } from './subscription-manager.service.js';
     PermissionCallbacks,
     ApplicationCallbacks,
     SubscriptionManager,
-  ],
-  controllers: [
-    SubscriptionsController,
-    SubscriptionController,
-    SubscriptionDiffController,
-    SubscriptionCallbacksController,
-    ApplicationCallbacksController,
+    SubscriptionsRoutes,
+    CallbacksRoutes,
   ],
   exports: [SubscriptionManager, CallbackDelivery],
 })

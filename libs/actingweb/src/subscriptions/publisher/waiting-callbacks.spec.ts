@@ -12,10 +12,12 @@ function waiting(writes: number, verified: number): WaitingCallbacks {
 }
 
 const offered = (callbacks: WaitingCallbacks, maxQueued: number) =>
-  callbacks.offer(10, () => false, maxQueued).map((o) => ({
-    next: o.next.delivery.sequence,
-    skipped: o.older.map((w) => w.delivery.sequence),
-  }));
+  callbacks
+    .offer(10, () => false, maxQueued)
+    .map((o) => ({
+      next: o.next.delivery.sequence,
+      skipped: o.older.map((w) => w.delivery.sequence),
+    }));
 
 describe('WaitingCallbacks.offer', () => {
   it('offers the oldest waiting callback while no more than maxQueued wait', () => {
