@@ -5,17 +5,14 @@ import { PeersModule } from '../peers/peers.module.js';
 import { PermissionsModule } from '../permissions/permissions.module.js';
 import { PropertiesModule } from '../properties/properties.module.js';
 import { StorageModule } from '../storage/storage.module.js';
-import { PermissionQueryController } from './permission-query.controller.js';
 import { TrustEvents } from './trust-events.js';
 import { TrustHandshake } from './trust-handshake.service.js';
 import { TrustManager } from './trust-manager.service.js';
 import { TrustNotifier } from './trust-notifier.service.js';
-import { TrustPermissionsController } from './trust-permissions.controller.js';
 import { TrustPermissions } from './trust-permissions.service.js';
-import { TrustRecordController } from './trust-record.controller.js';
+import { TrustRecordRoutes } from './trust-record.routes.js';
 import { TrustRelationships } from './trust-relationships.service.js';
-import { TrustController } from './trust.controller.js';
-import { TrusteeController } from './trustee.controller.js';
+import { TrustRoutes } from './trust.routes.js';
 import { TrusteeService } from './trustee.service.js';
 
 /**
@@ -33,13 +30,8 @@ import { TrusteeService } from './trustee.service.js';
     TrustRelationships,
     TrustManager,
     TrusteeService,
-  ],
-  controllers: [
-    TrustController,
-    TrusteeController,
-    TrustRecordController,
-    TrustPermissionsController,
-    PermissionQueryController,
+    TrustRoutes,
+    TrustRecordRoutes,
   ],
   exports: [TrustManager, TrustEvents],
 })
