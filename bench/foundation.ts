@@ -108,31 +108,7 @@ export const SCENARIOS: Scenario[] = [
     raw: getRoot,
     actingweb: (t) => ({ url: `${t.server.url}_bench/actor/${t.actor.id}` }),
   },
-  // The same three hot routes served from Fastify with the library's services (servers/fastify-prototype.ts).
-  {
-    name: 'diag: GET /{id} (Basic auth), from Fastify',
-    diagnostic: true,
-    raw: getRoot,
-    actingweb: (t) => getRoot(fastifyPrototype(t)),
-  },
-  {
-    name: 'diag: GET /{id}/properties/name, from Fastify',
-    diagnostic: true,
-    raw: getProperty('name'),
-    actingweb: (t) => getProperty('name')(fastifyPrototype(t)),
-  },
-  {
-    name: 'diag: PUT /{id}/properties/name, from Fastify',
-    diagnostic: true,
-    raw: putProperty('name', 'Bob'),
-    actingweb: (t) => putProperty('name', 'Bob')(fastifyPrototype(t)),
-  },
 ];
-
-/** The target with its server's URL moved under the prototype's prefix. */
-function fastifyPrototype(t: Target): Target {
-  return { ...t, server: { ...t.server, url: `${t.server.url}_bench/fastify/` } };
-}
 
 const RAW_SERVER = new URL('./servers/raw-fastify-server.js', import.meta.url);
 const ACTINGWEB_SERVER = new URL('./servers/actingweb-server.js', import.meta.url);
@@ -155,7 +131,9 @@ export async function runFoundation(
     storage = await createStorage(backend, 'foundation');
 
     // Extra V8 flags for both servers, e.g. BENCH_NODE_ARGS=--max-semi-space-size=4 (see docs/benchmarks.md).
-    const nodeArgs = [...(settings.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean))];
+    const nodeArgs = [
+      ...(settings.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)),
+    ];
     const raw = await spawnServer(
       RAW_SERVER,
       { BENCH_STORAGE: JSON.stringify(storage.options) },

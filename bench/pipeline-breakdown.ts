@@ -1,17 +1,16 @@
 /*
  * Where a hot route's CPU goes, in one process, without the load generator or the network:
- * the raw Fastify baseline (servers/raw-routes.ts), the same route served from Fastify through
- * the library's services (servers/fastify-prototype.ts), and the Nest route, on one storage; also
- * the raw routes registered inside the Nest application's Fastify ("raw in the Nest app").
- * Each answers `inject()` requests in alternating batches, and each batch's CPU time is divided
- * by its requests. The differences are what the layers cost: raw in the Nest app − raw is the
- * global Fastify hooks (Nest's adapter and ours), prototype − raw in the Nest app is our services,
- * Nest − prototype is Nest's request pipeline (router, guard, parameter decorators, response).
+ * the raw Fastify baseline (servers/raw-routes.ts), the raw routes registered inside the Nest
+ * application's Fastify ("raw in the Nest app"), and the library's route (`ActorRouter`), on one
+ * storage. Each answers `inject()` requests in alternating batches, and each batch's CPU time is
+ * divided by its requests. The differences are what the layers cost: raw in the Nest app − raw is
+ * the global Fastify hooks (Nest's adapter and ours, the body parsers), ours − raw in the Nest app
+ * is the library's own work (router, access check, services).
  *
  *   npm run build && node dist/bench/pipeline-breakdown.js            # SQLite
  *   BENCH_BACKEND=postgres node dist/bench/pipeline-breakdown.js      # PostgreSQL at BENCH_DATABASE_URL
  *
- * BENCH_BREAKDOWN_ONLY=PUT keeps the routes whose name contains it, BENCH_BREAKDOWN_VARIANTS=fastify
+ * BENCH_BREAKDOWN_ONLY=PUT keeps the routes whose name contains it, BENCH_BREAKDOWN_VARIANTS=ours
  * the listed variants (for a CPU profile of one: `node --cpu-prof dist/bench/pipeline-breakdown.js`).
  * BENCH_BREAKDOWN_BATCHES (150) and BENCH_BREAKDOWN_PER_BATCH (50) set the sample. On a busy machine
  * the batches that other processes slowed down make the median drift; the 10th percentile (the
@@ -26,7 +25,6 @@ import { ActingWebModule } from '../libs/actingweb/src/actingweb.module.js';
 import { resolveConfig } from '../libs/actingweb/src/config/aw-config.js';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { createStorage, type BackendName } from './lib/backends.js';
-import { registerFastifyPrototype } from './servers/fastify-prototype.js';
 import { rawRoutes } from './servers/raw-routes.js';
 
 const BATCHES = Number(process.env.BENCH_BREAKDOWN_BATCHES ?? 150);
@@ -46,7 +44,6 @@ const app = await NestFactory.create<NestFastifyApplication>(BreakdownModule, ne
   logger: ['error', 'warn'],
 });
 await app.init();
-registerFastifyPrototype(app);
 const nest = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
 
 const config = resolveConfig({ type: TYPE, baseUrl: BASE_URL, storage: storage.options });
@@ -86,7 +83,6 @@ function put(a: Actor, prefix: string, value: string): InjectOptions {
 
 const rawActor = await seed(raw);
 const awActor = await seed(nest);
-const PROTOTYPE = '_bench/fastify/';
 const RAW_IN_NEST = '_bench/raw/';
 
 type Variant = { name: string; server: FastifyInstance; request: InjectOptions };
@@ -94,20 +90,17 @@ const ROUTES: Record<string, Variant[]> = {
   'GET /{id} (Basic auth)': [
     { name: 'raw', server: raw, request: get(rawActor, '', '') },
     { name: 'hooks', server: nest, request: get(rawActor, RAW_IN_NEST, '') },
-    { name: 'fastify', server: nest, request: get(awActor, PROTOTYPE, '') },
-    { name: 'nest', server: nest, request: get(awActor, '', '') },
+    { name: 'ours', server: nest, request: get(awActor, '', '') },
   ],
   'GET /{id}/properties/name': [
     { name: 'raw', server: raw, request: get(rawActor, '', '/properties/name') },
     { name: 'hooks', server: nest, request: get(rawActor, RAW_IN_NEST, '/properties/name') },
-    { name: 'fastify', server: nest, request: get(awActor, PROTOTYPE, '/properties/name') },
-    { name: 'nest', server: nest, request: get(awActor, '', '/properties/name') },
+    { name: 'ours', server: nest, request: get(awActor, '', '/properties/name') },
   ],
   'PUT /{id}/properties/name': [
     { name: 'raw', server: raw, request: put(rawActor, '', '"Bob"') },
     { name: 'hooks', server: nest, request: put(rawActor, RAW_IN_NEST, '"Bob"') },
-    { name: 'fastify', server: nest, request: put(awActor, PROTOTYPE, '"Bob"') },
-    { name: 'nest', server: nest, request: put(awActor, '', '"Bob"') },
+    { name: 'ours', server: nest, request: put(awActor, '', '"Bob"') },
   ],
 };
 
@@ -147,8 +140,8 @@ try {
       }
       process.stdout.write(
         `${route} (p${p}): raw ${m.raw.toFixed(1)}, raw in the Nest app ${m.hooks.toFixed(1)}, ` +
-          `from Fastify ${m.fastify.toFixed(1)}, Nest ${m.nest.toFixed(1)} µs/req: global hooks ${signed(m.hooks - m.raw)}, ` +
-          `our services ${signed(m.fastify - m.hooks)}, Nest's pipeline ${signed(m.nest - m.fastify)}\n`,
+          `ours ${m.ours.toFixed(1)} µs/req: global hooks ${signed(m.hooks - m.raw)}, ` +
+          `ours ${signed(m.ours - m.hooks)}; ours ÷ raw ${(m.ours / m.raw).toFixed(2)}\n`,
       );
     }
   }

@@ -103,7 +103,6 @@ describe.each(STORAGES)('request bodies on $name', (storage) => {
   afterAll(() => server.close());
 
   describe('authentication comes before reading the body', () => {
-
     it('finds the body routes of every actor route file', () => {
       const keys = routes.map((r) => r.key);
       expect(keys).toEqual(

@@ -2,9 +2,7 @@
  * Benchmark server: a Nest application with ActingWebModule on Fastify, as an
  * app would run it. Storage comes from BENCH_STORAGE (JSON StorageOptions).
  * BENCH_DIAGNOSTICS=1 adds routes for finding where time goes:
- * `GET /_bench/noop` (Nest only), `GET /_bench/actor/:id` (Nest + one actor read, no guard) and
- * `/_bench/fastify/...`, the hot actor routes served from Fastify with the library's own services
- * (`fastify-prototype.ts`).
+ * `GET /_bench/noop` (Nest only) and `GET /_bench/actor/:id` (Nest + one actor read, no guard).
  * BENCH_AW_OPTIONS (JSON) adds module options, e.g. `{"metrics":true}`; BENCH_LOGGER=json uses
  * JsonLogger (bench/ops.ts compares these variants).
  */
@@ -19,7 +17,6 @@ import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-o
 import { ActingWebDatabase } from '../../libs/actingweb/src/storage/actingweb-database.js';
 import { ActorRepository } from '../../libs/actingweb/src/storage/actor.repository.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
-import { registerFastifyPrototype } from './fastify-prototype.js';
 
 @Controller('_bench')
 class DiagnosticsController {
@@ -62,9 +59,5 @@ const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule, new
       : ['error', 'warn'],
 });
 const child = serveAsBenchChild(() => app.close());
-if (process.env.BENCH_DIAGNOSTICS === '1') {
-  await app.init();
-  registerFastifyPrototype(app);
-}
 await app.listen(0, '127.0.0.1');
 child.ready((app.getHttpServer().address() as AddressInfo).port);

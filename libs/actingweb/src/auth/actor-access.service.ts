@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors/acti
 import { PermissionGate } from '../permissions/permission-gate.js';
 import { PermissionService } from '../permissions/permission.service.js';
 import { ActorRepository, type ActorRecord } from '../storage/actor.repository.js';
-import type { AccessMetadata } from './access.decorators.js';
+import type { AccessMetadata } from './actor-route.js';
 import { AccessPolicy } from './access-policy.js';
 import { AccessRules } from './access-rules.js';
 import { CredentialResolver } from './credential-resolver.service.js';
@@ -27,7 +27,7 @@ export interface ActorAccessRequest {
 }
 
 /**
- * Who may call an actor route (the logic of the access guard): unknown actor
+ * Who may call an actor route (the check `ActorRouter` runs first): unknown actor
  * → 404; no credentials where the rules want some → 401 with
  * `WWW-Authenticate`; wrong credentials → 403; authenticated but not allowed
  * (or an unapproved peer outside its own trust record) → 403. A peer whose

@@ -60,7 +60,15 @@ export class ActorRouter {
         }
         const body = dto ? await validateBody(dto, req.body) : req.body;
         if (status !== 200) reply.code(status);
-        const call = { actor: state?.actor, caller: state?.caller, request: req, reply, params, query: req.query, body };
+        const call = {
+          actor: state?.actor,
+          caller: state?.caller,
+          request: req,
+          reply,
+          params,
+          query: req.query,
+          body,
+        };
         let result = handle(call);
         if (result instanceof Promise) result = await result;
         return reply.sent ? reply : reply.send(result);

@@ -102,7 +102,9 @@ export class DevtestRoutes implements OnModuleInit {
     return [
       ...PROXIED.map((url) => actorRoute({ method: 'GET', url, access: 'devtest', handle: relay('GET') })),
       actorRoute({ method: 'PUT', url: PROXIED[1], access: 'devtest', handle: relay('PUT') }),
-      ...PROXIED.map((url) => actorRoute({ method: 'DELETE', url, access: 'devtest', handle: relay('DELETE') })),
+      ...PROXIED.map((url) =>
+        actorRoute({ method: 'DELETE', url, access: 'devtest', handle: relay('DELETE') }),
+      ),
       // The twin's `/meta` (see `DevtestTwin.twinMeta`); `Location` is the twin.
       actorRoute({
         method: 'POST',

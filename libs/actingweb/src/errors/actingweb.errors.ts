@@ -4,7 +4,7 @@
  * Services never throw Nest `HttpException`s; the HTTP layer maps these to a
  * status and a JSON body (`{ statusCode, error, message }`), MCP maps them to
  * JSON-RPC errors. `statusCode` is also what Nest's fallback filter reads, so
- * an error thrown outside our controllers (e.g. from a body parser) still gets
+ * an error thrown outside our routes (e.g. from a body parser) still gets
  * the right status.
  *
  * @publicApi

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Caller } from '../common/caller.js';
 import type { ActorRecord } from '../storage/actor.repository.js';
 
-/** What the access guard leaves on the request for the handler. */
+/** Who the access check let in: what `ActorRouter` hands the handler besides the request. */
 export interface ActorRequestState {
   readonly actor: ActorRecord;
   readonly caller: Caller;
@@ -12,8 +12,6 @@ export interface ActorRequestState {
 export type AwRequest = FastifyRequest & {
   /** This request's id (`X-Request-ID`), set by the first `onRequest` hook. */
   awRequestId?: string;
-  /** Set by the access guard once the caller is let in; read it with `@Actor()` / `@Caller()`. */
-  aw?: ActorRequestState;
-  /** A body error the parser held back until the access guard passed (see `AwRouteFlags.awAuthFirst`). */
+  /** A body error the parser held back until the access check passed (see `AwRouteFlags.awAuthFirst`). */
   awBodyError?: Error;
 };

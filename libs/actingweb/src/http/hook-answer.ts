@@ -32,11 +32,10 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /**
  * Answers a request served by hooks (methods, actions, resources, application
  * callbacks) from the hooks' outcome and the endpoint's status table: a hook
- * that threw answers with its error (the exception filter turns an
+ * that threw answers with its error (`sendError` turns an
  * `ActingWebError` into its status and message, anything else into a 500);
  * no hook answering is the rule's `unanswered` error; otherwise the rule's
- * status and body. Returns what the handler returns (with
- * `@Res({ passthrough: true })`).
+ * status and body. Returns the body for the route handler to return.
  *
  * ```ts
  * const STATUS: HookStatusTable = {

@@ -127,11 +127,11 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
 }
 
 /**
- * A body that cannot be read: on routes behind the access guard the error waits
- * on the request (the guard answers it once the caller is let in), elsewhere it
+ * A body that cannot be read: on routes behind the access check the error waits
+ * on the request (`ActorRouter` answers it once the caller is let in), elsewhere it
  * is answered now. 413 is always answered now: it is the server's size limit,
  * the same for every route and caller, and reveals nothing about validation;
- * holding it back would mean keeping an oversized body around for the guard.
+ * holding it back would mean keeping an oversized body around for the check.
  */
 function holdOrFail(req: FastifyRequest, err: Error, done: ParserDone): void {
   if (

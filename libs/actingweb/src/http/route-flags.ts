@@ -1,5 +1,3 @@
-import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
-
 /**
  * Per-route facts the body parsers read before any guard runs, kept in the
  * Fastify route config (`request.routeOptions.config`).
@@ -8,8 +6,9 @@ export interface AwRouteFlags {
   /**
    * A body that cannot be read (bad JSON, forbidden keys, too deep, bad
    * `Content-Encoding`) is not answered by the parser: the error waits on the
-   * request until the access guard has passed, so a caller without credentials
-   * gets 401, never a 400 that tells it how the route validates. Set by `@Access`.
+   * request until the access check has passed, so a caller without credentials
+   * gets 401, never a 400 that tells it how the route validates. Set by
+   * `ActorRouter` on every route with an access key.
    */
   readonly awAuthFirst?: boolean;
   /**
@@ -18,14 +17,4 @@ export interface AwRouteFlags {
    * otherwise (a property PUT stores the raw text, as the Python reference does).
    */
   readonly awFormAsText?: boolean;
-}
-
-/** Adds flags to a route's Fastify config, keeping flags set by other decorators. */
-export function RouteFlags(flags: AwRouteFlags): MethodDecorator {
-  return (_target, _key, descriptor) => {
-    const handler = descriptor.value as object;
-    const current = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as object;
-    Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...current, ...flags }, handler);
-    return descriptor;
-  };
 }

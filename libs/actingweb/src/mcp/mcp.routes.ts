@@ -18,7 +18,7 @@ type Req = FastifyRequest<{ Params: { actorId?: string } }>;
  * The MCP HTTP endpoints (streamable HTTP, stateless, JSON only, both protocol
  * eras): a Fastify plugin, registered directly on Fastify in its own scope at
  * module init when `mcp.enabled` (otherwise the routes do not exist: 404).
- * Not a Nest controller, for speed: docs/architecture.md#mcp-routes-a-fastify-plugin.
+ * Not a Nest controller, like every route of the library: docs/architecture.md#mcp-routes-a-fastify-plugin.
  * The browser answers (`Origin` check, CORS) are made here, as Nest's CORS,
  * guards, interceptors and global prefix do not apply.
  *

@@ -52,7 +52,12 @@ export class MethodsActionsRoutes implements OnModuleInit {
           url,
           access: 'methods',
           handle: async ({ actor, caller, params, body, reply }) =>
-            answer(reply, 'POST', params['*'] ?? '', await service.post(actor, caller, params['*'], 'POST', body)),
+            answer(
+              reply,
+              'POST',
+              params['*'] ?? '',
+              await service.post(actor, caller, params['*'], 'POST', body),
+            ),
         }),
       ),
       actorRoute({

@@ -27,7 +27,7 @@ export class JsonLogger extends ConsoleLogger {
   }
 
   protected override getJsonLogObject(message: unknown, options: JsonLogObjectOptions) {
-    // Library lines start with `[req <id>] ` (logPrefix(), the exception filter): here the id is a field.
+    // Library lines start with `[req <id>] ` (logPrefix(), the error replies): here the id is a field.
     const prefixed = typeof message === 'string' ? REQUEST_PREFIX.exec(message) : null;
     const requestId = prefixed?.[1] ?? currentRequestId();
     const text = prefixed ? (message as string).slice(prefixed[0].length) : message;

@@ -35,6 +35,12 @@ import { PropertyLookupIndex } from './property-lookup-index.js';
     PropertiesRoutes,
   ],
   // PropertiesService and the list reader and writer: for the owner console (www/), which edits as the creator.
-  exports: [ActorHandleFactory, PropertyChangeFeed, PropertiesService, PropertyListReader, PropertyListWriter],
+  exports: [
+    ActorHandleFactory,
+    PropertyChangeFeed,
+    PropertiesService,
+    PropertyListReader,
+    PropertyListWriter,
+  ],
 })
 export class PropertiesModule {}

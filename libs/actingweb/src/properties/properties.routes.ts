@@ -57,7 +57,12 @@ export class PropertiesRoutes implements OnModuleInit {
         handle: async (call) =>
           sendRead(
             call.reply,
-            await dispatcher.read(handles.create(call.actor), call.caller, this.path(call), call.query as PropertyQuery),
+            await dispatcher.read(
+              handles.create(call.actor),
+              call.caller,
+              this.path(call),
+              call.query as PropertyQuery,
+            ),
           ),
       }),
       // The body is the value: a form body (`curl -X PUT -d hello`) is raw text, as in the Python reference.
@@ -68,7 +73,13 @@ export class PropertiesRoutes implements OnModuleInit {
         flags: { awFormAsText: true },
         status: 204,
         handle: (call) =>
-          dispatcher.write(handles.create(call.actor), call.caller, this.path(call), call.body, call.query as PropertyQuery),
+          dispatcher.write(
+            handles.create(call.actor),
+            call.caller,
+            this.path(call),
+            call.body,
+            call.query as PropertyQuery,
+          ),
       }),
       actorRoute({
         method: 'POST',
@@ -76,7 +87,11 @@ export class PropertiesRoutes implements OnModuleInit {
         access: 'properties',
         handle: async (call) => {
           const handle = handles.create(call.actor);
-          return sendPost(call.reply, handle, await dispatcher.post(handle, call.caller, this.path(call), call.body));
+          return sendPost(
+            call.reply,
+            handle,
+            await dispatcher.post(handle, call.caller, this.path(call), call.body),
+          );
         },
       }),
       actorRoute({
@@ -84,7 +99,13 @@ export class PropertiesRoutes implements OnModuleInit {
         url: '/:actorId/properties/*',
         access: 'properties',
         status: 204,
-        handle: (call) => dispatcher.delete(handles.create(call.actor), call.caller, this.path(call), call.query as PropertyQuery),
+        handle: (call) =>
+          dispatcher.delete(
+            handles.create(call.actor),
+            call.caller,
+            this.path(call),
+            call.query as PropertyQuery,
+          ),
       }),
     ]);
   }
