@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validateBody } from '../common/validate-body.js';
 import type { ActorRequestState, AwRequest } from '../http/aw-request.js';
 import { sendError } from '../http/error-reply.js';
+import { IN_FLIGHT_SHUTDOWN_WAIT_MS, InFlightHandlers } from '../http/in-flight.js';
 import type { AwRouteFlags } from '../http/route-flags.js';
 import type { AccessMetadata, ActorRoute } from './actor-route.js';
 import { ActorAccess } from './actor-access.service.js';
@@ -19,8 +20,9 @@ import { ActorAccess } from './actor-access.service.js';
  * (docs/architecture.md, "Actor routes: served from Fastify").
  */
 @Injectable()
-export class ActorRouter {
+export class ActorRouter implements OnApplicationShutdown {
   private readonly logger = new Logger('ActingWeb');
+  private readonly inFlight = new InFlightHandlers();
 
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
@@ -48,6 +50,7 @@ export class ActorRouter {
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const req = request as AwRequest;
       const params = req.params as Record<string, string>;
+      this.inFlight.enter();
       try {
         let state: ActorRequestState | undefined;
         if (meta) {
@@ -74,7 +77,21 @@ export class ActorRouter {
         return reply.sent ? reply : reply.send(result);
       } catch (err) {
         return sendError(reply, err, req.awRequestId, this.logger);
+      } finally {
+        this.inFlight.leave();
       }
     };
+  }
+
+  /**
+   * After the HTTP server closed, before the database closes (storage shuts
+   * down last): handlers whose clients went away may still be running.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    if (!(await this.inFlight.idle())) {
+      this.logger.warn(
+        `${this.inFlight.count} request handler(s) still running after ${IN_FLIGHT_SHUTDOWN_WAIT_MS} ms; closing anyway`,
+      );
+    }
   }
 }

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
 import { parseJsonBody } from '../http/body-parsing.js';
+import { IN_FLIGHT_SHUTDOWN_WAIT_MS, InFlightHandlers } from '../http/in-flight.js';
 import { logPrefix } from '../common/request-context.js';
 import { JSONRPC_ERRORS, JsonRpcError, jsonRpcError, toJsonRpcError } from '../common/json-rpc.js';
 import { McpService, type McpResponse } from './mcp.service.js';
@@ -36,8 +37,9 @@ type Req = FastifyRequest<{ Params: { actorId?: string } }>;
  * Nest guard or pipe runs, which keeps `tools/call` overhead small.
  */
 @Injectable()
-export class McpRoutes implements OnModuleInit {
+export class McpRoutes implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ActingWebMcp');
+  private readonly inFlight = new InFlightHandlers();
   private readonly ownOrigin: string;
 
   constructor(
@@ -102,8 +104,22 @@ export class McpRoutes implements OnModuleInit {
       if (!(err instanceof JsonRpcError)) throw err;
       return send(reply, { status: err.httpStatus, body: jsonRpcError(null, err.toObject()) });
     }
-    const response = await this.mcp.handle(message, { actorId: req.params.actorId, headers: req.headers });
-    return send(reply, response);
+    this.inFlight.enter();
+    try {
+      const response = await this.mcp.handle(message, { actorId: req.params.actorId, headers: req.headers });
+      return send(reply, response);
+    } finally {
+      this.inFlight.leave();
+    }
+  }
+
+  /** Before the database closes: `tools/call`s whose clients went away may still be running. */
+  async onApplicationShutdown(): Promise<void> {
+    if (!(await this.inFlight.idle())) {
+      this.logger.warn(
+        `${this.inFlight.count} MCP request(s) still running after ${IN_FLIGHT_SHUTDOWN_WAIT_MS} ms; closing anyway`,
+      );
+    }
   }
 
   /** No SSE stream: 405 for SSE clients (the SDK then simply does without); a discovery JSON for others. */
