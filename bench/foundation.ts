@@ -108,7 +108,26 @@ export const SCENARIOS: Scenario[] = [
     raw: getRoot,
     actingweb: (t) => ({ url: `${t.server.url}_bench/actor/${t.actor.id}` }),
   },
+  // The property PUT through ActorRouter with the raw route's transaction, and with
+  // PropertyDispatcher.write (servers/actingweb-server.ts): where the write path's share goes.
+  {
+    name: 'diag: PUT name, router + raw write',
+    diagnostic: true,
+    raw: putProperty('name', 'Bob'),
+    actingweb: (t) => putProperty('name', 'Bob')(under('_bench/write-raw/', t)),
+  },
+  {
+    name: 'diag: PUT name, router + PropertyDispatcher.write',
+    diagnostic: true,
+    raw: putProperty('name', 'Bob'),
+    actingweb: (t) => putProperty('name', 'Bob')(under('_bench/write-dispatcher/', t)),
+  },
 ];
+
+/** The target with its server's URL moved under a diagnostic prefix. */
+function under(prefix: string, t: Target): Target {
+  return { ...t, server: { ...t.server, url: `${t.server.url}${prefix}` } };
+}
 
 const RAW_SERVER = new URL('./servers/raw-fastify-server.js', import.meta.url);
 const ACTINGWEB_SERVER = new URL('./servers/actingweb-server.js', import.meta.url);

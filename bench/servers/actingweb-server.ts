@@ -2,13 +2,23 @@
  * Benchmark server: a Nest application with ActingWebModule on Fastify, as an
  * app would run it. Storage comes from BENCH_STORAGE (JSON StorageOptions).
  * BENCH_DIAGNOSTICS=1 adds routes for finding where time goes:
- * `GET /_bench/noop` (Nest only) and `GET /_bench/actor/:id` (Nest + one actor read, no guard).
+ * `GET /_bench/noop` (Nest only), `GET /_bench/actor/:id` (Nest + one actor read, no guard), and
+ * `PUT /_bench/write-raw/...` and `/_bench/write-dispatcher/...` (`DiagnosticRoutes` below).
  * BENCH_AW_OPTIONS (JSON) adds module options, e.g. `{"metrics":true}`; BENCH_LOGGER=json uses
  * JsonLogger (bench/ops.ts compares these variants).
  */
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, Inject, Module, NotFoundException, Param } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import {
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  NotFoundException,
+  type OnModuleInit,
+  Param,
+} from '@nestjs/common';
+import { ModuleRef, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ActingWebModule } from '../../libs/actingweb/src/actingweb.module.js';
 import type { ActingWebModuleOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
@@ -16,6 +26,12 @@ import { JsonLogger } from '../../libs/actingweb/src/ops/json-logger.js';
 import type { StorageOptions } from '../../libs/actingweb/src/config/actingweb-options.interface.js';
 import { ActingWebDatabase } from '../../libs/actingweb/src/storage/actingweb-database.js';
 import { ActorRepository } from '../../libs/actingweb/src/storage/actor.repository.js';
+import { PropertyRepository } from '../../libs/actingweb/src/storage/property.repository.js';
+import { actorRoute } from '../../libs/actingweb/src/auth/actor-route.js';
+import { ActorRouter } from '../../libs/actingweb/src/auth/actor-router.js';
+import { setAt } from '../../libs/actingweb/src/common/json-path.js';
+import { ActorHandleFactory } from '../../libs/actingweb/src/properties/actor-handle.factory.js';
+import { PropertyDispatcher } from '../../libs/actingweb/src/properties/property-dispatcher.service.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 
 @Controller('_bench')
@@ -39,6 +55,56 @@ class DiagnosticsController {
   }
 }
 
+/**
+ * Two property PUTs through `ActorRouter` (the access check, then the handler), for telling the
+ * write path's share from the router's: the raw route's transaction (`write-raw`), and
+ * `PropertyDispatcher.write` with the path already parsed (`write-dispatcher`).
+ */
+@Injectable()
+class DiagnosticRoutes implements OnModuleInit {
+  constructor(
+    @Inject(ActorRouter) private readonly router: ActorRouter,
+    @Inject(ActingWebDatabase) private readonly database: ActingWebDatabase,
+    @Inject(ModuleRef) private readonly modules: ModuleRef,
+    @Inject(ActorHandleFactory) private readonly handles: ActorHandleFactory,
+  ) {}
+
+  onModuleInit(): void {
+    const { database, handles } = this;
+    // Not exported by the library's modules: looked up, as a diagnostic may.
+    const dispatcher = this.modules.get(PropertyDispatcher, { strict: false });
+    const properties = new PropertyRepository(database);
+    this.router.install([
+      actorRoute({
+        method: 'PUT',
+        url: '/_bench/write-raw/:actorId/properties/*',
+        access: 'properties',
+        status: 204,
+        handle: ({ actor, params, body }) =>
+          database.transaction(async (tx) => {
+            const name = params['*'];
+            await database.lockInTransaction(tx, `${actor.id}/properties/${name}`);
+            const stored = await properties.get(actor.id, name, tx);
+            await properties.put(
+              actor.id,
+              name,
+              JSON.stringify(setAt(stored === null ? undefined : JSON.parse(stored), [], body)),
+              tx,
+            );
+          }),
+      }),
+      actorRoute({
+        method: 'PUT',
+        url: '/_bench/write-dispatcher/:actorId/properties/*',
+        access: 'properties',
+        status: 204,
+        handle: ({ actor, caller, params, body }) =>
+          dispatcher.write(handles.create(actor), caller, [params['*']], body, {}),
+      }),
+    ]);
+  }
+}
+
 @Module({
   imports: [
     ActingWebModule.forRoot({
@@ -49,6 +115,7 @@ class DiagnosticsController {
     }),
   ],
   controllers: process.env.BENCH_DIAGNOSTICS === '1' ? [DiagnosticsController] : [],
+  providers: process.env.BENCH_DIAGNOSTICS === '1' ? [DiagnosticRoutes] : [],
 })
 class BenchAppModule {}
 
