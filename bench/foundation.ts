@@ -117,6 +117,18 @@ export const SCENARIOS: Scenario[] = [
     actingweb: (t) => putProperty('name', 'Bob')(under('_bench/write-raw/', t)),
   },
   {
+    name: 'diag: PUT name, router + raw write with our two statements',
+    diagnostic: true,
+    raw: putProperty('name', 'Bob'),
+    actingweb: (t) => putProperty('name', 'Bob')(under('_bench/write-watched/', t)),
+  },
+  {
+    name: 'diag: PUT name, router + PropertiesService.put',
+    diagnostic: true,
+    raw: putProperty('name', 'Bob'),
+    actingweb: (t) => putProperty('name', 'Bob')(under('_bench/write-service/', t)),
+  },
+  {
     name: 'diag: PUT name, router + PropertyDispatcher.write',
     diagnostic: true,
     raw: putProperty('name', 'Bob'),

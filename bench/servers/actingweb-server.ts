@@ -32,6 +32,7 @@ import { ActorRouter } from '../../libs/actingweb/src/auth/actor-router.js';
 import { setAt } from '../../libs/actingweb/src/common/json-path.js';
 import { ActorHandleFactory } from '../../libs/actingweb/src/properties/actor-handle.factory.js';
 import { PropertyDispatcher } from '../../libs/actingweb/src/properties/property-dispatcher.service.js';
+import { PropertiesService } from '../../libs/actingweb/src/properties/properties.service.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 
 @Controller('_bench')
@@ -73,6 +74,7 @@ class DiagnosticRoutes implements OnModuleInit {
     const { database, handles } = this;
     // Not exported by the library's modules: looked up, as a diagnostic may.
     const dispatcher = this.modules.get(PropertyDispatcher, { strict: false });
+    const service = this.modules.get(PropertiesService, { strict: false });
     const properties = new PropertyRepository(database);
     this.router.install([
       actorRoute({
@@ -92,6 +94,28 @@ class DiagnosticRoutes implements OnModuleInit {
               tx,
             );
           }),
+      }),
+      actorRoute({
+        method: 'PUT',
+        url: '/_bench/write-watched/:actorId/properties/*',
+        access: 'properties',
+        status: 204,
+        handle: ({ actor, params, body }) =>
+          database.transaction(async (tx) => {
+            const name = params['*'];
+            await database.lockInTransaction(tx, `${actor.id}/properties/${name}`);
+            const stored = await properties.getForWrite(actor.id, name, tx);
+            const value = setAt(stored.value === null ? undefined : JSON.parse(stored.value), [], body);
+            await properties.putWatched(actor.id, name, JSON.stringify(value), tx);
+          }),
+      }),
+      actorRoute({
+        method: 'PUT',
+        url: '/_bench/write-service/:actorId/properties/*',
+        access: 'properties',
+        status: 204,
+        handle: ({ actor, caller, params, body }) =>
+          service.put(handles.create(actor), caller, [params['*']], body),
       }),
       actorRoute({
         method: 'PUT',
