@@ -136,4 +136,15 @@ describe.each(STORAGES)('ActorRouter on $name', (storage) => {
     expect(broken.json.requestId).toBe(broken.headers.get('x-request-id'));
     expect(broken.text).not.toContain('secret');
   });
+
+  it('answers a path whose named parameter is empty as a path without a route', async () => {
+    const probe = await call(`${server.url}${actor.id}/probe/`, { headers: actor.auth });
+    expect(probe.status).toBe(404);
+    expect(probe.json).toMatchObject({ statusCode: 404, message: `Cannot GET /${actor.id}/probe/` });
+    // The same for the protocol's own routes, whoever asks and whatever the body.
+    const trust = await call(`${server.url}${actor.id}/trust/`, { method: 'POST', body: { x: 1 } });
+    expect(trust.status).toBe(404);
+    expect(trust.json).toMatchObject({ message: `Cannot POST /${actor.id}/trust/` });
+    expect((await call(`${server.url}/meta`)).status).toBe(404);
+  });
 });

@@ -38,6 +38,16 @@ describe.each(STORAGES)('/devtest on $name', (storage) => {
       }
     }
     expect((await call(`${off.url}nosuchactor/devtest/ping`, { headers: a.auth })).status).toBe(404);
+    // The 404 comes first, before the credentials and the body: a body that cannot be read changes nothing.
+    for (const headers of [a.auth, {}]) {
+      const res = await call(`${a.url}/devtest/attribute/b/n`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/json' },
+        raw: '{"x":',
+      });
+      expect(res.status).toBe(404);
+      expect(res.json).toEqual({ statusCode: 404, error: 'Not Found', message: 'Not found' });
+    }
   });
 
   it('pings, for the creator, the trustee and admin peers only', async () => {

@@ -59,7 +59,7 @@ export function rawRoutes(app: FastifyInstance, config: AwConfig, database: Acti
     return { id: actor.id, creator: actor.creator, passphrase: actor.passphrase };
   });
 
-  /** Actor lookup + Basic check, as the access guard does for the creator. */
+  /** Actor lookup + Basic check, as the access check does for the creator. */
   async function authorized(id: string, header: string | undefined): Promise<ActorRecord | number> {
     const actor = await actors.findById(id);
     if (!actor) return 404;

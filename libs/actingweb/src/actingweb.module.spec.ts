@@ -118,7 +118,7 @@ describe('ActingWebModule', () => {
     // No Express adapter is installed in this workspace, so exercise the check on the plumbing service.
     const { HttpPlumbingService } = await import('./http/http-plumbing.service.js');
     const fakeHost = { httpAdapter: { getType: () => 'express' } } as never;
-    const service = new HttpPlumbingService(fakeHost, {} as never);
+    const service = new HttpPlumbingService(fakeHost, {} as never, {} as never);
     expect(() => service.onModuleInit()).toThrow(/requires @nestjs\/platform-fastify/);
   });
 });

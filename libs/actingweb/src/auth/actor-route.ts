@@ -44,6 +44,8 @@ interface RouteBase<Body> {
   readonly status?: number;
   /** Body parser flags for this route (`awFormAsText`). */
   readonly flags?: Omit<AwRouteFlags, 'awAuthFirst'>;
+  /** Runs first, before the access check; throws the answer (e.g. 404 for a switched-off feature). */
+  readonly before?: () => void;
 }
 
 /**

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { validateBody } from '../common/validate-body.js';
 import type { ActorRequestState, AwRequest } from '../http/aw-request.js';
 import { sendError } from '../http/error-reply.js';
-import { IN_FLIGHT_SHUTDOWN_WAIT_MS, InFlightHandlers } from '../http/in-flight.js';
+import { InFlightHandlers } from '../http/in-flight.js';
 import type { AwRouteFlags } from '../http/route-flags.js';
 import type { AccessMetadata, ActorRoute } from './actor-route.js';
 import { ActorAccess } from './actor-access.service.js';
@@ -20,13 +20,13 @@ import { ActorAccess } from './actor-access.service.js';
  * (docs/architecture.md, "Actor routes: served from Fastify").
  */
 @Injectable()
-export class ActorRouter implements OnApplicationShutdown {
+export class ActorRouter {
   private readonly logger = new Logger('ActingWeb');
-  private readonly inFlight = new InFlightHandlers();
 
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(ActorAccess) private readonly access: ActorAccess,
+    @Inject(InFlightHandlers) private readonly inFlight: InFlightHandlers,
   ) {}
 
   /** Registers `routes` on the application's Fastify instance (nothing in a standalone context). */
@@ -46,12 +46,22 @@ export class ActorRouter implements OnApplicationShutdown {
     const status = route.status ?? 200;
     const dto = route.body as (new () => object) | undefined;
     const handle = route.handle.bind(route) as (call: object) => unknown;
+    const before = route.before;
+    // Named parameters may not be empty (`/<id>/trust/` is no route): the not-found answer, as for
+    // any path without a route. Only the wildcard `*` may be empty.
+    const named = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]);
 
     return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const req = request as AwRequest;
       const params = req.params as Record<string, string>;
+      for (const name of named) {
+        if (params[name] !== '') continue;
+        reply.callNotFound();
+        return reply;
+      }
       this.inFlight.enter();
       try {
+        if (before) before();
         let state: ActorRequestState | undefined;
         if (meta) {
           state = await this.access.check(meta, {
@@ -81,17 +91,5 @@ export class ActorRouter implements OnApplicationShutdown {
         this.inFlight.leave();
       }
     };
-  }
-
-  /**
-   * After the HTTP server closed, before the database closes (storage shuts
-   * down last): handlers whose clients went away may still be running.
-   */
-  async onApplicationShutdown(): Promise<void> {
-    if (!(await this.inFlight.idle())) {
-      this.logger.warn(
-        `${this.inFlight.count} request handler(s) still running after ${IN_FLIGHT_SHUTDOWN_WAIT_MS} ms; closing anyway`,
-      );
-    }
   }
 }

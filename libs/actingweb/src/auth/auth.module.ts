@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HttpPlumbingModule } from '../http/http-plumbing.module.js';
 import { PermissionsModule } from '../permissions/permissions.module.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { ActorAccess } from './actor-access.service.js';
@@ -17,7 +18,7 @@ import { CredentialResolver } from './credential-resolver.service.js';
  * from the module options (`AccessRules`, `BearerTokenResolver`).
  */
 @Module({
-  imports: [StorageModule, PermissionsModule],
+  imports: [StorageModule, PermissionsModule, HttpPlumbingModule],
   providers: [
     TrusteePassphraseResolver,
     TrustSecretResolver,

@@ -3,6 +3,7 @@ import type { Method } from 'axios';
 import { actorRoute, type ActorCall, type ActorRoute } from '../auth/actor-route.js';
 import { ActorRouter } from '../auth/actor-router.js';
 import { AwConfig } from '../config/aw-config.js';
+import { NotFoundError } from '../errors/actingweb.errors.js';
 import { rawPathAfter } from '../http/raw-path.js';
 import { DevtestAttributes } from './devtest-attributes.service.js';
 import { DevtestTwin } from './devtest-twin.service.js';
@@ -19,9 +20,9 @@ const BELOW = '/devtest/proxy/properties/';
 /**
  * `/<id>/devtest/...` (the Python reference's devtest handler): `ping`, the
  * actor's attribute buckets (`DevtestAttributes`) and its twin proxy
- * (`DevtestTwin`). Installed only with the `devtest` option: otherwise no
- * `/devtest` path exists (404 for anyone). Open to the creator, the trustee
- * and admin peers.
+ * (`DevtestTwin`). Without the `devtest` option every `/devtest` path is 404
+ * for anyone, before the access check. Open to the creator, the trustee and
+ * admin peers.
  */
 @Injectable()
 export class DevtestRoutes implements OnModuleInit {
@@ -33,8 +34,11 @@ export class DevtestRoutes implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    if (!this.config.devtest) return;
-    this.router.install([...this.ping(), ...this.attributeRoutes(), ...this.proxyRoutes()]);
+    const enabled = () => {
+      if (!this.config.devtest) throw new NotFoundError('Not found', 'devtest_disabled');
+    };
+    const routes = [...this.ping(), ...this.attributeRoutes(), ...this.proxyRoutes()];
+    this.router.install(routes.map((route) => ({ ...route, before: enabled })));
   }
 
   private ping(): ActorRoute[] {

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler, onSendHookH
 import { AwConfig } from '../config/aw-config.js';
 import type { AwRequest } from './aw-request.js';
 import { decodeContent, parseFormBody, parseJsonBody, parseSniffedBody } from './body-parsing.js';
+import { IN_FLIGHT_SHUTDOWN_WAIT_MS, InFlightHandlers } from './in-flight.js';
 import { installMethodOverride } from './method-override.js';
 import { requestContextStorage, requestIdFrom } from '../common/request-context.js';
 import type { AwRouteFlags } from './route-flags.js';
@@ -33,6 +34,7 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(AwConfig) private readonly config: AwConfig,
+    @Inject(InFlightHandlers) private readonly inFlight: InFlightHandlers,
   ) {}
 
   onModuleInit(): void {
@@ -72,6 +74,15 @@ export class HttpPlumbingService implements OnModuleInit, BeforeApplicationShutd
       done(null, payload);
     };
     fastify.addHook('onSend', closeOnShutdownHook);
+    // After the server drained its connections, before Nest's shutdown hooks close anything:
+    // handlers whose clients went away are still running (InFlightHandlers).
+    fastify.addHook('onClose', async () => {
+      if (!(await this.inFlight.idle(IN_FLIGHT_SHUTDOWN_WAIT_MS))) {
+        this.logger.warn(
+          `${this.inFlight.count} request handler(s) still running after ${IN_FLIGHT_SHUTDOWN_WAIT_MS} ms; closing anyway`,
+        );
+      }
+    });
     installMethodOverride(adapter.getHttpServer() as Server);
     this.logger.log(`Body limit ${this.config.bodyLimit} bytes, JSON depth ${this.config.maxJsonDepth}`);
   }

@@ -1,13 +1,17 @@
-/** How long shutdown waits for handlers still running before the database closes. */
+import { Injectable } from '@nestjs/common';
+
+/** How long shutdown waits for handlers still running before anything else closes. */
 export const IN_FLIGHT_SHUTDOWN_WAIT_MS = 10_000;
 
 /**
- * Counts the route handlers still running. A handler whose client went away
- * keeps running, but its socket no longer holds the HTTP server open, so the
- * server can close under it; shutdown waits here before the database closes,
- * so such a handler still finishes its work (a write commits or rolls back
- * whole) instead of failing on a closed database.
+ * Counts the route handlers still running (the actor and MCP routes). A
+ * handler whose client went away keeps running, but its socket no longer
+ * holds the HTTP server open, so the server can close under it. Shutdown
+ * waits here right after the server closed (`HttpPlumbingService`'s Fastify
+ * `onClose` hook), before Nest's shutdown hooks close callback delivery, the
+ * peer agents and the database, so such a handler finishes its work.
  */
+@Injectable()
 export class InFlightHandlers {
   private running = 0;
   private waiting: Array<() => void> = [];

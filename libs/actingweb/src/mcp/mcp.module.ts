@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { HooksModule } from '../hooks/hooks.module.js';
+import { HttpPlumbingModule } from '../http/http-plumbing.module.js';
 import { PermissionsModule } from '../permissions/permissions.module.js';
 import { PropertiesModule } from '../properties/properties.module.js';
 import { StorageModule } from '../storage/storage.module.js';
@@ -19,7 +20,7 @@ import { McpService } from './mcp.service.js';
  * (protected-resource metadata).
  */
 @Module({
-  imports: [StorageModule, HooksModule, PermissionsModule, PropertiesModule, AuthModule],
+  imports: [StorageModule, HttpPlumbingModule, HooksModule, PermissionsModule, PropertiesModule, AuthModule],
   providers: [
     TrustSecretMcpTokenResolver,
     mcpTokenChainProvider,

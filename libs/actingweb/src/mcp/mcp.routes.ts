@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwConfig } from '../config/aw-config.js';
 import { parseJsonBody } from '../http/body-parsing.js';
-import { IN_FLIGHT_SHUTDOWN_WAIT_MS, InFlightHandlers } from '../http/in-flight.js';
+import { InFlightHandlers } from '../http/in-flight.js';
 import { logPrefix } from '../common/request-context.js';
 import { JSONRPC_ERRORS, JsonRpcError, jsonRpcError, toJsonRpcError } from '../common/json-rpc.js';
 import { McpService, type McpResponse } from './mcp.service.js';
@@ -20,8 +20,9 @@ type Req = FastifyRequest<{ Params: { actorId?: string } }>;
  * eras): a Fastify plugin, registered directly on Fastify in its own scope at
  * module init when `mcp.enabled` (otherwise the routes do not exist: 404).
  * Not a Nest controller, like every route of the library: docs/architecture.md#mcp-routes-a-fastify-plugin.
- * The browser answers (`Origin` check, CORS) are made here, as Nest's CORS,
- * guards, interceptors and global prefix do not apply.
+ * The browser answers (`Origin` check, CORS headers, preflights) are made
+ * here, as Nest's guards, interceptors and global prefix do not apply (with
+ * `app.enableCors()`, Nest's CORS hook runs first, on every route).
  *
  * | Route | Answer |
  * | --- | --- |
@@ -37,15 +38,15 @@ type Req = FastifyRequest<{ Params: { actorId?: string } }>;
  * Nest guard or pipe runs, which keeps `tools/call` overhead small.
  */
 @Injectable()
-export class McpRoutes implements OnModuleInit, OnApplicationShutdown {
+export class McpRoutes implements OnModuleInit {
   private readonly logger = new Logger('ActingWebMcp');
-  private readonly inFlight = new InFlightHandlers();
   private readonly ownOrigin: string;
 
   constructor(
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(AwConfig) private readonly config: AwConfig,
     @Inject(McpService) private readonly mcp: McpService,
+    @Inject(InFlightHandlers) private readonly inFlight: InFlightHandlers,
   ) {
     this.ownOrigin = config.root ? new URL(config.root).origin : '';
   }
@@ -110,15 +111,6 @@ export class McpRoutes implements OnModuleInit, OnApplicationShutdown {
       return send(reply, response);
     } finally {
       this.inFlight.leave();
-    }
-  }
-
-  /** Before the database closes: `tools/call`s whose clients went away may still be running. */
-  async onApplicationShutdown(): Promise<void> {
-    if (!(await this.inFlight.idle())) {
-      this.logger.warn(
-        `${this.inFlight.count} MCP request(s) still running after ${IN_FLIGHT_SHUTDOWN_WAIT_MS} ms; closing anyway`,
-      );
     }
   }
 
