@@ -8,6 +8,7 @@
  * JsonLogger (bench/ops.ts compares these variants).
  */
 import type { AddressInfo } from 'node:net';
+import type { Transaction } from 'kysely';
 import {
   Controller,
   Get,
@@ -33,6 +34,7 @@ import { setAt } from '../../libs/actingweb/src/common/json-path.js';
 import { ActorHandleFactory } from '../../libs/actingweb/src/properties/actor-handle.factory.js';
 import { PropertyDispatcher } from '../../libs/actingweb/src/properties/property-dispatcher.service.js';
 import { PropertiesService } from '../../libs/actingweb/src/properties/properties.service.js';
+import type { AwDatabase } from '../../libs/actingweb/src/storage/database.types.js';
 import { serveAsBenchChild, storageFromEnv } from '../lib/child.js';
 
 @Controller('_bench')
@@ -57,9 +59,10 @@ class DiagnosticsController {
 }
 
 /**
- * Two property PUTs through `ActorRouter` (the access check, then the handler), for telling the
- * write path's share from the router's: the raw route's transaction (`write-raw`), and
- * `PropertyDispatcher.write` with the path already parsed (`write-dispatcher`).
+ * Property PUTs through `ActorRouter` (the access check, then the handler), for telling the
+ * write path's share from the router's: the raw route's transaction (`write-raw`), the same with
+ * the library's two statements (`write-watched`), `PropertiesService.put` (`write-service`) and
+ * `PropertyDispatcher.write` (`write-dispatcher`), each with the path already parsed.
  */
 @Injectable()
 class DiagnosticRoutes implements OnModuleInit {
@@ -76,38 +79,34 @@ class DiagnosticRoutes implements OnModuleInit {
     const dispatcher = this.modules.get(PropertyDispatcher, { strict: false });
     const service = this.modules.get(PropertiesService, { strict: false });
     const properties = new PropertyRepository(database);
+    type Statements = {
+      read(actorId: string, name: string, tx: Transaction<AwDatabase>): Promise<string | null>;
+      write(actorId: string, name: string, value: string, tx: Transaction<AwDatabase>): Promise<unknown>;
+    };
+    // The raw route's transaction, with the given read and write statements.
+    const rawWrite = (url: string, statements: Statements) =>
+      actorRoute({
+        method: 'PUT',
+        url,
+        access: 'properties',
+        status: 204,
+        handle: ({ actor, params, body }) =>
+          database.transaction(async (tx) => {
+            const name = params['*'];
+            await database.lockInTransaction(tx, `${actor.id}/properties/${name}`);
+            const stored = await statements.read(actor.id, name, tx);
+            const value = setAt(stored === null ? undefined : JSON.parse(stored), [], body);
+            await statements.write(actor.id, name, JSON.stringify(value), tx);
+          }),
+      });
     this.router.install([
-      actorRoute({
-        method: 'PUT',
-        url: '/_bench/write-raw/:actorId/properties/*',
-        access: 'properties',
-        status: 204,
-        handle: ({ actor, params, body }) =>
-          database.transaction(async (tx) => {
-            const name = params['*'];
-            await database.lockInTransaction(tx, `${actor.id}/properties/${name}`);
-            const stored = await properties.get(actor.id, name, tx);
-            await properties.put(
-              actor.id,
-              name,
-              JSON.stringify(setAt(stored === null ? undefined : JSON.parse(stored), [], body)),
-              tx,
-            );
-          }),
+      rawWrite('/_bench/write-raw/:actorId/properties/*', {
+        read: (actorId, name, tx) => properties.get(actorId, name, tx),
+        write: (actorId, name, value, tx) => properties.put(actorId, name, value, tx),
       }),
-      actorRoute({
-        method: 'PUT',
-        url: '/_bench/write-watched/:actorId/properties/*',
-        access: 'properties',
-        status: 204,
-        handle: ({ actor, params, body }) =>
-          database.transaction(async (tx) => {
-            const name = params['*'];
-            await database.lockInTransaction(tx, `${actor.id}/properties/${name}`);
-            const stored = await properties.getForWrite(actor.id, name, tx);
-            const value = setAt(stored.value === null ? undefined : JSON.parse(stored.value), [], body);
-            await properties.putWatched(actor.id, name, JSON.stringify(value), tx);
-          }),
+      rawWrite('/_bench/write-watched/:actorId/properties/*', {
+        read: async (actorId, name, tx) => (await properties.getForWrite(actorId, name, tx)).value,
+        write: (actorId, name, value, tx) => properties.putWatched(actorId, name, value, tx),
       }),
       actorRoute({
         method: 'PUT',
