@@ -17,7 +17,7 @@ import { ActorAccess } from './actor-access.service.js';
  * then a body the parser held back (400/415), then the DTO (400), then the
  * handler; any failure becomes the JSON error body (`sendError`). Nest's
  * guards, interceptors, pipes, filters and global prefix do not apply
- * (docs/architecture.md, "Actor routes: served from Fastify").
+ * (docs/architecture.md, "Routes: served from Fastify, not Nest controllers").
  */
 @Injectable()
 export class ActorRouter {
