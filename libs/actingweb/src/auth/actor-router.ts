@@ -13,9 +13,10 @@ import { ActorAccess } from './actor-access.service.js';
  * Serves the ActingWeb routes straight from Fastify, as the MCP and console
  * routes are: each feature's `*.routes.ts` declares its routes and installs them
  * here at module init. Every route goes through the same steps, in the
- * protocol's order: the access check (404 actor, 401/403 caller and rules),
- * then a body the parser held back (400/415), then the DTO (400), then the
- * handler; any failure becomes the JSON error body (`sendError`). Nest's
+ * protocol's order: an empty named parameter is not found (as under Nest),
+ * then the route's `before`, the access check (404 actor, 401/403 caller and
+ * rules), a body the parser held back (400/415), the DTO (400), the handler;
+ * any failure becomes the JSON error body (`sendError`). Nest's
  * guards, interceptors, pipes, filters and global prefix do not apply
  * (docs/architecture.md, "Routes: served from Fastify, not Nest controllers").
  */
