@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
 import { compare, type Comparison, type TargetRequest, type RunSettings } from './lib/compare.js';
 import { basicAuth, request, seedActors, type SeededActor } from './lib/http.js';
@@ -20,6 +21,8 @@ export interface FoundationSettings extends RunSettings {
   only?: readonly string[];
   /** Write a CPU profile of the ActingWeb server (into the returned directory). */
   cpuProf: boolean;
+  /** Both servers print their SQLite statements' mean time when they stop (bench/lib/sql-time.ts). */
+  sqlTime?: boolean;
   /** Extra ActingWebModule options of the ActingWeb server (`--metrics` sets `{ metrics: true }`). */
   awOptions?: Record<string, unknown>;
   /** Rounds of every scenario (default 1): each round measures the raw route, then ours. */
@@ -143,6 +146,7 @@ function under(prefix: string, t: Target): Target {
 
 const RAW_SERVER = new URL('./servers/raw-fastify-server.js', import.meta.url);
 const ACTINGWEB_SERVER = new URL('./servers/actingweb-server.js', import.meta.url);
+const SQL_TIME = new URL('./lib/sql-time.js', import.meta.url);
 
 export async function runFoundation(
   backend: BackendName,
@@ -164,6 +168,7 @@ export async function runFoundation(
     // Extra V8 flags for both servers, e.g. BENCH_NODE_ARGS=--max-semi-space-size=4 (see docs/benchmarks.md).
     const nodeArgs = [
       ...(settings.nodeArgs ?? (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)),
+      ...(settings.sqlTime ? ['--import', fileURLToPath(SQL_TIME)] : []),
     ];
     const raw = await spawnServer(
       RAW_SERVER,

@@ -26,6 +26,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1000' },
     diagnose: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
+    // Foundation suite: both servers print their SQLite statements' mean time (bench/lib/sql-time.ts).
+    'sql-time': { type: 'boolean', default: false },
     suite: { type: 'string', default: 'foundation' },
     // Foundation suite: only the scenarios whose name contains one of these, comma-separated.
     only: { type: 'string', default: '' },
@@ -46,6 +48,7 @@ const settings = {
   seed: positive('seed'),
   diagnose: values.diagnose!,
   cpuProf: values['cpu-prof']!,
+  sqlTime: values['sql-time']!,
   awOptions: values.metrics ? { metrics: true } : {},
   only: values.only!.split(',').filter(Boolean),
 };

@@ -147,7 +147,7 @@ export class PropertiesService {
       ? await this.gate.accept(actor, caller, 'put', name, sub, value)
       : value;
     await this.inTransaction(actor.id, [name], async (tx, facts) => {
-      const stored = await this.storedForWrite(actor.id, name, tx);
+      const { value: stored, watched } = await this.storedForWrite(actor.id, name, tx);
       const oldRoot = stored === null ? ABSENT : JSON.parse(stored);
       const newRoot = setAt(oldRoot, sub, accepted);
       facts.propertySubscriptions = await this.properties.putWatched(
@@ -155,6 +155,7 @@ export class PropertiesService {
         name,
         JSON.stringify(newRoot),
         tx,
+        watched,
       );
       return [
         { actorId: actor.id, operation: 'put', path, oldValue: getAt(oldRoot, sub), newValue: accepted },
@@ -208,7 +209,7 @@ export class PropertiesService {
             changes.push(...(await this.listBulk.bulkInTransaction(tx, actor.id, name, value.items)));
             continue;
           }
-          const stored = await this.storedForWrite(actor.id, name, tx);
+          const { value: stored } = await this.storedForWrite(actor.id, name, tx);
           await this.properties.put(actor.id, name, JSON.stringify(value), tx);
           changes.push({
             actorId: actor.id,
@@ -280,15 +281,20 @@ export class PropertiesService {
     });
   }
 
-  /** The stored value for a write; 409 when the name is a list (one namespace, spec: "/properties, list properties"). */
+  /**
+   * The stored value for a write and, where known, whether anyone subscribes
+   * (PropertyRepository.getForWrite); 409 when the name is a list (one namespace,
+   * spec: "/properties, list properties").
+   */
   private async storedForWrite(
     actorId: string,
     name: string,
     tx: Transaction<AwDatabase>,
-  ): Promise<string | null> {
-    const { value, isList } = await this.properties.getForWrite(actorId, name, tx);
-    if (isList) throw new ConflictError(`${name} is a list property; address its items instead`, 'is_a_list');
-    return value;
+  ): Promise<{ value: string | null; watched: boolean | undefined }> {
+    const stored = await this.properties.getForWrite(actorId, name, tx);
+    if (stored.isList)
+      throw new ConflictError(`${name} is a list property; address its items instead`, 'is_a_list');
+    return stored;
   }
 
   /** Delete hooks get the current value (`name` is `*` for "delete all"; it reads nothing then). */

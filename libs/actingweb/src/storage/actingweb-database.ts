@@ -8,7 +8,12 @@ import { AwMigrationProvider } from './migrations/index.js';
 import type { SqlDialectName } from './sql-dialect.js';
 import { loadPg } from './load-pg.js';
 import { OwnSchemaPostgresDialect } from './own-schema-dialect.js';
-import { openSqlite, openSqliteReader, type SqliteReader } from './sqlite-connection.js';
+import {
+  openSqlite,
+  openSqliteReader,
+  type SqliteConnection,
+  type SqliteReader,
+} from './sqlite-connection.js';
 import { storageStartupError } from './storage-startup-error.js';
 import { DEFAULT_SQLITE_FILENAME } from '../config/actingweb.constants.js';
 
@@ -37,8 +42,9 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ActingWebDatabase');
   readonly db: Kysely<AwDatabase>;
   readonly dialect: SqlDialectName;
-  /** SQLite file databases: a read-only connection for hot reads outside transactions (see PreparedQuery). */
+  /** SQLite: synchronous hot reads outside transactions (see PreparedQuery). */
   sqliteReader?: SqliteReader;
+  private readonly sqliteConnection?: SqliteConnection;
   private migrated?: Promise<void>;
   private readonly schema?: string;
   private readonly storage: Readonly<StorageOptions>;
@@ -52,8 +58,9 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
     } catch (err) {
       throw storageStartupError(err, config.storage);
     }
-    const { db, dialect, pool } = created;
+    const { db, dialect, pool, sqliteConnection } = created;
     this.db = db;
+    this.sqliteConnection = sqliteConnection;
     this.dialect = dialect;
     this.pool = pool;
     this.schema = config.storage.type === 'postgres' ? config.storage.schema : undefined;
@@ -73,8 +80,11 @@ export class ActingWebDatabase implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.migrate();
       // Opened after the migrations, so the file and its tables exist.
-      if (this.storage.type === 'sqlite')
-        this.sqliteReader = openSqliteReader(this.storage.filename ?? DEFAULT_SQLITE_FILENAME);
+      if (this.storage.type === 'sqlite' && this.sqliteConnection)
+        this.sqliteReader = openSqliteReader(
+          this.storage.filename ?? DEFAULT_SQLITE_FILENAME,
+          this.sqliteConnection,
+        );
     } catch (err) {
       throw storageStartupError(err, this.storage);
     }
@@ -140,6 +150,7 @@ function createKysely(storage: Readonly<StorageOptions>): {
   db: Kysely<AwDatabase>;
   dialect: SqlDialectName;
   pool: () => PoolStats | undefined;
+  sqliteConnection?: SqliteConnection;
 } {
   if (storage.type === 'postgres') {
     let created: { totalCount: number; idleCount: number; waitingCount: number } | undefined;
@@ -174,10 +185,11 @@ function createKysely(storage: Readonly<StorageOptions>): {
       pool: stats,
     };
   }
-  const { kyselyDatabase } = openSqlite(storage.filename ?? DEFAULT_SQLITE_FILENAME);
+  const sqliteConnection = openSqlite(storage.filename ?? DEFAULT_SQLITE_FILENAME);
   return {
-    db: new Kysely<AwDatabase>({ dialect: new SqliteDialect({ database: kyselyDatabase }) }),
+    db: new Kysely<AwDatabase>({ dialect: new SqliteDialect({ database: sqliteConnection.kyselyDatabase }) }),
     dialect: 'sqlite',
     pool: () => undefined,
+    sqliteConnection,
   };
 }

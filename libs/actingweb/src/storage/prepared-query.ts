@@ -27,7 +27,7 @@ export class PreparedQuery<R> {
 
   /**
    * `build` receives placeholder values to use where parameters go. `read: true`
-   * marks a single-statement read that may use the read-only SQLite connection.
+   * marks a single-statement read that may run synchronously on SQLite (`SqliteReader`).
    */
   static of<R>(
     database: ActingWebDatabase,
@@ -40,17 +40,19 @@ export class PreparedQuery<R> {
   }
 
   /**
-   * Runs the query. Outside a transaction on a SQLite file, a read runs
-   * synchronously on the read-only connection (WAL: last committed state);
-   * inside a transaction, or on PostgreSQL, it goes through Kysely.
+   * Runs the query. Outside a transaction on SQLite, a read runs
+   * synchronously on the last committed state (`SqliteReader`); inside a
+   * transaction, or on PostgreSQL, it goes through Kysely.
    */
   async rows(db: Executor, ...values: unknown[]): Promise<R[]> {
     const parameters = this.compiled.parameters.map((fixed, i) =>
       this.slots[i] >= 0 ? values[this.slots[i]] : fixed,
     );
     const reader = this.database.sqliteReader;
-    if (this.useReader && reader && db === this.database.db)
-      return reader.all(this.compiled.sql, parameters) as R[];
+    if (this.useReader && reader && db === this.database.db) {
+      const rows = reader.all(this.compiled.sql, parameters);
+      if (rows) return rows as R[];
+    }
     const result: QueryResult<R> = await db.executeQuery<R>({ ...this.compiled, parameters });
     return result.rows;
   }

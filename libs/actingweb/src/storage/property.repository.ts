@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { sql, type Kysely } from 'kysely';
+import type { AwDatabase } from './database.types.js';
 import { ActingWebDatabase, type Executor } from './actingweb-database.js';
 import { PreparedQuery } from './prepared-query.js';
 
@@ -12,7 +14,8 @@ export interface PropertyRow {
 @Injectable()
 export class PropertyRepository {
   private readonly byName: PreparedQuery<{ value: string }>;
-  private readonly forWrite: PreparedQuery<{ value: string | null; is_list: unknown }>;
+  private readonly forWrite: PreparedQuery<{ value: string | null; is_list: unknown; watched: unknown }>;
+  private readonly watchedOnRead: boolean;
   private readonly upsert: PreparedQuery<unknown>;
   private readonly upsertWatched: PreparedQuery<{ watched: unknown }>;
 
@@ -29,6 +32,9 @@ export class PropertyRepository {
       { read: true },
     );
     // The write path runs these under the per-name lock: compiled once, not per request.
+    // On SQLite, transactions run one at a time, so whether anyone subscribes is read here, in
+    // the same statement; on PostgreSQL, by the upsert after the write (see putWatched).
+    this.watchedOnRead = database.dialect === 'sqlite';
     this.forWrite = PreparedQuery.of(
       database,
       (actorId, name) =>
@@ -48,6 +54,9 @@ export class PropertyRepository {
                 .where('name', '=', name),
             )
             .as('is_list'),
+          this.watchedOnRead
+            ? eb.exists(propertySubscriptions(database.db, actorId)).as('watched')
+            : sql<null>`null`.as('watched'),
         ]),
       2,
     );
@@ -63,15 +72,7 @@ export class PropertyRepository {
       database,
       (actorId, name, value, updatedAt) =>
         upsert(actorId, name, value, updatedAt).returning((eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom('subscription_groups')
-                .select('id')
-                .where('actor_id', '=', actorId)
-                .where('target', '=', 'properties'),
-            )
-            .as('watched'),
+          eb.exists(propertySubscriptions(database.db, actorId)).as('watched'),
         ),
       4,
     );
@@ -98,9 +99,21 @@ export class PropertyRepository {
 
   /**
    * Stores the value like {@link put}; true when the actor has subscriptions on
-   * `properties`, read in the same statement.
+   * `properties`. `watched` is what {@link getForWrite} answered in the same
+   * transaction: when it knew (SQLite), the upsert is the plain one, else
+   * (PostgreSQL) the upsert reads it after writing, in the same statement.
    */
-  async putWatched(actorId: string, name: string, value: string, db: Executor): Promise<boolean> {
+  async putWatched(
+    actorId: string,
+    name: string,
+    value: string,
+    db: Executor,
+    watched?: boolean,
+  ): Promise<boolean> {
+    if (watched !== undefined) {
+      await this.put(actorId, name, value, db);
+      return watched;
+    }
     const [row] = await this.upsertWatched.rows(db, actorId, name, value, new Date().toISOString());
     return Boolean(Number(row?.watched ?? 1));
   }
@@ -120,16 +133,22 @@ export class PropertyRepository {
   }
 
   /**
-   * For a write: the stored value (or null) and whether the name is a list, in
-   * one statement (writes hold the per-name lock, so every round trip counts).
+   * For a write: the stored value (or null), whether the name is a list and, on
+   * SQLite, whether the actor has subscriptions on `properties` (else
+   * undefined), in one statement (writes hold the per-name lock, so every
+   * round trip counts).
    */
   async getForWrite(
     actorId: string,
     name: string,
     db: Executor,
-  ): Promise<{ value: string | null; isList: boolean }> {
+  ): Promise<{ value: string | null; isList: boolean; watched: boolean | undefined }> {
     const [row] = await this.forWrite.rows(db, actorId, name);
-    return { value: row?.value ?? null, isList: Boolean(Number(row?.is_list ?? 0)) };
+    return {
+      value: row?.value ?? null,
+      isList: Boolean(Number(row?.is_list ?? 0)),
+      watched: this.watchedOnRead ? Boolean(Number(row?.watched ?? 1)) : undefined,
+    };
   }
 
   /** True when the name is taken by a list (lists and properties share one namespace, spec: "/properties, list properties"). */
@@ -142,4 +161,13 @@ export class PropertyRepository {
       .executeTakeFirst();
     return row !== undefined;
   }
+}
+
+/** The actor's subscriptions on `properties`, for an `exists`. */
+function propertySubscriptions(db: Kysely<AwDatabase>, actorId: string) {
+  return db
+    .selectFrom('subscription_groups')
+    .select('id')
+    .where('actor_id', '=', actorId)
+    .where('target', '=', 'properties');
 }

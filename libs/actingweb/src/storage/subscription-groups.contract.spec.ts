@@ -326,4 +326,22 @@ describe.each(testStorages())('subscription groups on $name', (backend) => {
     const b = await newActor();
     expect(await database.transaction((tx) => properties.putWatched(b, 'name', '1', tx))).toBe(false);
   });
+
+  it('on SQLite the read before a property write already tells whether anyone subscribes; on PostgreSQL the write does', async () => {
+    const properties = new PropertyRepository(database);
+    const a = await newActor();
+    const forWrite = () => database.transaction((tx) => properties.getForWrite(a, 'name', tx));
+    const sqlite = database.dialect === 'sqlite';
+    expect((await forWrite()).watched).toBe(sqlite ? false : undefined);
+    await peer(a, 'watcher');
+    await subscribe(a, 'watcher', 's1', { subtarget: 'other' });
+    expect((await forWrite()).watched).toBe(sqlite ? true : undefined);
+    // A write given what the read saw stores the value and passes it on.
+    const written = await database.transaction(async (tx) => {
+      const { watched } = await properties.getForWrite(a, 'name', tx);
+      return properties.putWatched(a, 'name', '"third"', tx, watched);
+    });
+    expect(written).toBe(true);
+    expect(await properties.get(a, 'name')).toBe('"third"');
+  });
 });

@@ -10,10 +10,11 @@ import { loadPg } from '../storage/load-pg.js';
  *
  * - `'sqlite'` (the default): a SQLite file in a new temporary directory. This
  *   is the code path of the module's embedded default (WAL, and the second,
- *   read-only connection that serves hot reads), so tests run what production runs.
+ *   read-only connection that serves hot reads while a transaction is open), so
+ *   tests run what production runs.
  * - `'sqlite-memory'`: SQLite `:memory:`. Nothing touches the disk, but hot
- *   reads go through the one connection (a second connection to `:memory:`
- *   would be another database).
+ *   reads go through the one connection, and wait while a transaction is open
+ *   (a second connection to `:memory:` would be another database).
  * - `{ type: 'postgres', connectionString }`: a new schema on that server
  *   (`aw_test_<pid>_<random>`), dropped at cleanup, so test files and
  *   parallel runs never see each other's data. Needs the `pg` package.
