@@ -46,7 +46,7 @@ export function openSqlite(filename: string): SqliteConnection {
  * read-write connection comes first because SQLite empties a connection's page
  * cache whenever another connection has written since its last read: under a
  * write load, a read on the second connection re-reads its pages every time
- * (docs/benchmarks.md, "The read connection and the write load").
+ * (docs/benchmarks.md, "The SQLite time of a property PUT").
  */
 export interface SqliteReader {
   all(sql: string, parameters: readonly unknown[]): unknown[] | undefined;
