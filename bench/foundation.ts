@@ -25,7 +25,7 @@ export interface FoundationSettings extends RunSettings {
   sqlTime?: boolean;
   /** Extra ActingWebModule options of the ActingWeb server (`--metrics` sets `{ metrics: true }`). */
   awOptions?: Record<string, unknown>;
-  /** Rounds of every scenario (default 1): each round measures the raw route, then ours. */
+  /** Rounds of every scenario (default 1): odd rounds measure the raw route first, even rounds ours first. */
   rounds?: number;
   /** V8 flags of both servers (default: BENCH_NODE_ARGS, else none). */
   nodeArgs?: readonly string[];
@@ -218,6 +218,7 @@ export async function runFoundation(
           { server: raw, request: rawRequest },
           { server: actingweb, request: awRequest },
           settings,
+          round % 2 === 1 ? 'baseline first' : 'subject first',
         );
         log(
           `  raw ${Math.round(result.baseline.requestsPerSec)} req/s, actingweb ${Math.round(result.subject.requestsPerSec)} req/s, ratio ${result.ratio.toFixed(2)}`,

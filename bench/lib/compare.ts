@@ -45,16 +45,28 @@ export async function measure(
   return { ...result, maxRssMb: after.maxRssMb, cpuUsPerRequest };
 }
 
-/** Measures the baseline, then the subject, and warns loudly about any non-2xx answer or error. */
+/**
+ * Measures the baseline, then the subject (or the other way round: a suite with several rounds
+ * alternates, so the machine's drift within a pair does not always favour one side), and warns
+ * loudly about any non-2xx answer or error.
+ */
 export async function compare(
   scenario: string,
   backend: string,
   baseline: { server: ServerHandle; request: TargetRequest },
   subject: { server: ServerHandle; request: TargetRequest },
   settings: RunSettings,
+  order: 'baseline first' | 'subject first' = 'baseline first',
 ): Promise<Comparison> {
-  const b = await measure(baseline.server, baseline.request, settings);
-  const s = await measure(subject.server, subject.request, settings);
+  let b: Measurement;
+  let s: Measurement;
+  if (order === 'baseline first') {
+    b = await measure(baseline.server, baseline.request, settings);
+    s = await measure(subject.server, subject.request, settings);
+  } else {
+    s = await measure(subject.server, subject.request, settings);
+    b = await measure(baseline.server, baseline.request, settings);
+  }
   for (const [who, m] of [
     ['baseline', b],
     ['subject', s],
