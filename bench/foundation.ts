@@ -11,6 +11,7 @@ import { createStorage, type BackendName, type BenchStorage } from './lib/backen
 import { compare, type Comparison, type TargetRequest, type RunSettings } from './lib/compare.js';
 import { basicAuth, request, seedActors, type SeededActor } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
+import { log } from './lib/results.js';
 
 export interface FoundationSettings extends RunSettings {
   /** Actors created through POST / on each server before the GET scenarios. */
@@ -254,8 +255,4 @@ export async function assertAnswers2xx(req: TargetRequest): Promise<void> {
   });
   if (status < 200 || status > 299)
     throw new Error(`${req.method ?? 'GET'} ${req.url} answered ${status} before the load`);
-}
-
-function log(message: string): void {
-  process.stdout.write(`${message}\n`);
 }

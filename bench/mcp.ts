@@ -27,8 +27,6 @@ import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../libs/actingweb/src/config/aw-config.js';
 import { ActingWebDatabase } from '../libs/actingweb/src/storage/actingweb-database.js';
 import { TrustRepository } from '../libs/actingweb/src/storage/trust.repository.js';
@@ -42,7 +40,6 @@ import {
 } from './lib/compare.js';
 import { request, seedActors } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
-import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
 import {
   MODERN_HEADERS,
@@ -51,6 +48,7 @@ import {
   TOOL_CALL_BODY,
   toolResult,
 } from './servers/mcp-tool.js';
+import { log, writeResults } from './lib/results.js';
 
 export interface McpSuiteOptions extends RunSettings {
   backends: BackendName[];
@@ -135,33 +133,22 @@ export async function runMcpSuite(options: McpSuiteOptions): Promise<void> {
     );
   }
 
-  const file = new URL('mcp.json', options.resultsDir);
-  await writeFile(
-    file,
-    JSON.stringify(
-      {
-        benchmark: 'mcp',
-        date: new Date().toISOString(),
-        machine: machineInfo(),
-        settings: {
-          duration: options.duration,
-          connections: options.connections,
-          warmup: options.warmup,
-          rounds: options.rounds,
-          sequentialSamples: SEQUENTIAL_SAMPLES,
-        },
-        targets: {
-          maxMedianOverheadMs: TARGET_OVERHEAD_MS,
-          minThroughputRatio: TARGET_RATIO,
-          maxOAuthAddedMedianMs: TARGET_OAUTH_ADDED_MS,
-        },
-        rounds,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  log(`Wrote ${fileURLToPath(file)}`);
+  await writeResults(new URL('mcp.json', options.resultsDir), {
+    benchmark: 'mcp',
+    settings: {
+      duration: options.duration,
+      connections: options.connections,
+      warmup: options.warmup,
+      rounds: options.rounds,
+      sequentialSamples: SEQUENTIAL_SAMPLES,
+    },
+    targets: {
+      maxMedianOverheadMs: TARGET_OVERHEAD_MS,
+      minThroughputRatio: TARGET_RATIO,
+      maxOAuthAddedMedianMs: TARGET_OAUTH_ADDED_MS,
+    },
+    rounds,
+  });
 
   const broken = rounds.some((r) =>
     [r.storage.baseline, r.storage.subject, r.bare.baseline, r.oauth.subject, r.modern.subject].some(
@@ -454,8 +441,4 @@ function table(rounds: McpRound[]): string {
 
 function us(n: number): string {
   return Math.round(n).toString();
-}
-
-function log(message: string): void {
-  process.stdout.write(`${message}\n`);
 }

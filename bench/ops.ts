@@ -12,15 +12,14 @@
  * BENCH_OPS_VARIANTS replaces the variants (see below); BENCH_NODE_ARGS adds node flags.
  */
 import { cpus, tmpdir } from 'node:os';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
 import { measure, type Measurement, type RunSettings, type TargetRequest } from './lib/compare.js';
 import { basicAuth, request, seedActors } from './lib/http.js';
-import { machineInfo } from './lib/machine.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
+import { writeResults } from './lib/results.js';
 
 export interface OpsSuiteOptions extends RunSettings {
   backends: BackendName[];
@@ -76,23 +75,12 @@ export async function runOpsSuite(options: OpsSuiteOptions): Promise<void> {
   for (const backend of options.backends) {
     const results = await runBackend(backend, options);
     all.push(...results);
-    const file = new URL(`ops-${backend}.json`, options.resultsDir);
-    await writeFile(
-      file,
-      JSON.stringify(
-        {
-          benchmark: 'ops',
-          backend,
-          date: new Date().toISOString(),
-          machine: machineInfo(),
-          options,
-          results,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    process.stdout.write(`Wrote ${fileURLToPath(file)}\n`);
+    await writeResults(new URL(`ops-${backend}.json`, options.resultsDir), {
+      benchmark: 'ops',
+      backend,
+      options,
+      results,
+    });
   }
 
   const rows = all.map((r) => {

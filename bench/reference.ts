@@ -20,19 +20,24 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
-import { createStorage, POSTGRES_URL, type BackendName, type BenchStorage } from './lib/backends.js';
+import {
+  createStorage,
+  dropSchema,
+  POSTGRES_URL,
+  type BackendName,
+  type BenchStorage,
+} from './lib/backends.js';
 import { measure, type Measurement, type RunSettings, type TargetRequest } from './lib/compare.js';
 import { freePort, spawnExternalServer } from './lib/external-server.js';
 import { basicAuth, request, seedActors } from './lib/http.js';
-import { machineInfo } from './lib/machine.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
+import { log, writeResults } from './lib/results.js';
 
 export interface ReferenceSuiteOptions extends RunSettings {
   /** Our backends to measure (the reference always runs on PostgreSQL). */
@@ -267,45 +272,24 @@ async function report(
         `target >= ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}\n`,
     );
   }
-  const file = new URL('reference.json', options.resultsDir);
-  await writeFile(
-    file,
-    JSON.stringify(
-      {
-        benchmark: 'reference',
-        date: new Date().toISOString(),
-        machine: machineInfo(),
-        settings: {
-          duration: options.duration,
-          connections: options.connections,
-          warmup: options.warmup,
-          rounds: options.rounds,
-          seed: options.seed,
-          pythonThreads: options.pythonThreads,
-          nodeArgs: process.env.BENCH_NODE_ARGS ?? '',
-        },
-        reference,
-        target: { ratio: TARGET_RATIO },
-        servers: targets.map((t) => ({ label: t.label, rounds: t.rounds })),
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  process.stdout.write(`Wrote ${fileURLToPath(file)}\n`);
+  await writeResults(new URL('reference.json', options.resultsDir), {
+    benchmark: 'reference',
+    settings: {
+      duration: options.duration,
+      connections: options.connections,
+      warmup: options.warmup,
+      rounds: options.rounds,
+      seed: options.seed,
+      pythonThreads: options.pythonThreads,
+      nodeArgs: process.env.BENCH_NODE_ARGS ?? '',
+    },
+    reference,
+    target: { ratio: TARGET_RATIO },
+    servers: targets.map((t) => ({ label: t.label, rounds: t.rounds })),
+  });
   if (targets.some((t) => t.rounds.some((m) => m.non2xx + m.errors > 0))) {
     loudWarning('Some runs had non-2xx answers or errors: the numbers above are not valid.');
     process.exitCode = 1;
-  }
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
   }
 }
 
@@ -313,8 +297,4 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function log(message: string): void {
-  process.stdout.write(`${message}\n`);
 }

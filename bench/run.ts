@@ -4,13 +4,11 @@
  * same run and reports the ratio. Results go to bench/results/*.json.
  */
 import { cpus } from 'node:os';
-import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runFoundation, type FoundationRun } from './foundation.js';
 import { POSTGRES_URL, postgresAvailable, type BackendName } from './lib/backends.js';
 import { COMPARISON_HEADERS, comparisonRow, type Comparison } from './lib/compare.js';
-import { machineInfo } from './lib/machine.js';
+import { writeResults } from './lib/results.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
 
 const TARGET_AUTH_GET_RATIO = 0.6;
@@ -63,7 +61,9 @@ if (values.backend !== 'sqlite') {
   else process.stdout.write(`PostgreSQL does not answer at ${redact(POSTGRES_URL)}; skipping it.\n`);
 }
 
-if (!['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'www', 'reference', 'scale'].includes(values.suite!))
+if (
+  !['foundation', 'trust', 'subscriptions', 'mcp', 'ops', 'www', 'reference', 'scale'].includes(values.suite!)
+)
   fail('--suite must be foundation, trust, subscriptions, mcp, ops, www, reference or scale');
 if (values.suite === 'www') {
   // The owner console: the properties page of an actor with 100 properties vs the JSON listing (bench/www.ts).
@@ -144,19 +144,14 @@ for (const backend of backends) {
   all.push(...run.comparisons);
   rssByBackend[backend] = run.serverMaxRssMb;
   if (run.cpuProfileDir) process.stdout.write(`CPU profile of the ActingWeb server: ${run.cpuProfileDir}\n`);
-  const file = new URL(`foundation-${backend}${values.metrics ? '-metrics' : ''}.json`, RESULTS_DIR);
-  const report = {
+  await writeResults(new URL(`foundation-${backend}${values.metrics ? '-metrics' : ''}.json`, RESULTS_DIR), {
     benchmark: 'foundation',
     backend,
-    date: new Date().toISOString(),
-    machine: machineInfo(),
     settings,
     targets: { authGetRatio: TARGET_AUTH_GET_RATIO, maxRssMb: TARGET_RSS_MB },
     serverMaxRssMb: run.serverMaxRssMb,
     comparisons: run.comparisons,
-  };
-  await writeFile(file, JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(`Wrote ${fileURLToPath(file)}\n`);
+  });
 }
 
 process.stdout.write('\n' + markdownTable(COMPARISON_HEADERS, all.map(comparisonRow)) + '\n\n');

@@ -17,6 +17,7 @@ import { seedActors } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
 import { fmt } from './lib/table.js';
 import { assertAnswers2xx, CREATOR, SCENARIOS, seedProperties } from './foundation.js';
+import { log } from './lib/results.js';
 
 export const ACTOR_COUNTS = { small: 100, large: 100_000 };
 
@@ -94,10 +95,6 @@ async function oneServer(
     await server?.stop();
     await storage?.cleanup().catch((err: unknown) => log(`storage cleanup failed: ${String(err)}`));
   }
-}
-
-function log(message: string): void {
-  process.stdout.write(`${message}\n`);
 }
 
 /** `count` more actors, as `POST /` stores them, in batches straight into the server's database. */

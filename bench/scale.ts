@@ -24,20 +24,26 @@
  * The servers run with the node flags `npm start` uses (read from package.json;
  * BENCH_NODE_ARGS overrides them).
  */
-import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
 import { measure, type Measurement, type RunSettings } from './lib/compare.js';
-import { request } from './lib/http.js';
-import { machineInfo } from './lib/machine.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
 import { startNodeFlags } from './lib/start-flags.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
 import { runReferenceSuite } from './reference.js';
 import { runMemoryScale, type MemoryResult } from './scale-memory.js';
 import { ROUTE_HEADERS, routeRows, routeVerdicts, runHotRoutes, type RouteResult } from './scale-routes.js';
-import { drained, idle, medianOf, publisherActor, type BenchActor, type Publisher } from './subscriptions.js';
+import {
+  changeAndDeliver,
+  drained,
+  idle,
+  medianOf,
+  propertyWrite,
+  publisherActor,
+  type BenchActor,
+  type Publisher,
+} from './subscriptions.js';
+import { log, writeResults } from './lib/results.js';
 
 export interface ScaleSuiteOptions extends RunSettings {
   backends: BackendName[];
@@ -186,27 +192,16 @@ export async function runScaleSuite(options: ScaleSuiteOptions): Promise<void> {
     // A run of some parts does not overwrite the results of the others (the reference part writes its own).
     const written = RESULT_PARTS.filter((p) => parts.has(p));
     const which = written.length === RESULT_PARTS.length ? '' : `${written.join('-')}-`;
-    const file = new URL(`scale-${which}${backend}.json`, options.resultsDir);
-    await writeFile(
-      file,
-      JSON.stringify(
-        {
-          benchmark: 'scale',
-          backend,
-          date: new Date().toISOString(),
-          machine: machineInfo(),
-          settings: { ...options, resultsDir: undefined, nodeArgs: NODE_ARGS, peerDelayMs: PEER_DELAY_MS },
-          targets: TARGETS,
-          writes,
-          fanOut,
-          memory,
-          routes,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    log(`Wrote ${fileURLToPath(file)}`);
+    await writeResults(new URL(`scale-${which}${backend}.json`, options.resultsDir), {
+      benchmark: 'scale',
+      backend,
+      settings: { ...options, resultsDir: undefined, nodeArgs: NODE_ARGS, peerDelayMs: PEER_DELAY_MS },
+      targets: TARGETS,
+      writes,
+      fanOut,
+      memory,
+      routes,
+    });
   }
   if (writeRows.length > 0)
     log(
@@ -282,17 +277,7 @@ async function runWrites(backend: BackendName, options: ScaleSuiteOptions): Prom
       for (const c of order) {
         const actor = actors.get(`${c.subscribers}/${c.granularity}`)!;
         await drained(publisher);
-        const measurement = await measure(
-          publisher.server,
-          {
-            url: `${publisher.server.url}${actor.id}/properties/x`,
-            method: 'PUT',
-            headers: { authorization: actor.auth, 'content-type': 'application/json' },
-            body: JSON.stringify({ value: 42, text: 'a small property value' }),
-            requestTimeout: 60,
-          },
-          options,
-        );
+        const measurement = await measure(publisher.server, propertyWrite(publisher, actor), options);
         if (c.subscribers === 0) baseline = measurement;
         const ratio = measurement.requestsPerSec / baseline.requestsPerSec;
         const cpuRatio = baseline.cpuUsPerRequest / measurement.cpuUsPerRequest;
@@ -321,19 +306,10 @@ async function runFanOut(backend: BackendName, options: ScaleSuiteOptions): Prom
       log(`${backend}: ${fmt.int(n)} subscribers (high)`);
       const actor = await publisherActor(publisher, peers, n, 'high');
       const change = async (value: number) => {
-        const before = await idle(publisher);
+        await idle(publisher);
         const { cpuMs: cpuBefore } = await publisher.server.takeStats();
-        const started = performance.now();
-        const res = await request(`${publisher.server.url}${actor.id}/properties/x`, {
-          method: 'PUT',
-          headers: { authorization: actor.auth },
-          body: value,
-        });
-        if (res.status !== 204) throw new Error(`PUT answered ${res.status}`);
-        const after = await idle(publisher);
-        const ms = performance.now() - started;
+        const { ms, delivered } = await changeAndDeliver(publisher, actor, value);
         const { maxRssMb, cpuMs } = await publisher.server.takeStats();
-        const delivered = after.delivered - before.delivered;
         return { ms, maxRssMb, delivered, cpuUsPerCallback: ((cpuMs - cpuBefore) * 1000) / delivered };
       };
       await change(0);
@@ -395,8 +371,4 @@ async function withPublisher<T>(
     await Promise.all(servers.map((s) => s.stop()));
     await storage?.cleanup().catch((err: unknown) => log(`storage cleanup failed: ${String(err)}`));
   }
-}
-
-export function log(message: string): void {
-  process.stdout.write(`${message}\n`);
 }

@@ -17,15 +17,13 @@
  * distinct path on it. Every fan-out measurement runs `rounds` times.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
-import { measure, type Measurement, type RunSettings } from './lib/compare.js';
+import { measure, type Measurement, type RunSettings, type TargetRequest } from './lib/compare.js';
 import { basicAuth, request } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
-import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
+import { log, writeResults } from './lib/results.js';
 
 export interface SubscriptionSuiteOptions extends RunSettings {
   backends: BackendName[];
@@ -117,24 +115,13 @@ export async function runSubscriptionSuite(options: SubscriptionSuiteOptions): P
       `${backend}: 1000 subscribers acknowledged in ${fmt.ms(thousand ? medianOf(thousand.wallMs) : Number.NaN)} ms ` +
         `(median; target < ${TARGET_1000_MS} ms) ${met ? 'MET' : 'NOT MET'}\n`,
     );
-    const file = new URL(`subscriptions-${backend}.json`, options.resultsDir);
-    await writeFile(
-      file,
-      JSON.stringify(
-        {
-          benchmark: 'subscriptions',
-          backend,
-          date: new Date().toISOString(),
-          machine: machineInfo(),
-          settings: { ...options, resultsDir: undefined, peerDelayMs: PEER_DELAY_MS },
-          fanOut: run.fanOut,
-          throughput: run.throughput,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    process.stdout.write(`Wrote ${fileURLToPath(file)}\n`);
+    await writeResults(new URL(`subscriptions-${backend}.json`, options.resultsDir), {
+      benchmark: 'subscriptions',
+      backend,
+      settings: { ...options, resultsDir: undefined, peerDelayMs: PEER_DELAY_MS },
+      fanOut: run.fanOut,
+      throughput: run.throughput,
+    });
   }
   process.stdout.write(
     '\n' +
@@ -210,17 +197,7 @@ async function runBackend(
     ] as const) {
       const actor = await publisherActor(main, peers, subscribers, granularity);
       const before = await drained(main);
-      const measurement = await measure(
-        main.server,
-        {
-          url: `${main.server.url}${actor.id}/properties/x`,
-          method: 'PUT',
-          headers: { authorization: actor.auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ value: 42, text: 'a small property value' }),
-          requestTimeout: 60,
-        },
-        options,
-      );
+      const measurement = await measure(main.server, propertyWrite(main, actor), options);
       const after = await drained(main);
       throughput.push({
         subscribers,
@@ -246,18 +223,7 @@ async function fanOutRun(
   rounds: number,
 ): Promise<FanOutResult> {
   const actor = await publisherActor(publisher, peers, n);
-  const change = async (value: number) => {
-    const before = await idle(publisher);
-    const started = performance.now();
-    const res = await request(`${publisher.server.url}${actor.id}/properties/x`, {
-      method: 'PUT',
-      headers: { authorization: actor.auth },
-      body: value,
-    });
-    if (res.status !== 204) throw new Error(`PUT answered ${res.status}`);
-    const after = await idle(publisher);
-    return { ms: performance.now() - started, delivered: after.delivered - before.delivered };
-  };
+  const change = (value: number) => changeAndDeliver(publisher, actor, value);
   await change(0);
   const wallMs: number[] = [];
   const delivered: number[] = [];
@@ -320,6 +286,38 @@ export async function idle(publisher: Publisher): Promise<{ delivered: number; u
 }
 
 /** Waits (up to 2 min) until the publisher has no callback queued; returns its counters. */
+/**
+ * Sets the actor's property `x` to `value` once the publisher is idle, and waits until every
+ * callback of that change is delivered: the wall time and how many were delivered.
+ */
+export async function changeAndDeliver(
+  publisher: Publisher,
+  actor: BenchActor,
+  value: number,
+): Promise<{ ms: number; delivered: number }> {
+  const before = await idle(publisher);
+  const started = performance.now();
+  const res = await request(`${publisher.server.url}${actor.id}/properties/x`, {
+    method: 'PUT',
+    headers: { authorization: actor.auth },
+    body: value,
+  });
+  if (res.status !== 204) throw new Error(`PUT answered ${res.status}`);
+  const after = await idle(publisher);
+  return { ms: performance.now() - started, delivered: after.delivered - before.delivered };
+}
+
+/** The write the throughput benchmarks load: a small object into the actor's property `x`. */
+export function propertyWrite(publisher: Publisher, actor: BenchActor): TargetRequest {
+  return {
+    url: `${publisher.server.url}${actor.id}/properties/x`,
+    method: 'PUT',
+    headers: { authorization: actor.auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ value: 42, text: 'a small property value' }),
+    requestTimeout: 60,
+  };
+}
+
 export async function drained(publisher: Publisher): Promise<{ delivered: number; undelivered: number }> {
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -334,8 +332,4 @@ export function medianOf(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function log(message: string): void {
-  process.stdout.write(`${message}\n`);
 }

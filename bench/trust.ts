@@ -14,19 +14,17 @@
  * Every measurement runs `rounds` times (default 2): the machine is shared.
  */
 import { cpus } from 'node:os';
-import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ActingWebModule } from '../libs/actingweb/src/actingweb.module.js';
 import { AwProxy, type PeerTarget } from '../libs/actingweb/src/peers/aw-proxy.service.js';
 import { createStorage, type BackendName, type BenchStorage } from './lib/backends.js';
-import { compare, type Comparison, type RunSettings } from './lib/compare.js';
+import { compare, measurementCells, type Comparison, type RunSettings } from './lib/compare.js';
 import { basicAuth, request, seedActors } from './lib/http.js';
 import { spawnServer, type ServerHandle } from './lib/server-process.js';
-import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
+import { log, writeResults } from './lib/results.js';
 
 export interface TrustSuiteOptions extends RunSettings {
   backends: BackendName[];
@@ -94,32 +92,21 @@ export async function runTrustSuite(options: TrustSuiteOptions): Promise<void> {
     }
   }
 
-  const file = new URL('trust.json', options.resultsDir);
-  await writeFile(
-    file,
-    JSON.stringify(
-      {
-        benchmark: 'trust',
-        date: new Date().toISOString(),
-        machine: machineInfo(),
-        settings: {
-          duration: options.duration,
-          connections: options.connections,
-          warmup: options.warmup,
-          rounds: options.rounds,
-          peerDelayMs: PEER_DELAY_MS,
-          bounds: BOUNDS,
-          sizes: FAN_OUT_SIZES,
-        },
-        targets: { fanOutN100MaxFactor: TARGET_FAN_OUT_FACTOR },
-        fanOut,
-        throughput: throughput.map((t) => ({ round: t.round, ...t.comparison })),
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  log(`Wrote ${fileURLToPath(file)}`);
+  await writeResults(new URL('trust.json', options.resultsDir), {
+    benchmark: 'trust',
+    settings: {
+      duration: options.duration,
+      connections: options.connections,
+      warmup: options.warmup,
+      rounds: options.rounds,
+      peerDelayMs: PEER_DELAY_MS,
+      bounds: BOUNDS,
+      sizes: FAN_OUT_SIZES,
+    },
+    targets: { fanOutN100MaxFactor: TARGET_FAN_OUT_FACTOR },
+    fanOut,
+    throughput: throughput.map((t) => ({ round: t.round, ...t.comparison })),
+  });
 
   const broken =
     fanOut.some((r) => r.failures > 0) ||
@@ -343,20 +330,10 @@ function throughputTable(results: Array<ThroughputResult & { backend: BackendNam
       'CPU µs/req creator/peer',
       'Non-2xx creator/peer',
     ],
-    results.map(({ backend, round, comparison: c }) => [
+    results.map(({ backend, round, comparison }) => [
       backend,
       String(round),
-      fmt.int(c.baseline.requestsPerSec),
-      fmt.int(c.subject.requestsPerSec),
-      fmt.ratio(c.ratio),
-      `${fmt.ms(c.baseline.p50Ms)} / ${fmt.ms(c.baseline.p99Ms)}`,
-      `${fmt.ms(c.subject.p50Ms)} / ${fmt.ms(c.subject.p99Ms)}`,
-      `${fmt.int(c.baseline.cpuUsPerRequest)} / ${fmt.int(c.subject.cpuUsPerRequest)}`,
-      `${c.baseline.non2xx + c.baseline.errors} / ${c.subject.non2xx + c.subject.errors}`,
+      ...measurementCells(comparison),
     ]),
   );
-}
-
-function log(message: string): void {
-  process.stdout.write(`${message}\n`);
 }

@@ -12,8 +12,6 @@
  * measured too. Target: the page under 10 ms (median).
  */
 import { cpus } from 'node:os';
-import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -24,8 +22,8 @@ import { ConsoleProperties } from '../libs/actingweb/src/www/services/console-pr
 import { ConsoleViews } from '../libs/actingweb/src/www/views/console-views.service.js';
 import { propertiesPageData } from '../libs/actingweb/src/www/views/properties.view.js';
 import { createStorage, type BackendName } from './lib/backends.js';
-import { machineInfo } from './lib/machine.js';
 import { fmt, loudWarning, markdownTable } from './lib/table.js';
+import { log, writeResults } from './lib/results.js';
 
 export interface WwwSuiteOptions {
   backends: BackendName[];
@@ -96,24 +94,13 @@ export async function runWwwSuite(options: WwwSuiteOptions): Promise<void> {
     );
     if (worst >= TARGET_MS) loudWarning(`${backend}: the properties page took ${worst.toFixed(1)} ms`);
   }
-  const file = new URL('www.json', options.resultsDir);
-  await writeFile(
-    file,
-    JSON.stringify(
-      {
-        benchmark: 'www',
-        date: new Date().toISOString(),
-        machine: machineInfo(),
-        properties: PROPERTIES,
-        samples: SAMPLES,
-        targetMs: TARGET_MS,
-        results,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  log(`Wrote ${fileURLToPath(file)}`);
+  await writeResults(new URL('www.json', options.resultsDir), {
+    benchmark: 'www',
+    properties: PROPERTIES,
+    samples: SAMPLES,
+    targetMs: TARGET_MS,
+    results,
+  });
 }
 
 async function measure(backend: BackendName, round: number): Promise<BackendResult> {
@@ -223,8 +210,7 @@ async function alternate(fastify: FastifyInstance, requests: InjectOptions[]): P
       const start = process.hrtime.bigint();
       const res = await fastify.inject(request);
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (res.statusCode !== 200)
-        throw new Error(`${request.url} answered ${res.statusCode}`);
+      if (res.statusCode !== 200) throw new Error(`${request.url} answered ${res.statusCode}`);
       if (i >= WARMUP) samples[k].push(ms);
     }
   }
@@ -252,8 +238,4 @@ function stats(samples: number[]): Timing {
 
 function timing(t: Timing): string {
   return `${t.median.toFixed(2)} / ${t.p95.toFixed(2)}`;
-}
-
-function log(message: string): void {
-  process.stdout.write(message + '\n');
 }

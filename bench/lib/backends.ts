@@ -47,14 +47,17 @@ export async function createStorage(backend: BackendName, label: string): Promis
   return {
     backend,
     options: { type: 'postgres', connectionString: POSTGRES_URL, schema },
-    cleanup: async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-      await client.connect();
-      try {
-        await client.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await client.end();
-      }
-    },
+    cleanup: () => dropSchema(schema),
   };
+}
+
+/** Drops a PostgreSQL schema of a benchmark, with everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
 }

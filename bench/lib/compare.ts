@@ -94,9 +94,12 @@ export const COMPARISON_HEADERS = [
 ];
 
 export function comparisonRow(c: Comparison): string[] {
+  return [c.scenario, c.backend, ...measurementCells(c), fmt.mb(c.subject.maxRssMb)];
+}
+
+/** Both sides' req/s, the ratio, latencies, CPU per request and failures, as table cells. */
+export function measurementCells(c: Comparison): string[] {
   return [
-    c.scenario,
-    c.backend,
     fmt.int(c.baseline.requestsPerSec),
     fmt.int(c.subject.requestsPerSec),
     fmt.ratio(c.ratio),
@@ -104,6 +107,5 @@ export function comparisonRow(c: Comparison): string[] {
     `${fmt.ms(c.subject.p50Ms)} / ${fmt.ms(c.subject.p99Ms)}`,
     `${fmt.int(c.baseline.cpuUsPerRequest)} / ${fmt.int(c.subject.cpuUsPerRequest)}`,
     `${c.baseline.non2xx + c.baseline.errors} / ${c.subject.non2xx + c.subject.errors}`,
-    fmt.mb(c.subject.maxRssMb),
   ];
 }
