@@ -41,7 +41,8 @@ export class PreparedQuery<R> {
 
   /**
    * Runs the query. Outside a transaction on SQLite, a read runs
-   * synchronously on the last committed state (`SqliteReader`); inside a
+   * synchronously on the last committed state (`SqliteReader`; on `:memory:`
+   * only while no transaction is open, else it waits through Kysely); inside a
    * transaction, or on PostgreSQL, it goes through Kysely.
    */
   async rows(db: Executor, ...values: unknown[]): Promise<R[]> {

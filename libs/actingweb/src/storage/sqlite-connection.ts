@@ -8,8 +8,6 @@ export interface SqliteConnection {
   /** For Kysely's SqliteDialect: `prepare` goes through the statement cache. */
   kyselyDatabase: SqliteDatabase;
   raw: Database.Database;
-  /** The connection's statement cache, shared by Kysely and {@link SqliteReader}. */
-  prepare: (sql: string) => Database.Statement;
 }
 
 /**
@@ -31,7 +29,7 @@ export function openSqlite(filename: string): SqliteConnection {
     close: () => raw.close(),
     prepare: (sql: string) => prepare(sql) as unknown as SqliteStatement,
   };
-  return { kyselyDatabase, raw, prepare };
+  return { kyselyDatabase, raw };
 }
 
 /**
@@ -59,9 +57,12 @@ export function openSqliteReader(filename: string, writer: SqliteConnection): Sq
     filename === ':memory:' ? undefined : new Database(filename, { readonly: true, fileMustExist: true });
   readOnly?.pragma('busy_timeout = 5000');
   const onReadOnly = readOnly && statementCache(readOnly, 200);
+  // Its own statements on the read-write connection, apart from Kysely's: only the few hot reads
+  // come here, so they are never crowded out of a cache, and never busy in a Kysely stream.
+  const onWriter = statementCache(writer.raw, 200);
   return {
     all: (sql, parameters) => {
-      if (!writer.raw.inTransaction) return writer.prepare(sql).all(...parameters);
+      if (!writer.raw.inTransaction) return onWriter(sql).all(...parameters);
       return onReadOnly?.(sql).all(...parameters);
     },
     close: () => readOnly?.close(),

@@ -10,44 +10,50 @@ import { PropertyRepository } from './property.repository.js';
  * committed state, whichever connection serves them: never a value an open transaction wrote.
  */
 describe.each(['sqlite', 'sqlite-memory'] as const)('SQLite hot reads on %s', (kind) => {
-  let database: ActingWebDatabase;
-  let cleanup: () => Promise<void>;
+  let database: ActingWebDatabase | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
 
-  async function open(): Promise<{ properties: PropertyRepository; actorId: string }> {
+  async function open(): Promise<{ db: ActingWebDatabase; properties: PropertyRepository }> {
     const storage = await createTemporaryStorage(kind);
     cleanup = storage.cleanup;
-    database = new ActingWebDatabase(
+    const db = new ActingWebDatabase(
       resolveConfig({
         type: 'urn:actingweb:test:reads',
         baseUrl: 'http://localhost/',
         storage: storage.options,
       }),
     );
-    await database.onModuleInit();
-    await new ActorRepository(database).insert({
+    database = db;
+    await db.onModuleInit();
+    await new ActorRepository(db).insert({
       id: 'a1',
       creator: 'creator',
       passphrase: 'p'.repeat(40),
       trusteeRoot: null,
       createdAt: new Date().toISOString(),
     });
-    const properties = new PropertyRepository(database);
+    const properties = new PropertyRepository(db);
     await properties.put('a1', 'name', '"committed"');
-    return { properties, actorId: 'a1' };
+    return { db, properties };
   }
 
   afterEach(async () => {
-    await database.onApplicationShutdown();
-    await cleanup();
+    await database?.onApplicationShutdown();
+    await cleanup?.();
   });
 
   /** A transaction that writes `value` and stays open until `finish` is called. */
-  function openWrite(properties: PropertyRepository, value: string, outcome: 'commit' | 'rollback') {
+  function openWrite(
+    db: ActingWebDatabase,
+    properties: PropertyRepository,
+    value: string,
+    outcome: 'commit' | 'rollback',
+  ) {
     let finish!: () => void;
     const gate = new Promise<void>((resolve) => (finish = resolve));
     let written!: () => void;
     const wrote = new Promise<void>((resolve) => (written = resolve));
-    const done = database
+    const done = db
       .transaction(async (tx) => {
         await properties.put('a1', 'name', value, tx);
         written();
@@ -59,8 +65,8 @@ describe.each(['sqlite', 'sqlite-memory'] as const)('SQLite hot reads on %s', (k
   }
 
   it('a read while a transaction is open never sees what it wrote; after the commit it does', async () => {
-    const { properties } = await open();
-    const write = openWrite(properties, '"uncommitted"', 'commit');
+    const { db, properties } = await open();
+    const write = openWrite(db, properties, '"uncommitted"', 'commit');
     await write.wrote;
     let seen: string | null | undefined;
     const read = properties.get('a1', 'name').then((value) => (seen = value));
@@ -76,8 +82,8 @@ describe.each(['sqlite', 'sqlite-memory'] as const)('SQLite hot reads on %s', (k
   });
 
   it('a rolled-back write is never read', async () => {
-    const { properties } = await open();
-    const write = openWrite(properties, '"discarded"', 'rollback');
+    const { db, properties } = await open();
+    const write = openWrite(db, properties, '"discarded"', 'rollback');
     await write.wrote;
     const during = properties.get('a1', 'name');
     write.finish();
@@ -86,11 +92,38 @@ describe.each(['sqlite', 'sqlite-memory'] as const)('SQLite hot reads on %s', (k
     expect(await properties.get('a1', 'name')).toBe('"committed"');
   });
 
-  it('reads follow each committed write', async () => {
-    const { properties } = await open();
-    for (let i = 0; i < 20; i++) {
-      await database.transaction((tx) => properties.put('a1', 'name', String(i), tx));
+  it('reads follow each committed write, also while the next write is open', async () => {
+    const { db, properties } = await open();
+    for (let i = 0; i < 5; i++) {
+      await db.transaction((tx) => properties.put('a1', 'name', String(i), tx));
       expect(await properties.get('a1', 'name')).toBe(String(i));
+      if (kind === 'sqlite-memory') continue; // there a read waits for the open write
+      const next = openWrite(db, properties, `"next ${i}"`, 'rollback');
+      await next.wrote;
+      expect(await properties.get('a1', 'name')).toBe(String(i));
+      next.finish();
+      await next.done;
     }
+  });
+
+  it('outside a transaction, a read does not wait for the connection Kysely holds', async () => {
+    const { db, properties } = await open();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let taken!: () => void;
+    const connectionTaken = new Promise<void>((resolve) => (taken = resolve));
+    const holding = db.db.connection().execute(async () => {
+      taken();
+      await held;
+    });
+    await connectionTaken;
+    // Kysely's one connection is busy but in no transaction: the read runs on it at once.
+    let seen: string | null | undefined;
+    const read = properties.get('a1', 'name').then((value) => (seen = value));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toBe('"committed"');
+    release();
+    await holding;
+    await read;
   });
 });

@@ -343,5 +343,10 @@ describe.each(testStorages())('subscription groups on $name', (backend) => {
     });
     expect(written).toBe(true);
     expect(await properties.get(a, 'name')).toBe('"third"');
+    // What the caller passes is what it gets back: the write then does not look again.
+    expect(await database.transaction((tx) => properties.putWatched(a, 'name', '"fourth"', tx, false))).toBe(
+      false,
+    );
+    expect(await properties.get(a, 'name')).toBe('"fourth"');
   });
 });
