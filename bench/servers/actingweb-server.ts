@@ -80,8 +80,19 @@ class DiagnosticRoutes implements OnModuleInit {
     const service = this.modules.get(PropertiesService, { strict: false });
     const properties = new PropertyRepository(database);
     type Statements = {
-      read(actorId: string, name: string, tx: Transaction<AwDatabase>): Promise<string | null>;
-      write(actorId: string, name: string, value: string, tx: Transaction<AwDatabase>): Promise<unknown>;
+      /** The stored value and, where the read knows it, whether anyone subscribes. */
+      read(
+        actorId: string,
+        name: string,
+        tx: Transaction<AwDatabase>,
+      ): Promise<{ value: string | null; watched?: boolean }>;
+      write(
+        actorId: string,
+        name: string,
+        value: string,
+        tx: Transaction<AwDatabase>,
+        watched: boolean | undefined,
+      ): Promise<unknown>;
     };
     // The raw route's transaction, with the given read and write statements.
     const rawWrite = (url: string, statements: Statements) =>
@@ -95,18 +106,19 @@ class DiagnosticRoutes implements OnModuleInit {
             const name = params['*'];
             await database.lockInTransaction(tx, `${actor.id}/properties/${name}`);
             const stored = await statements.read(actor.id, name, tx);
-            const value = setAt(stored === null ? undefined : JSON.parse(stored), [], body);
-            await statements.write(actor.id, name, JSON.stringify(value), tx);
+            const value = setAt(stored.value === null ? undefined : JSON.parse(stored.value), [], body);
+            await statements.write(actor.id, name, JSON.stringify(value), tx, stored.watched);
           }),
       });
     this.router.install([
       rawWrite('/_bench/write-raw/:actorId/properties/*', {
-        read: (actorId, name, tx) => properties.get(actorId, name, tx),
+        read: async (actorId, name, tx) => ({ value: await properties.get(actorId, name, tx) }),
         write: (actorId, name, value, tx) => properties.put(actorId, name, value, tx),
       }),
       rawWrite('/_bench/write-watched/:actorId/properties/*', {
-        read: async (actorId, name, tx) => (await properties.getForWrite(actorId, name, tx)).value,
-        write: (actorId, name, value, tx) => properties.putWatched(actorId, name, value, tx),
+        read: (actorId, name, tx) => properties.getForWrite(actorId, name, tx),
+        write: (actorId, name, value, tx, watched) =>
+          properties.putWatched(actorId, name, value, tx, watched),
       }),
       actorRoute({
         method: 'PUT',
